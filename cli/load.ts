@@ -1,0 +1,44 @@
+/** What the local commands share: the working-tree source and the configuration it selects. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { findEnvironment, type Environment, type GitopsConfig } from '../shared/config/index.ts';
+import { loadConfig } from '../shared/pipeline/load-config.ts';
+import { WorkingTreeSource, WORKING_TREE } from '../shared/sources/working-tree.ts';
+import type { CommandContext } from './context.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface LocalRepo {
+  source: WorkingTreeSource;
+  revision: string;
+  config: GitopsConfig;
+}
+
+/** Opens `--repo DIR` (default: the current directory) and loads `--config F`, its gitops.yaml, or the defaults. */
+export async function openLocalRepo(ctx: CommandContext, repo: string | undefined, configFile: string | undefined): Promise<LocalRepo> {
+  const dir = path.resolve(ctx.cwd, repo ?? '.');
+  const source = new WorkingTreeSource(dir);
+  try {
+    await source.resolveBranch('');
+  } catch {
+    throw new UsageError(`--repo ${repo ?? '.'}: no such directory`);
+  }
+  let explicit: { text: string; file: string } | undefined;
+  if (configFile !== undefined) {
+    const file = path.resolve(ctx.cwd, configFile);
+    try {
+      explicit = { text: await readFile(file, 'utf8'), file: configFile };
+    } catch (err) {
+      throw new UsageError(`--config ${configFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+  }
+  return { source, revision: WORKING_TREE, config: await loadConfig(source, WORKING_TREE, explicit) };
+}
+
+/** The environment named by --env, or a UsageError listing the ones that exist. */
+export function requireEnvironment(config: GitopsConfig, name: string): Environment {
+  const env = findEnvironment(config, name);
+  if (!env) {
+    throw new UsageError(`--env ${name}: no such environment in ${config.source} (have: ${config.environments.map((e) => e.name).join(', ')})`);
+  }
+  return env;
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+/**
+ * `gitops`: the pipeline from a laptop or CI. Each command is a thin shell over
+ * shared/pipeline; this file only dispatches and maps failures to exit codes:
+ * 0 success (warnings included), 1 the work failed, 2 bad arguments or configuration.
+ */
+import { run } from './run.ts';
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});

@@ -1,0 +1,118 @@
+/**
+ * The environment model: where an environment's manifests live in the config
+ * repository, which clusters receive them, and how image updates are written.
+ */
+
+/** Azure Resource Manager discovery of AKS clusters. */
+export interface AzureClusterSelection {
+  /** Subscription id to search; required for discovery to run. */
+  subscription: string;
+  /** Resource groups to search; empty = the whole subscription. */
+  resourceGroups: readonly string[];
+  /** Cluster-name glob (micromatch), e.g. `weekly-*`. */
+  names?: string;
+  /** Tags the cluster must carry (all of them, exact values). */
+  tags: Readonly<Record<string, string>>;
+}
+
+/** Contexts of a kubeconfig file (local clusters). */
+export interface KubeconfigClusterSelection {
+  /** Kubeconfig path; default: `$KUBECONFIG` or `~/.kube/config`, resolved by the adapter. */
+  path?: string;
+  /** Context-name glob (micromatch), e.g. `kind-*`. */
+  contexts: string;
+}
+
+/** A cluster named explicitly. */
+export interface StaticCluster {
+  name: string;
+  /** API server URL, e.g. `https://weekly-47-dns.hcp.northeurope.azmk8s.io:443`. */
+  server: string;
+  /** PEM CA bundle, base64 (as in a kubeconfig). */
+  certificateAuthorityData?: string;
+  /** How to authenticate: an AKS Entra token from the managed identity, or nothing (local fakes). */
+  auth: 'azure' | 'none';
+}
+
+export interface ClusterSelection {
+  azure?: AzureClusterSelection;
+  kubeconfig?: KubeconfigClusterSelection;
+  static: readonly StaticCluster[];
+}
+
+export type ImageUpdateMode = 'commit' | 'pull-request';
+
+export interface Environment {
+  /** Environment name (the key in gitops.yaml). */
+  name: string;
+  /** Git branch holding this environment. */
+  branch: string;
+  /** Directory in the repository, repo-relative, no leading or trailing slash; '' is the repository root. */
+  path: string;
+  /** Namespace for namespaced objects that name none. */
+  namespace: string;
+  clusters: ClusterSelection;
+  /** Registry hosts (lower case) whose image pushes may update this environment. */
+  registries: readonly string[];
+  /** `commit` pushes image updates to the branch; `pull-request` proposes them (protected branches). */
+  imageUpdates: ImageUpdateMode;
+  /** Delete objects this environment created that are no longer in git. */
+  prune: boolean;
+}
+
+export interface GitopsConfig {
+  /** `owner/name` of the config repository, when the config names it. */
+  repository?: string;
+  environments: readonly Environment[];
+  /** Where the config came from: a file path, or `embedded defaults`. */
+  source: string;
+}
+
+/** The seed's three environments (equinor/radix-flux): development, playground and production. */
+export const SEED_ENVIRONMENTS: readonly Environment[] = Object.freeze([
+  seedEnvironment('development', 'master', 'development-configs', 'weekly-*', ['radixdev.azurecr.io']),
+  seedEnvironment('playground', 'release', 'playground-configs', 'playground-*', ['radixdev.azurecr.io']),
+  seedEnvironment('production', 'release', 'production-configs', 'prod-*', ['radixprod.azurecr.io']),
+]);
+
+/** The configuration used when the repository has no gitops.yaml and none is given. */
+export const DEFAULT_CONFIG: GitopsConfig = Object.freeze({
+  environments: SEED_ENVIRONMENTS,
+  source: 'embedded defaults',
+});
+
+function seedEnvironment(name: string, branch: string, path: string, pattern: string, registries: string[]): Environment {
+  return Object.freeze({
+    name,
+    branch,
+    path,
+    namespace: 'default',
+    // No subscription is known without configuration: clusters come from kubeconfig contexts
+    // named like the seed's clusters, so a laptop with `kind-weekly-1` style contexts works.
+    clusters: Object.freeze({ kubeconfig: { contexts: pattern }, static: [] }),
+    registries: Object.freeze(registries),
+    imageUpdates: 'commit',
+    prune: false,
+  });
+}
+
+/** Environments deployed from a branch, in configuration order. */
+export function environmentsOnBranch(config: GitopsConfig, branch: string): Environment[] {
+  return config.environments.filter((e) => e.branch === branch);
+}
+
+/** Environments that list a registry host (compared case-insensitively). */
+export function environmentsForRegistry(config: GitopsConfig, registry: string): Environment[] {
+  const host = registry.toLowerCase();
+  return config.environments.filter((e) => e.registries.includes(host));
+}
+
+/** Finds an environment by name, or undefined. */
+export function findEnvironment(config: GitopsConfig, name: string): Environment | undefined {
+  return config.environments.find((e) => e.name === name);
+}
+
+/** True when a repo-relative file path lies inside an environment's directory. */
+export function pathInEnvironment(env: Environment, file: string): boolean {
+  return env.path === '' || file === env.path || file.startsWith(`${env.path}/`);
+}

@@ -1,0 +1,152 @@
+/**
+ * Parses and validates `gitops.yaml`. Every problem names the file, the line,
+ * the key and what was expected; all problems are reported at once.
+ */
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+import type { ClusterSelection, Environment, GitopsConfig } from './environment.ts';
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const registryHost = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/;
+const repositoryName = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/** git check-ref-format rules that matter for branch names. */
+function isBranchName(s: string): boolean {
+  return (
+    s.length > 0 &&
+    !s.startsWith('-') &&
+    !s.startsWith('/') &&
+    !s.endsWith('/') &&
+    !s.endsWith('.') &&
+    !s.endsWith('.lock') &&
+    !s.includes('..') &&
+    !s.includes('//') &&
+    !s.includes('@{') &&
+    !/[\s~^:?*[\\\x00-\x1f\x7f]/.test(s)
+  );
+}
+
+const pattern = z.string().min(1, 'expected a non-empty glob pattern');
+
+const clustersSchema = z.strictObject({
+  azure: z
+    .strictObject({
+      subscription: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'expected a subscription id (a GUID)'),
+      resourceGroups: z.array(z.string().min(1)).default([]),
+      names: pattern.optional(),
+      tags: z.record(z.string(), z.string()).default({}),
+    })
+    .refine((a) => a.names !== undefined || Object.keys(a.tags).length > 0, {
+      message: 'expected `names` or `tags` to select clusters (refusing to target every cluster in a subscription)',
+    })
+    .optional(),
+  kubeconfig: z.strictObject({ path: z.string().min(1).optional(), contexts: pattern }).optional(),
+  static: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(dnsLabel, 'expected a cluster name (lower-case letters, digits, dashes)'),
+        server: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL of the API server' }),
+        certificateAuthorityData: z.string().min(1).optional(),
+        auth: z.enum(['azure', 'none']).default('azure'),
+      }),
+    )
+    .default([]),
+});
+
+const environmentSchema = z.strictObject({
+  branch: z.string().refine(isBranchName, 'expected a git branch name'),
+  path: z
+    .string()
+    .transform((p) => p.replace(/^(\.\/)+/, '').replace(/\/+$/, ''))
+    .refine((p) => p === '.' || !(p.startsWith('/') || p.split('/').some((s) => s === '..' || s === '') || p.includes('\\')) || p === '', {
+      message: 'expected a directory relative to the repository root, without `..` (use "" or "." for the root)',
+    })
+    .transform((p) => (p === '.' ? '' : p)),
+  namespace: z.string().regex(dnsLabel, 'expected a namespace name').default('default'),
+  clusters: clustersSchema.default({ static: [] }),
+  registries: z
+    .array(z.string().transform((s) => s.toLowerCase()).refine((s) => registryHost.test(s), 'expected a registry host name such as myregistry.azurecr.io'))
+    .default([]),
+  imageUpdates: z.enum(['commit', 'pull-request']).default('commit'),
+  prune: z.boolean().default(false),
+});
+
+const configSchema = z.strictObject({
+  repository: z.string().regex(repositoryName, 'expected owner/name').optional(),
+  environments: z
+    .record(z.string().regex(dnsLabel, 'expected environment names of lower-case letters, digits and dashes'), environmentSchema)
+    .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
+});
+
+/**
+ * Parses gitops.yaml text. Throws ConfigError listing every problem as
+ * `<file>:<line>: <key>: <what was expected>`.
+ */
+export function parseConfig(text: string, file: string): GitopsConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const result = configSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const path = issue.path as (string | number)[];
+        const at = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...path, issue.keys[0]!] : path;
+        const keys = path.map(String);
+        const node = locate(doc, at);
+        const line = node ? `:${lineCounter.linePos(node).line}` : '';
+        const where = keys.length > 0 ? keys.join('.') : '(top level)';
+        const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+        return `${file}${line}: ${where}: ${message}`;
+      }),
+    );
+  }
+  const environments: Environment[] = Object.entries(result.data.environments).map(([name, e]) => ({
+    name,
+    branch: e.branch,
+    path: e.path,
+    namespace: e.namespace,
+    clusters: stripUndefined(e.clusters) as ClusterSelection,
+    registries: e.registries,
+    imageUpdates: e.imageUpdates,
+    prune: e.prune,
+  }));
+  const clash = findClash(environments);
+  if (clash) throw new ConfigError([`${file}: environments.${clash}`]);
+  return {
+    ...(result.data.repository ? { repository: result.data.repository } : {}),
+    environments,
+    source: file,
+  };
+}
+
+/** The start offset of the deepest node that exists along a path, for a line number. */
+function locate(doc: ReturnType<typeof parseDocument>, path: (string | number)[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return node.range[0];
+  }
+  return undefined;
+}
+
+function findClash(envs: readonly Environment[]): string | undefined {
+  for (let i = 0; i < envs.length; i++) {
+    for (let j = i + 1; j < envs.length; j++) {
+      const a = envs[i]!;
+      const b = envs[j]!;
+      if (a.branch === b.branch && a.path === b.path) {
+        return `${b.name}: deploys the same branch and path as ${a.name} (${a.branch}:${a.path || '/'}); expected each environment to have its own directory or branch`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,43 @@
+/**
+ * The source port: how the pipeline reads and writes the config repository.
+ * Adapters: a local working tree (CLI), a local git repository (local host),
+ * and GitHub (Octokit).
+ */
+
+/** A file in a tree. */
+export interface TreeFile {
+  path: string;
+  /** Content id where the source knows it (a git blob SHA): equal ids mean equal content. */
+  sha?: string;
+}
+
+/** Reads the config repository at a revision. */
+export interface SourceReader {
+  /** A short description for logs and messages, e.g. `github:equinor/radix-flux` or a directory. */
+  readonly description: string;
+  /** Resolves a branch to the revision at its tip; throws when the branch does not exist. */
+  resolveBranch(branch: string): Promise<string>;
+  /** Every file in the tree at a revision (repo-relative paths with `/`). */
+  listFiles(revision: string): Promise<TreeFile[]>;
+  /** Contents of the given files at a revision; files that do not exist are absent from the map. */
+  readFiles(revision: string, paths: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** One commit's worth of file changes: new content, or null to delete. */
+export type FileChanges = ReadonlyMap<string, string | null>;
+
+export interface CommitRequest {
+  branch: string;
+  /** The revision the change was computed from; the write is refused if the branch moved. */
+  expectedHead: string;
+  files: FileChanges;
+  message: string;
+  author?: { name: string; email: string };
+}
+
+export type CommitResult = { status: 'committed'; revision: string } | { status: 'moved'; head: string } | { status: 'unchanged' };
+
+/** Writes commits to a branch with compare-and-swap semantics. */
+export interface SourceWriter {
+  commit(request: CommitRequest): Promise<CommitResult>;
+}

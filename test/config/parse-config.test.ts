@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  environmentsForRegistry,
+  environmentsOnBranch,
+  parseConfig,
+  pathInEnvironment,
+} from '../../shared/config/index.ts';
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, 'gitops.yaml');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${err}`);
+    return [...err.problems];
+  }
+  assert.fail('expected the config to be rejected');
+}
+
+test('the embedded default is the seed: development, playground and production on master and release', () => {
+  const byName = Object.fromEntries(DEFAULT_CONFIG.environments.map((e) => [e.name, e]));
+  assert.deepEqual(Object.keys(byName), ['development', 'playground', 'production']);
+  assert.equal(byName.development!.branch, 'master');
+  assert.equal(byName.development!.path, 'development-configs');
+  assert.equal(byName.development!.clusters.kubeconfig?.contexts, 'weekly-*');
+  assert.equal(byName.playground!.branch, 'release');
+  assert.equal(byName.playground!.path, 'playground-configs');
+  assert.equal(byName.playground!.clusters.kubeconfig?.contexts, 'playground-*');
+  assert.equal(byName.production!.branch, 'release');
+  assert.equal(byName.production!.path, 'production-configs');
+  assert.deepEqual(environmentsOnBranch(DEFAULT_CONFIG, 'release').map((e) => e.name), ['playground', 'production']);
+  assert.deepEqual(environmentsForRegistry(DEFAULT_CONFIG, 'RADIXDEV.azurecr.io').map((e) => e.name), ['development', 'playground']);
+});
+
+test('a full gitops.yaml is read with defaults filled in', () => {
+  const config = parseConfig(
+    `repository: equinor/radix-flux
+environments:
+  development:
+    branch: master
+    path: ./development-configs/
+    clusters:
+      azure: { subscription: 6f1e1d6a-0000-4000-8000-000000000001, resourceGroups: [rg-dev], names: "weekly-*" }
+    registries: [RadixDev.azurecr.io]
+  production:
+    branch: release
+    path: production-configs
+    namespace: platform
+    clusters:
+      static:
+        - { name: prod-1, server: "https://prod-1.example:443" }
+    registries: [radixprod.azurecr.io]
+    imageUpdates: pull-request
+    prune: true
+`,
+    'gitops.yaml',
+  );
+  assert.equal(config.repository, 'equinor/radix-flux');
+  assert.equal(config.source, 'gitops.yaml');
+  const [dev, prod] = config.environments;
+  assert.equal(dev!.path, 'development-configs', 'a leading ./ and a trailing / are normalised away');
+  assert.deepEqual(dev!.registries, ['radixdev.azurecr.io'], 'registry hosts are lower-cased');
+  assert.deepEqual(dev!.clusters.azure, {
+    subscription: '6f1e1d6a-0000-4000-8000-000000000001',
+    resourceGroups: ['rg-dev'],
+    names: 'weekly-*',
+    tags: {},
+  });
+  assert.equal(dev!.namespace, 'default');
+  assert.equal(dev!.imageUpdates, 'commit');
+  assert.equal(dev!.prune, false);
+  assert.equal(prod!.namespace, 'platform');
+  assert.equal(prod!.imageUpdates, 'pull-request');
+  assert.equal(prod!.prune, true);
+  assert.deepEqual(prod!.clusters.static, [{ name: 'prod-1', server: 'https://prod-1.example:443', auth: 'azure' }]);
+});
+
+test('the repository root is path "" whether written as "", "." or "./"', () => {
+  for (const p of ['""', '.', './']) {
+    const [env] = parseConfig(`environments:\n  all: { branch: main, path: ${p} }\n`, 'g.yaml').environments;
+    assert.equal(env!.path, '', `path ${p}`);
+    assert.ok(pathInEnvironment(env!, 'anything/at/all.yaml'));
+  }
+});
+
+test('every problem names the file, the line, the key and what was expected', () => {
+  const found = problems(`environments:
+  development:
+    branch: master
+    path: ../outside
+    imageUpdates: pr
+    surprise: 1
+  production:
+    branch: "bad branch"
+    path: prod
+    registries: ["not a host!"]
+`);
+  assert.deepEqual(found, [
+    'gitops.yaml:4: environments.development.path: expected a directory relative to the repository root, without `..` (use "" or "." for the root)',
+    'gitops.yaml:5: environments.development.imageUpdates: Invalid option: expected one of "commit"|"pull-request"',
+    'gitops.yaml:6: environments.development: Unrecognized key: "surprise"',
+    'gitops.yaml:8: environments.production.branch: expected a git branch name',
+    'gitops.yaml:10: environments.production.registries.0: expected a registry host name such as myregistry.azurecr.io',
+  ]);
+});
+
+test('a missing required key is reported at its parent', () => {
+  assert.deepEqual(problems('environments:\n  dev:\n    path: dev\n'), ['gitops.yaml:3: environments.dev.branch: Invalid input: expected string, received undefined']);
+});
+
+test('an azure selection must name clusters or tags, never a whole subscription', () => {
+  const [p] = problems(`environments:
+  dev:
+    branch: main
+    path: dev
+    clusters: { azure: { subscription: 6f1e1d6a-0000-4000-8000-000000000001 } }
+`);
+  assert.match(p!, /^gitops\.yaml:5: environments\.dev\.clusters\.azure: expected `names` or `tags`/);
+});
+
+test('YAML syntax errors and duplicate keys are reported with their line', () => {
+  assert.match(problems('environments:\n  dev: {branch: main\n')[0]!, /^gitops\.yaml:3: Flow map/);
+  assert.match(problems('environments:\n  dev: {branch: a, path: a}\n  dev: {branch: b, path: b}\n')[0]!, /^gitops\.yaml:3: .*[Uu]nique/);
+});
+
+test('an empty environments map and two environments on one branch and path are rejected', () => {
+  assert.deepEqual(problems('environments: {}\n'), ['gitops.yaml:1: environments: expected at least one environment']);
+  assert.deepEqual(problems('environments:\n  a: {branch: main, path: x}\n  b: {branch: main, path: ./x/}\n'), [
+    'gitops.yaml: environments.b: deploys the same branch and path as a (main:x); expected each environment to have its own directory or branch',
+  ]);
+});
+
+test('environment names must be usable in statuses and branch names', () => {
+  assert.match(problems('environments:\n  Prod_1: {branch: main, path: x}\n')[0]!, /environments\.Prod_1: expected environment names/);
+});
+
+test('YAML aliases cannot blow up the config loader', () => {
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}]`);
+  assert.throws(() => parseConfig(bomb.join('\n') + '\nenvironments: {}\n', 'g.yaml'));
+});
