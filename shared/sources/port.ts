@@ -41,3 +41,10 @@ export type CommitResult = { status: 'committed'; revision: string } | { status:
 export interface SourceWriter {
   commit(request: CommitRequest): Promise<CommitResult>;
 }
+
+export type StatusState = 'pending' | 'success' | 'failure' | 'error';
+
+/** Reports per-environment results on commits (GitHub commit statuses `gitops/<environment>`). */
+export interface StatusReporter {
+  setStatus(revision: string, status: { context: string; state: StatusState; description: string; targetUrl?: string }): Promise<void>;
+}

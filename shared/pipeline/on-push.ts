@@ -1,0 +1,87 @@
+/**
+ * `pipeline.onPush`: a verified push becomes one sync job per affected
+ * environment × cluster on the queue. Fast (no cluster is touched here) so
+ * GitHub gets its answer well within its 10 s limit.
+ */
+import { ConfigError, findEnvironment, type Environment, type GitopsConfig } from '../config/index.ts';
+import type { DeliveryLog } from './delivery-log.ts';
+import type { WebhookResponse } from './github-delivery.ts';
+import type { Logger } from './logger.ts';
+import { planPush } from './plan-push.ts';
+import type { PushEvent } from './push-event.ts';
+import type { JobQueue, SyncJob } from './sync-job.ts';
+
+export interface OnPushDeps {
+  /** The configuration in force at a revision (gitops.yaml there, a setting, or the defaults). */
+  config(revision: string): Promise<GitopsConfig>;
+  /** The clusters an environment deploys to (discovery, cached by the adapter). */
+  clusters(env: Environment): Promise<readonly { name: string }[]>;
+  queue: JobQueue;
+  deliveries: DeliveryLog;
+  log: Logger;
+}
+
+/** Plans a push and enqueues its jobs; answers with a JSON summary. */
+export async function onPush(push: PushEvent, deliveryId: string, deps: OnPushDeps): Promise<WebhookResponse> {
+  const { log } = deps;
+  let config: GitopsConfig;
+  try {
+    config = await deps.config(push.after);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    log.error('push.config-invalid', { delivery: deliveryId, commit: push.after, result: err.message });
+    return { status: 422, body: { error: `invalid configuration at ${push.after}: ${err.message}` } };
+  }
+  const plan = planPush(push, config);
+  if (plan.kind === 'ignored') {
+    log.info('push.ignored', { delivery: deliveryId, ref: push.ref, commit: push.after, result: plan.reason });
+    return { status: 202, body: { ignored: plan.reason } };
+  }
+
+  const jobs: SyncJob[] = [];
+  const withoutClusters: string[] = [];
+  for (const ep of plan.environments) {
+    const env = findEnvironment(config, ep.environment)!;
+    const clusters = await deps.clusters(env);
+    if (clusters.length === 0) withoutClusters.push(env.name);
+    for (const c of clusters) {
+      jobs.push({
+        v: 1,
+        environment: env.name,
+        cluster: c.name,
+        reason: 'push',
+        revision: plan.revision,
+        full: ep.full,
+        changed: ep.changed,
+        removed: ep.removed,
+        trigger: deliveryId,
+      });
+    }
+  }
+
+  if (!(await deps.deliveries.claim(deliveryId))) {
+    log.info('push.duplicate', { delivery: deliveryId, commit: push.after, result: 'already handled' });
+    return { status: 200, body: { duplicate: true, delivery: deliveryId, revision: plan.revision } };
+  }
+  try {
+    await Promise.all(jobs.map((j) => deps.queue.send(j)));
+  } catch (err) {
+    await deps.deliveries.release(deliveryId).catch(() => undefined);
+    throw new Error(`failed to enqueue sync jobs for ${plan.revision}`, { cause: err });
+  }
+  for (const j of jobs) {
+    log.info('push.job', { delivery: deliveryId, environment: j.environment, cluster: j.cluster, commit: plan.revision, result: j.full ? 'full sync' : `${j.changed.length} changed, ${j.removed.length} removed` });
+  }
+  for (const e of withoutClusters) log.warn('push.no-clusters', { delivery: deliveryId, environment: e, commit: plan.revision });
+  return {
+    status: 202,
+    body: {
+      revision: plan.revision,
+      branch: plan.branch,
+      jobs: jobs.map((j) => ({ environment: j.environment, cluster: j.cluster, full: j.full, changed: j.changed.length, removed: j.removed.length })),
+      environments: plan.environments.map((e) => ({ name: e.environment, full: e.full, ...(e.fullReason ? { reason: e.fullReason } : {}) })),
+      unaffected: plan.unaffected,
+      withoutClusters,
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The message between the push webhook (or the reconcile timer) and a cluster's
+ * sync worker: one per environment × cluster, on the `sync` queue.
+ *
+ * The job is a hint, not an order: the worker always applies the branch's
+ * HEAD (architecture rule 1), so duplicated, late or reordered jobs converge.
+ */
+import { z } from 'zod';
+
+export const SYNC_QUEUE = 'sync';
+
+export const syncJobSchema = z.strictObject({
+  /** Schema version of this message. */
+  v: z.literal(1),
+  environment: z.string().min(1),
+  /** Cluster name as discovery reports it. */
+  cluster: z.string().min(1),
+  /** Why: a push, the reconcile timer (new or behind cluster), drift repair, or a person. */
+  reason: z.enum(['push', 'reconcile', 'drift', 'manual']),
+  /** The revision that triggered the job, if any (informational: HEAD is applied). */
+  revision: z.string().optional(),
+  /** Apply everything (new branch, forced push, capped commit lists, new cluster) rather than the changed files. */
+  full: z.boolean(),
+  /** Repo-relative paths changed by the push (added or modified); empty for full syncs. */
+  changed: z.array(z.string()).default([]),
+  /** Repo-relative paths removed by the push (for prune). */
+  removed: z.array(z.string()).default([]),
+  /** GitHub delivery id or other trigger id, for logs. */
+  trigger: z.string().optional(),
+});
+
+export type SyncJob = z.infer<typeof syncJobSchema>;
+
+/** Parses a queue message body (JSON text or an already-decoded object); throws with the reason. */
+export function parseSyncJob(body: unknown): SyncJob {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      throw new Error('sync job is not JSON');
+    }
+  }
+  const r = syncJobSchema.safeParse(value);
+  if (!r.success) {
+    throw new Error(`invalid sync job: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}
+
+/** Sends sync jobs somewhere (the storage queue in Azure, an in-process queue locally). */
+export interface JobQueue {
+  send(job: SyncJob): Promise<void>;
+}

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_CONFIG } from '../../shared/config/index.ts';
+import { planPush } from '../../shared/pipeline/plan-push.ts';
+import { parsePushEvent } from '../../shared/pipeline/push-event.ts';
+import { pushPayload, type PushSpec } from '../support/push-payloads.ts';
+
+const plan = (spec: PushSpec) => planPush(parsePushEvent(pushPayload(spec)), DEFAULT_CONFIG);
+
+test('changed paths map to the environments whose directory holds them', () => {
+  const p = plan({
+    branch: 'release',
+    commits: [{ modified: ['playground-configs/a.yaml', 'README.md'] }, { added: ['playground-configs/b.yaml'] }],
+  });
+  assert.equal(p.kind, 'sync');
+  if (p.kind !== 'sync') return;
+  assert.deepEqual(p.environments, [{ environment: 'playground', full: false, changed: ['playground-configs/a.yaml', 'playground-configs/b.yaml'], removed: [] }]);
+  assert.deepEqual(p.unaffected, ['production']);
+});
+
+test('removals are part of the plan, net of later re-additions', () => {
+  const p = plan({
+    commits: [
+      { removed: ['development-configs/x.yaml', 'development-configs/y.yaml'] },
+      { added: ['development-configs/y.yaml'] },
+      { modified: ['development-configs/z.yaml'] },
+      { removed: ['development-configs/z.yaml'] },
+    ],
+  });
+  assert.ok(p.kind === 'sync');
+  assert.deepEqual(p.environments[0], { environment: 'development', full: false, changed: ['development-configs/y.yaml'], removed: ['development-configs/x.yaml', 'development-configs/z.yaml'] });
+});
+
+test('a forced push, a new branch, or capped lists mean a full sync of every environment on the branch', () => {
+  const cases: [PushSpec, string][] = [
+    [{ branch: 'release', forced: true }, 'forced push'],
+    [{ branch: 'release', created: true }, 'new branch'],
+    [{ branch: 'release', before: '0'.repeat(40) }, 'new branch'],
+    [{ branch: 'release', commits: Array.from({ length: 2048 }, () => ({ modified: ['x'] })) }, 'the payload lists 2048 commits (GitHub caps the list at 2048)'],
+    [{ branch: 'release', commits: [{ added: Array.from({ length: 3000 }, (_, i) => `f${i}`) }] }, ''],
+    [{ branch: 'release', commits: [] }, 'the payload lists no commits'],
+  ];
+  for (const [spec, reason] of cases) {
+    const p = plan(spec);
+    assert.ok(p.kind === 'sync');
+    assert.deepEqual(p.environments.map((e) => [e.environment, e.full]), [['playground', true], ['production', true]]);
+    if (reason) assert.equal(p.environments[0]!.fullReason, reason);
+    else assert.match(p.environments[0]!.fullReason!, /lists 3000 files/);
+  }
+});
+
+test('a change to gitops.yaml syncs every environment on the branch in full', () => {
+  const p = plan({ branch: 'release', commits: [{ modified: ['gitops.yaml'] }] });
+  assert.ok(p.kind === 'sync');
+  assert.deepEqual(p.environments.map((e) => [e.environment, e.full, e.fullReason]), [['playground', true, 'gitops.yaml changed'], ['production', true, 'gitops.yaml changed']]);
+});
+
+test('tag pushes, branch deletions and branches no environment deploys are ignored with the reason', () => {
+  const tag = pushPayload();
+  tag.ref = 'refs/tags/v1';
+  assert.deepEqual(planPush(parsePushEvent(tag), DEFAULT_CONFIG), { kind: 'ignored', reason: 'refs/tags/v1 is not a branch' });
+  assert.deepEqual(plan({ deleted: true, after: '0'.repeat(40) }), { kind: 'ignored', reason: 'branch master was deleted' });
+  assert.deepEqual(plan({ branch: 'feature/x' }), { kind: 'ignored', reason: 'no environment deploys branch feature/x' });
+});
+
+test('a push that touches no environment directory affects none', () => {
+  const p = plan({ commits: [{ modified: ['docs/readme.md', 'development-configs-old/a.yaml'] }] });
+  assert.ok(p.kind === 'sync');
+  assert.deepEqual(p.environments, []);
+  assert.deepEqual(p.unaffected, ['development']);
+});
