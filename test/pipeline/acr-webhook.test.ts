@@ -29,7 +29,7 @@ test('a custom header carries the bare secret', async () => {
 
 test('a wrong, missing or unconfigured secret changes nothing', async () => {
   const { d, seen } = deps();
-  for (const h of [{}, { authorization: 'Bearer wrong' }, { authorization: 's3cre' }]) assert.equal((await handleAcrWebhook(req(h), d)).status, 401);
+  for (const h of [{}, { authorization: 'Bearer wrong' }, { authorization: 's3cre' }] as Record<string, string>[]) assert.equal((await handleAcrWebhook(req(h), d)).status, 401);
   const off = deps('');
   const res = await handleAcrWebhook(req({ authorization: 'Bearer ' }), off.d);
   assert.equal(res.status, 503);
