@@ -1,0 +1,155 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_CONFIG, parseConfig } from '../../shared/config/index.ts';
+import { memoryLogger } from '../../shared/pipeline/logger.ts';
+import { onImagePushed, type OnImagePushedDeps } from '../../shared/pipeline/on-image-pushed.ts';
+import type { ImagePushed } from '../../shared/pipeline/registry-event.ts';
+import { LocalGitSource } from '../../shared/sources/local-git.ts';
+import type { CommitRequest } from '../../shared/sources/port.ts';
+import { makeRepo } from '../support/git-repo.ts';
+
+const helmRelease = (name: string, repo: string, tag: string, filter = 'glob:master-*') => `---
+apiVersion: helm.fluxcd.io/v1
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: default
+  annotations:
+    fluxcd.io/automated: "true"
+    filter.fluxcd.io/chart-image: ${filter}
+spec:
+  values:
+    image:
+      repository: ${repo}
+      tag: "${tag}" # kept by automation
+`;
+
+let n = 0;
+const pushed = (image: string): ImagePushed => {
+  const [registry, ...rest] = image.split('/');
+  const [repository, tag] = rest.join('/').split(':');
+  return { id: `ev-${++n}`, registry: registry!, repository: repository!, tag: tag!, digest: `sha256:${'a'.repeat(64)}`, pushedAt: new Date() };
+};
+
+function setup(files: Record<string, string>, extra: Partial<OnImagePushedDeps> = {}) {
+  const repo = makeRepo(files, ['master', 'release']);
+  const source = new LocalGitSource(repo.dir, { author: { name: 'serverless-gitops', email: 'gitops@example.com' } });
+  const log = memoryLogger();
+  const deps: OnImagePushedDeps = { config: async () => DEFAULT_CONFIG, source, writer: source, log, sleep: async () => {}, ...extra };
+  return { repo, source, deps, log };
+}
+
+test('an image push becomes one commit on the environment\'s branch with Flux\'s message and a one-value diff', async () => {
+  const { repo, deps } = setup({
+    'development-configs/op.yaml': helmRelease('radix-operator', 'radixdev.azurecr.io/radix-operator', 'master-1'),
+    'playground-configs/op.yaml': helmRelease('radix-operator', 'radixdev.azurecr.io/radix-operator', 'release-1', 'glob:release-*'),
+  });
+  const r = await onImagePushed(pushed('radixdev.azurecr.io/radix-operator:master-2'), deps);
+  assert.equal(r.kind, 'released');
+  if (r.kind !== 'released') return;
+  const master = r.branches.find((b) => b.branch === 'master')!;
+  const release = r.branches.find((b) => b.branch === 'release')!;
+  assert.equal(master.status, 'committed');
+  assert.equal(master.revision, repo.git('rev-parse', 'master'));
+  assert.equal(repo.git('log', '-1', '--format=%s|%an', 'master'), 'Auto-release radixdev.azurecr.io/radix-operator:master-2|serverless-gitops');
+  assert.equal(repo.git('diff', '--numstat', 'master~1', 'master'), '1\t1\tdevelopment-configs/op.yaml');
+  assert.match(repo.show('master', 'development-configs/op.yaml'), /tag: "master-2" # kept by automation/);
+  assert.equal(release.status, 'unchanged', 'playground filters release-*');
+  assert.equal(repo.git('rev-list', '--count', 'release'), '1');
+});
+
+test('re-running the same event changes nothing', async () => {
+  const { repo, deps } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-1') });
+  await onImagePushed(pushed('radixdev.azurecr.io/op:master-2'), deps);
+  const head = repo.git('rev-parse', 'master');
+  const again = await onImagePushed(pushed('radixdev.azurecr.io/op:master-2'), deps);
+  assert.ok(again.kind === 'released' && again.branches.every((b) => b.status === 'unchanged'));
+  assert.equal(repo.git('rev-parse', 'master'), head);
+});
+
+test('twenty events for twenty images at once produce twenty updates in git and lose none', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 20; i++) files[`development-configs/app-${i}.yaml`] = helmRelease(`app-${i}`, `radixdev.azurecr.io/app-${i}`, 'master-1');
+  const { repo, deps } = setup(files, { maxAttempts: 40 });
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => onImagePushed(pushed(`radixdev.azurecr.io/app-${i}:master-2`), deps)));
+  assert.equal(results.filter((r) => r.kind === 'released' && r.branches.find((b) => b.branch === 'master')!.status === 'committed').length, 20);
+  assert.equal(repo.git('rev-list', '--count', 'master'), '21', 'twenty commits on the initial one');
+  assert.equal(repo.git('rev-list', '--merges', '--count', 'master'), '0', 'linear history');
+  for (let i = 0; i < 20; i++) assert.match(repo.show('master', `development-configs/app-${i}.yaml`), /tag: "master-2"/, `app-${i} updated`);
+  const messages = repo.git('log', '--format=%s', 'master~20..master').split('\n').sort();
+  assert.deepEqual(messages, Array.from({ length: 20 }, (_, i) => `Auto-release radixdev.azurecr.io/app-${i}:master-2`).sort());
+});
+
+test('five deliveries of the same image at once make exactly one commit', async () => {
+  const { repo, deps } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-1') });
+  const results = await Promise.all(Array.from({ length: 5 }, () => onImagePushed(pushed('radixdev.azurecr.io/op:master-9'), deps)));
+  const statuses = results.map((r) => (r.kind === 'released' ? r.branches.find((b) => b.branch === 'master')!.status : 'ignored')).sort();
+  assert.deepEqual(statuses, ['committed', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+  assert.equal(repo.git('rev-list', '--count', 'master'), '2');
+});
+
+test('when the branch moves between read and write, HEAD is re-read and the change recomputed on the new tree', async () => {
+  const { repo, source, deps } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-1'), 'development-configs/other.yaml': 'kind: ConfigMap\n' });
+  let raced = false;
+  const writer = {
+    async commit(req: CommitRequest) {
+      if (!raced) {
+        raced = true; // a developer pushes in between
+        const head = await source.resolveBranch('master');
+        await source.commit({ branch: 'master', expectedHead: head, message: 'dev change', files: new Map([['development-configs/other.yaml', 'kind: ConfigMap\nmetadata: {name: x}\n']]) });
+      }
+      return source.commit(req);
+    },
+  };
+  const r = await onImagePushed(pushed('radixdev.azurecr.io/op:master-3'), { ...deps, writer });
+  assert.ok(r.kind === 'released');
+  const master = r.branches.find((b) => b.branch === 'master')!;
+  assert.deepEqual([master.status, master.attempts], ['committed', 2]);
+  assert.equal(repo.git('log', '--format=%s', 'master').split('\n').join('|'), 'Auto-release radixdev.azurecr.io/op:master-3|dev change|initial');
+  assert.match(repo.show('master', 'development-configs/other.yaml'), /name: x/, 'the other writer\'s change is kept');
+});
+
+test('a branch that never stops moving fails the event after bounded attempts, so it is retried', async () => {
+  const { deps } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-1') });
+  const writer = { commit: async () => ({ status: 'moved' as const, head: 'x' }) };
+  await assert.rejects(onImagePushed(pushed('radixdev.azurecr.io/op:master-3'), { ...deps, writer, maxAttempts: 3 }), /kept moving: gave up releasing radixdev\.azurecr\.io\/op:master-3 after 3 attempts/);
+});
+
+test('a registry no environment lists is ignored with a log line', async () => {
+  const { deps, log } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-1') });
+  assert.deepEqual(await onImagePushed(pushed('elsewhere.azurecr.io/op:master-2'), deps), { kind: 'ignored', reason: 'no environment lists registry elsewhere.azurecr.io' });
+  assert.equal(log.entries[0]!.event, 'image.ignored');
+});
+
+test('an image built before the one running is refused under a glob filter when the registry knows both build times', async () => {
+  const { repo, deps } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-new') });
+  const times = new Map([
+    ['radixdev.azurecr.io/op:master-new', new Date('2026-11-20T00:00:00Z')],
+    ['radixdev.azurecr.io/op:master-old', new Date('2026-11-01T00:00:00Z')],
+  ]);
+  const r = await onImagePushed(pushed('radixdev.azurecr.io/op:master-old'), { ...deps, buildTimes: async () => times });
+  assert.ok(r.kind === 'released');
+  const master = r.branches.find((b) => b.branch === 'master')!;
+  assert.equal(master.status, 'unchanged');
+  assert.match(master.skipped[0]!.message, /master-old was not built after the current radixdev\.azurecr\.io\/op:master-new/);
+  assert.equal(repo.git('rev-list', '--count', 'master'), '1');
+});
+
+test('pull-request environments go to the proposer, never straight to the branch', async () => {
+  const config = parseConfig(
+    'environments:\n  production:\n    branch: release\n    path: production-configs\n    registries: [radixprod.azurecr.io]\n    imageUpdates: pull-request\n',
+    'gitops.yaml',
+  );
+  const proposals: string[] = [];
+  const { repo, deps } = setup(
+    { 'production-configs/op.yaml': helmRelease('op', 'radixprod.azurecr.io/op', 'release-1', 'glob:release-*') },
+    { config: async () => config, proposer: { propose: async (p) => (proposals.push(`${p.environment}:${p.base}:${p.message}`), { status: 'opened', number: 7 }) } },
+  );
+  const r = await onImagePushed(pushed('radixprod.azurecr.io/op:release-2'), deps);
+  assert.ok(r.kind === 'released');
+  assert.deepEqual([r.branches[0]!.status, r.branches[0]!.pullRequest], ['opened', 7]);
+  assert.deepEqual(proposals, ['production:release:Auto-release radixprod.azurecr.io/op:release-2']);
+  assert.equal(repo.git('rev-list', '--count', 'release'), '1');
+  const noProposer = await onImagePushed(pushed('radixprod.azurecr.io/op:release-3'), { ...deps, proposer: undefined } as OnImagePushedDeps).catch((e: Error) => e.message);
+  assert.match(String(noProposer), /imageUpdates: pull-request, which needs the GitHub source/);
+});

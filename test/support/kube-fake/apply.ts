@@ -1,0 +1,183 @@
+/**
+ * Server-side apply and field ownership: merging an apply configuration into the live object,
+ * conflicts between managers, removal of fields a manager stopped applying, and the ownership
+ * that create/update/patch (operation `Update`) take.
+ */
+import { KubeError } from './status.ts';
+import { isObject, type Shape } from './shapes.ts';
+import { ELEMENT, flatten, fromFieldsV1, keySegment, ownsAtOrBelow, printPath, removePath, shapeAt, stable, toFieldsV1 } from './managed-fields.ts';
+
+type Obj = Record<string, any>;
+
+/** One managedFields entry with its field set decoded. */
+interface Entry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time: string;
+  subresource?: string;
+  set: Set<string>;
+  changed?: boolean;
+}
+
+/** The time format of managedFields and creationTimestamp (RFC 3339, whole seconds). */
+export function timestamp(now = new Date()): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function decode(obj: Obj | undefined): Entry[] {
+  const mf = obj?.metadata?.managedFields;
+  if (!Array.isArray(mf)) return [];
+  return mf.map((e: Obj) => ({
+    manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time,
+    ...(e.subresource ? { subresource: e.subresource } : {}), set: fromFieldsV1(e.fieldsV1),
+  }));
+}
+
+function encode(entries: Entry[], now: string): Obj[] {
+  return entries.filter((e) => e.set.size > 0).map((e) => ({
+    manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.changed ? now : e.time,
+    fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(e.set), ...(e.subresource ? { subresource: e.subresource } : {}),
+  }));
+}
+
+function sameSet(a: Set<string>, b: Set<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const p of a) if (!b.has(p)) return false;
+  return true;
+}
+
+/** Merges an apply configuration into a live value the way SSA does (structs and maps field by field, lists by their type). */
+export function merge(live: unknown, config: unknown, shape: Shape): unknown {
+  if (config === undefined) return live;
+  if (isObject(config) && isObject(live) && shape.t !== 'scalar' && shape.t !== 'list') {
+    const out: Obj = { ...live };
+    for (const [k, v] of Object.entries(config)) {
+      if (v === null) { delete out[k]; continue; }
+      const child = shape.t === 'struct' ? shape.field(k) ?? { t: 'deduced' } : shape.t === 'map' ? shape.elem : shape;
+      out[k] = merge(live[k], v, child);
+    }
+    return out;
+  }
+  if (shape.t === 'list' && shape.listType !== 'atomic' && Array.isArray(config) && Array.isArray(live)) {
+    if (shape.listType === 'set') {
+      const seen = new Set(live.map(stable));
+      return [...live, ...config.filter((v) => !seen.has(stable(v)))];
+    }
+    const out = [...live];
+    const index = new Map<string, number>();
+    live.forEach((item, i) => { const k = keySegment(item, shape.keys); if (k) index.set(k, i); });
+    for (const item of config) {
+      const k = keySegment(item, shape.keys);
+      const at = k === undefined ? undefined : index.get(k);
+      if (at === undefined) out.push(item);
+      else out[at] = merge(out[at], item, shape.elem);
+    }
+    return out;
+  }
+  return config;
+}
+
+/** What an apply or update produced. */
+export interface OwnershipResult {
+  object: Obj;
+  /** Whether any managedFields entry changed (a no-op apply changes nothing). */
+  changed: boolean;
+}
+
+/**
+ * Server-side apply of `config` by `manager` onto `live` (undefined: create).
+ * Throws 409 Conflict (Status with `details.causes`) when another manager owns a field that the
+ * configuration sets to a different value, unless `force`, which moves the ownership.
+ */
+export function serverSideApply(
+  live: Obj | undefined, config: Obj, shape: Shape,
+  opts: { manager: string; force: boolean; apiVersion: string; omitStatus: boolean; now: string },
+): OwnershipResult {
+  const entries = decode(live);
+  const liveFlat = live ? flatten(live, shape, opts) : new Map<string, string>();
+  const applied = flatten(config, shape, opts);
+  const conflicts: Array<{ entry: Entry; path: string }> = [];
+  for (const e of entries) {
+    if (e.manager === opts.manager && e.operation === 'Apply') continue;
+    for (const [p, v] of applied) {
+      if (v === ELEMENT || !e.set.has(p)) continue;
+      if (liveFlat.get(p) !== v) conflicts.push({ entry: e, path: p });
+    }
+  }
+  if (conflicts.length && !opts.force) throw conflictError(conflicts);
+  for (const { entry, path } of conflicts) { entry.set.delete(path); entry.changed = true; }
+
+  let mine = entries.find((e) => e.manager === opts.manager && e.operation === 'Apply');
+  const last = mine?.set ?? new Set<string>();
+  const next = new Set(applied.keys());
+  if (!mine) entries.push((mine = { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, time: opts.now, set: next, changed: true }));
+  else if (!sameSet(last, next) || mine.apiVersion !== opts.apiVersion) Object.assign(mine, { set: next, changed: true, apiVersion: opts.apiVersion });
+
+  const merged = merge(live ?? {}, config, shape) as Obj;
+  const others = entries.filter((e) => e !== mine);
+  for (const p of last) {
+    if (next.has(p) || others.some((e) => ownsAtOrBelow(e.set, p))) continue;
+    removePath(merged, p, (segs) => shapeAt(shape, segs));
+  }
+  return finish(merged, entries, opts.now);
+}
+
+/**
+ * Ownership after a create, update or non-apply patch (operation `Update`): the manager takes
+ * the fields whose value it changed, from whoever owned them; removed fields leave every set.
+ */
+export function recordUpdate(
+  old: Obj | undefined, next: Obj, shape: Shape,
+  opts: { manager: string; apiVersion: string; omitStatus: boolean; now: string; subresource?: string },
+): OwnershipResult {
+  const entries = decode(old);
+  const before = old ? flatten(old, shape, opts) : new Map<string, string>();
+  const after = flatten(next, shape, opts);
+  const changed: string[] = [];
+  for (const [p, v] of after) if (before.get(p) !== v) changed.push(p);
+  const removed = [...before.keys()].filter((p) => !after.has(p));
+  let mine = entries.find((e) => e.manager === opts.manager && e.operation === 'Update' && e.subresource === opts.subresource);
+  if (!mine && changed.length) {
+    entries.push((mine = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: opts.now, set: new Set(), changed: true }));
+    if (opts.subresource) mine.subresource = opts.subresource;
+  }
+  for (const e of entries) {
+    const size = e.set.size;
+    for (const p of removed) e.set.delete(p);
+    if (e === mine) for (const p of changed) e.set.add(p);
+    else for (const p of changed) e.set.delete(p);
+    if (e.set.size !== size || (e === mine && changed.length)) e.changed = true;
+  }
+  return finish(next, entries, opts.now);
+}
+
+function finish(object: Obj, entries: Entry[], now: string): OwnershipResult {
+  const managedFields = encode(entries, now);
+  const meta = { ...(object.metadata ?? {}) };
+  if (managedFields.length) meta.managedFields = managedFields;
+  else delete meta.managedFields;
+  return { object: { ...object, metadata: meta }, changed: entries.some((e) => e.changed) };
+}
+
+function describe(e: Entry): string {
+  return e.operation === 'Update' ? `"${e.manager}" using ${e.apiVersion}` : `"${e.manager}"`;
+}
+
+function conflictError(conflicts: Array<{ entry: Entry; path: string }>): KubeError {
+  const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${describe(c.entry)}`, field: printPath(c.path) }));
+  let message: string;
+  if (conflicts.length === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${describe(conflicts[0]!.entry)}: ${printPath(conflicts[0]!.path)}`;
+  } else {
+    const by = new Map<string, string[]>();
+    for (const c of conflicts) {
+      const k = describe(c.entry);
+      by.set(k, [...(by.get(k) ?? []), `- ${printPath(c.path)}`]);
+    }
+    const parts = [...by.keys()].sort().flatMap((k) => [`conflicts with ${k}:`, ...by.get(k)!]);
+    message = `Apply failed with ${conflicts.length} conflicts: ${parts.join('\n')}`;
+  }
+  return new KubeError(409, 'Conflict', message, { causes });
+}
+
