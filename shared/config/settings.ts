@@ -1,0 +1,130 @@
+/**
+ * App settings (environment variables), read once at the edge and validated:
+ * a missing or invalid setting stops the function with a message naming it.
+ * `SETTINGS` is the one table the README and infra/ are checked against.
+ */
+import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+
+export interface SettingInfo {
+  /** What it is, for the README table. */
+  description: string;
+  /** Holds a secret: comes from Key Vault in Azure and is never logged. */
+  secret?: boolean;
+  /** Provided by the template in Azure (infra/ must set it). */
+  infra: boolean;
+}
+
+/** Every setting the code reads. */
+export const SETTINGS = {
+  GITHUB_REPOSITORY: { description: 'owner/name of the config repository', infra: true },
+  GITHUB_API_URL: { description: 'GitHub REST base URL (GitHub Enterprise Server: https://HOST/api/v3); default https://api.github.com', infra: true },
+  GITHUB_TOKEN: { description: 'a token for the config repository (instead of a GitHub App)', secret: true, infra: false },
+  GITHUB_APP_ID: { description: 'GitHub App id', infra: true },
+  GITHUB_APP_PRIVATE_KEY: { description: 'GitHub App private key (PEM)', secret: true, infra: true },
+  GITHUB_APP_INSTALLATION_ID: { description: 'installation id of the GitHub App on the config repository', infra: true },
+  GITHUB_WEBHOOK_SECRET: { description: 'the push webhook secret; without it every delivery is refused', secret: true, infra: true },
+  GITHUB_WEBHOOK_SECRET_PREVIOUS: { description: 'the previous webhook secret, still accepted while rotating', secret: true, infra: false },
+  ACR_WEBHOOK_SECRET: { description: 'shared secret ACR classic webhooks send (Authorization: Bearer …); without it they are refused', secret: true, infra: true },
+  GITOPS_CONFIG: { description: 'the environments as inline YAML (gitops.yaml format); default: gitops.yaml in the repository, else the seed defaults', infra: true },
+  AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity (AKS, ARM, ACR, storage)', infra: true },
+  AzureWebJobsStorage: { description: 'storage connection string (local/Azurite); in Azure, identity-based AzureWebJobsStorage__queueServiceUri/__tableServiceUri/__credential/__clientId', infra: false },
+  AzureWebJobsStorage__queueServiceUri: { description: 'queue endpoint of the storage account (identity-based connection)', infra: true },
+  AzureWebJobsStorage__tableServiceUri: { description: 'table endpoint of the storage account (identity-based connection)', infra: true },
+  GITOPS_STATE_NAMESPACE: { description: 'namespace holding each environment\'s sync state and lease in every cluster; default gitops-system', infra: false },
+  GITOPS_PRUNE_MAX_SHARE: { description: 'largest share of an inventory one prune may delete without force; default 0.5', infra: false },
+  GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
+  GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <gitops@users.noreply.github.com>', infra: false },
+} as const satisfies Record<string, SettingInfo>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+const optional = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+const settingsSchema = z
+  .object({
+    GITHUB_REPOSITORY: optional.refine((s) => s === undefined || /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(s), 'expected owner/name'),
+    GITHUB_API_URL: optional.refine((s) => s === undefined || /^https?:\/\/[^\s]+$/.test(s), 'expected an http(s) URL'),
+    GITHUB_TOKEN: optional,
+    GITHUB_APP_ID: optional.refine((s) => s === undefined || /^[0-9]+$/.test(s), 'expected a numeric App id'),
+    GITHUB_APP_PRIVATE_KEY: optional.refine((s) => s === undefined || /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s.replace(/\\n/g, '\n')), 'expected a PEM private key'),
+    GITHUB_APP_INSTALLATION_ID: optional.refine((s) => s === undefined || /^[0-9]+$/.test(s), 'expected a numeric installation id'),
+    GITHUB_WEBHOOK_SECRET: optional,
+    GITHUB_WEBHOOK_SECRET_PREVIOUS: optional,
+    ACR_WEBHOOK_SECRET: optional,
+    GITOPS_CONFIG: optional,
+    AZURE_CLIENT_ID: optional.refine((s) => s === undefined || /^[0-9a-fA-F-]{36}$/.test(s), 'expected a client id (GUID)'),
+    AzureWebJobsStorage: optional,
+    AzureWebJobsStorage__queueServiceUri: optional,
+    AzureWebJobsStorage__tableServiceUri: optional,
+    GITOPS_STATE_NAMESPACE: optional.refine((s) => s === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s), 'expected a namespace name'),
+    GITOPS_PRUNE_MAX_SHARE: optional.refine((s) => s === undefined || (Number(s) > 0 && Number(s) <= 1), 'expected a number in (0, 1]'),
+    GITOPS_DRIFT_MINUTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected whole minutes'),
+    GITOPS_COMMIT_AUTHOR: optional.refine((s) => s === undefined || /^[^<>]+ <[^<>\s]+@[^<>\s]+>$/.test(s), 'expected "Name <email>"'),
+  })
+  .superRefine((s, ctx) => {
+    const app = [s.GITHUB_APP_ID, s.GITHUB_APP_PRIVATE_KEY, s.GITHUB_APP_INSTALLATION_ID];
+    if (app.some(Boolean) && !app.every(Boolean)) {
+      ctx.addIssue({ code: 'custom', path: ['GITHUB_APP_ID'], message: 'a GitHub App needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID together' });
+    }
+  });
+
+export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: number; privateKey: string; installationId: number };
+
+export interface Settings {
+  github?: { repository: string; apiUrl: string; auth: GitHubAuth };
+  /** Accepted push webhook secrets, current first; empty = refuse every delivery. */
+  webhookSecrets: string[];
+  acrWebhookSecret: string | undefined;
+  /** Inline gitops.yaml from GITOPS_CONFIG. */
+  configYaml: string | undefined;
+  azureClientId: string | undefined;
+  storage: { connectionString: string } | { queueServiceUri: string; tableServiceUri: string | undefined } | undefined;
+  stateNamespace: string;
+  pruneMaxShare: number;
+  driftMinutes: number;
+  commitAuthor: { name: string; email: string };
+}
+
+/** Reads and validates settings from an environment map; throws ConfigError naming every bad setting. */
+export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
+  const r = settingsSchema.safeParse(env);
+  if (!r.success) {
+    throw new ConfigError(r.error.issues.map((i) => `setting ${String(i.path[0])}: ${i.message}`));
+  }
+  const s = r.data;
+  const problems: string[] = [];
+  let github: Settings['github'];
+  if (s.GITHUB_REPOSITORY) {
+    const auth: GitHubAuth | undefined = s.GITHUB_APP_ID
+      ? { kind: 'app', appId: Number(s.GITHUB_APP_ID), privateKey: s.GITHUB_APP_PRIVATE_KEY!.replace(/\\n/g, '\n'), installationId: Number(s.GITHUB_APP_INSTALLATION_ID) }
+      : s.GITHUB_TOKEN
+        ? { kind: 'token', token: s.GITHUB_TOKEN }
+        : undefined;
+    if (!auth) problems.push('setting GITHUB_TOKEN: GITHUB_REPOSITORY is set, so GitHub needs a token or a GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)');
+    else github = { repository: s.GITHUB_REPOSITORY, apiUrl: (s.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''), auth };
+  } else if (s.GITHUB_TOKEN || s.GITHUB_APP_ID) {
+    problems.push('setting GITHUB_REPOSITORY: GitHub credentials are set, so the config repository (owner/name) is needed too');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const author = /^(.+) <(.+)>$/.exec(s.GITOPS_COMMIT_AUTHOR ?? 'serverless-gitops <gitops@users.noreply.github.com>')!;
+  return {
+    ...(github ? { github } : {}),
+    webhookSecrets: [s.GITHUB_WEBHOOK_SECRET, s.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)),
+    acrWebhookSecret: s.ACR_WEBHOOK_SECRET,
+    configYaml: s.GITOPS_CONFIG,
+    azureClientId: s.AZURE_CLIENT_ID,
+    storage: s.AzureWebJobsStorage
+      ? { connectionString: s.AzureWebJobsStorage }
+      : s.AzureWebJobsStorage__queueServiceUri
+        ? { queueServiceUri: s.AzureWebJobsStorage__queueServiceUri, tableServiceUri: s.AzureWebJobsStorage__tableServiceUri }
+        : undefined,
+    stateNamespace: s.GITOPS_STATE_NAMESPACE ?? 'gitops-system',
+    pruneMaxShare: s.GITOPS_PRUNE_MAX_SHARE ? Number(s.GITOPS_PRUNE_MAX_SHARE) : 0.5,
+    driftMinutes: s.GITOPS_DRIFT_MINUTES ? Number(s.GITOPS_DRIFT_MINUTES) : 60,
+    commitAuthor: { name: author[1]!, email: author[2]! },
+  };
+}
