@@ -1,0 +1,297 @@
+/**
+ * Git plumbing over one git directory, through `git` child processes (no shell).
+ * Every object and ref the fake serves comes from here, so SHAs, trees and ancestry are git's own.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The all-zero SHA git and GitHub use for "no object" (a created or deleted ref). */
+export const ZERO_SHA = '0000000000000000000000000000000000000000';
+/** The SHA of the empty tree (SHA-1 repositories). */
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/** A person line of a commit. `date` is ISO 8601 (GitHub form, `Z` or `+hh:mm`). */
+export interface GitPerson { name: string; email: string; date: string }
+
+/** A parsed commit object. */
+export interface GitCommit {
+  sha: string; tree: string; parents: string[]; author: GitPerson; committer: GitPerson; message: string;
+}
+
+/** One entry of `git ls-tree -l`. `size` is undefined for trees and submodules. */
+export interface TreeEntry { mode: string; type: 'blob' | 'tree' | 'commit'; sha: string; size?: number; path: string }
+
+/** One changed file between two trees, with line counts (-1 when binary). */
+export interface FileChange {
+  status: 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed';
+  path: string; previousPath?: string; oldSha: string; newSha: string; additions: number; deletions: number;
+}
+
+/** An entry for {@link GitRepo.buildTree}: `sha: null` deletes `path` (a file or a whole directory). */
+export interface TreeEdit { path: string; mode: string; sha: string | null }
+
+interface RunOptions { input?: string | Buffer; env?: Record<string, string>; okCodes?: number[] }
+interface RunResult { stdout: Buffer; stderr: string; code: number }
+
+/** Accepts branch, tag and SHA spellings; refuses options, ranges, reflog and revision syntax. */
+export function isSafeRefName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9._/+-]*$/.test(name) && !name.includes('..') && !name.endsWith('.lock') && !name.includes('//');
+}
+
+/** Like {@link isSafeRefName}, plus `~N` / `^N` ancestry suffixes (`main~1`), for reads. */
+export function isSafeRev(rev: string): boolean {
+  const m = /^(.*?)((?:[~^]\d*)*)$/.exec(rev);
+  return !!m && isSafeRefName(m[1]!);
+}
+
+function isoDate(seconds: string, tz: string): string {
+  const offsetMin = (tz.startsWith('-') ? -1 : 1) * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(3, 5)));
+  const local = new Date((Number(seconds) + offsetMin * 60) * 1000).toISOString().slice(0, 19);
+  return offsetMin === 0 ? `${local}Z` : `${local}${tz.slice(0, 3)}:${tz.slice(3, 5)}`;
+}
+
+function parsePerson(line: string): GitPerson {
+  const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line);
+  if (!m) throw new Error(`failed to parse a git person line: ${line}`);
+  return { name: m[1]!, email: m[2]!, date: isoDate(m[3]!, m[4]!) };
+}
+
+/** Parses the raw text of a commit object (`git cat-file commit`). */
+export function parseCommit(sha: string, raw: string): GitCommit {
+  const split = raw.indexOf('\n\n');
+  const header = split < 0 ? raw : raw.slice(0, split);
+  const message = split < 0 ? '' : raw.slice(split + 2);
+  let tree = '';
+  const parents: string[] = [];
+  let author: GitPerson | undefined;
+  let committer: GitPerson | undefined;
+  for (const line of header.split('\n')) {
+    if (line.startsWith('tree ')) tree = line.slice(5);
+    else if (line.startsWith('parent ')) parents.push(line.slice(7));
+    else if (line.startsWith('author ')) author = parsePerson(line.slice(7));
+    else if (line.startsWith('committer ')) committer = parsePerson(line.slice(10));
+  }
+  if (!author || !committer) throw new Error(`failed to parse commit ${sha}: no author or committer`);
+  return { sha, tree, parents, author, committer, message };
+}
+
+/** A git directory (bare, or the `.git` of a work tree) driven through plumbing commands. */
+export class GitRepo {
+  readonly gitDir: string;
+
+  constructor(gitDir: string) {
+    this.gitDir = gitDir;
+  }
+
+  /** Runs `git` with GIT_DIR set and user/system config ignored. Throws unless the exit code is 0 or in `okCodes`. */
+  run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env, GIT_DIR: this.gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull,
+      GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env,
+    };
+    return new Promise((resolve, reject) => {
+      const child = execFile('git', ['-c', 'commit.gpgSign=false', '-c', 'core.quotePath=false', ...args],
+        { env, encoding: 'buffer', maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+          const result = { stdout, stderr: stderr.toString('utf8'), code };
+          if (code === 0 || options.okCodes?.includes(code)) resolve(result);
+          else reject(new Error(`failed to run git ${args.join(' ')}: ${result.stderr.trim() || error?.message}`, { cause: error }));
+        });
+      child.stdin?.on('error', () => { /* git may exit before reading all input; the exit code reports it */ });
+      child.stdin?.end(options.input ?? '');
+    });
+  }
+
+  private async text(args: string[], options?: RunOptions): Promise<string> {
+    return (await this.run(args, options)).stdout.toString('utf8');
+  }
+
+  /** Resolves a safe revision (branch, tag, full ref or SHA) with an optional `^{type}` peel; undefined when absent. */
+  async revParse(rev: string, peel?: 'commit' | 'tree'): Promise<string | undefined> {
+    if (!isSafeRev(rev)) return undefined;
+    const r = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', peel ? `${rev}^{${peel}}` : rev], { okCodes: [1, 128] });
+    return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
+  }
+
+  /** The type of an object, or undefined when it does not exist. */
+  async objectType(sha: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{4,40}$/.test(sha)) return undefined;
+    const r = await this.run(['cat-file', '-t', sha], { okCodes: [1, 128] });
+    return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
+  }
+
+  /** Every ref as `{ ref, sha, type }` (type of the object it names), sorted by name. */
+  async listRefs(): Promise<Array<{ ref: string; sha: string; type: string }>> {
+    const out = await this.text(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)']);
+    return out.split('\n').filter(Boolean).map((line) => {
+      const [sha, type, ...ref] = line.split(' ');
+      return { sha: sha!, type: type!, ref: ref.join(' ') };
+    });
+  }
+
+  /** The SHA a full ref name points at, or undefined. */
+  async refValue(ref: string): Promise<string | undefined> {
+    if (!ref.startsWith('refs/') || !isSafeRefName(ref)) return undefined;
+    const r = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', ref], { okCodes: [1, 128] });
+    return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
+  }
+
+  /** The branch HEAD names (the default branch), e.g. `main`. */
+  async headBranch(): Promise<string> {
+    const r = await this.run(['symbolic-ref', '--quiet', 'HEAD'], { okCodes: [1, 128] });
+    return r.code === 0 ? r.stdout.toString('utf8').trim().replace(/^refs\/heads\//, '') : 'main';
+  }
+
+  /** Compare-and-swap a ref: `old` undefined means "any", ZERO_SHA means "must not exist". `next` ZERO_SHA deletes. */
+  async updateRef(ref: string, next: string, old: string | undefined, reason = 'github-fake'): Promise<boolean> {
+    const args = next === ZERO_SHA ? ['update-ref', '-m', reason, '-d', ref] : ['update-ref', '-m', reason, ref, next];
+    if (old !== undefined) args.push(old);
+    const r = await this.run(args, { okCodes: [1, 128] });
+    return r.code === 0;
+  }
+
+  /** True when `ancestor` is reachable from `descendant` (or equal). */
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const r = await this.run(['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [1, 128] });
+    return r.code === 0;
+  }
+
+  /** The best common ancestor, or undefined when the histories are unrelated. */
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    const r = await this.run(['merge-base', a, b], { okCodes: [1] });
+    return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
+  }
+
+  /** `git rev-list` with the given revisions/options; SHAs in git's order (newest first unless `--reverse`). */
+  async revList(args: string[]): Promise<string[]> {
+    return (await this.text(['rev-list', ...args])).split('\n').filter(Boolean);
+  }
+
+  /** Reads and parses a commit, or undefined when `sha` is not a commit. */
+  async readCommit(sha: string): Promise<GitCommit | undefined> {
+    if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    const r = await this.run(['cat-file', 'commit', sha], { okCodes: [128] });
+    return r.code === 0 ? parseCommit(sha, r.stdout.toString('utf8')) : undefined;
+  }
+
+  /** The bytes of a blob, or undefined. */
+  async readBlob(sha: string): Promise<Buffer | undefined> {
+    if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    const r = await this.run(['cat-file', 'blob', sha], { okCodes: [128] });
+    return r.code === 0 ? r.stdout : undefined;
+  }
+
+  /**
+   * Reads many objects in one `git cat-file --batch` process. Names are SHAs or `<rev>:<path>` expressions;
+   * the answer for each is its object or undefined (missing, ambiguous or unsafe name).
+   */
+  async readBatch(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
+    const safe = names.map((n) => !/[\n\r\0]/.test(n) && n.length > 0);
+    const asked = names.filter((_, i) => safe[i]);
+    const out = asked.length ? (await this.run(['cat-file', '--batch'], { input: asked.join('\n') + '\n' })).stdout : Buffer.alloc(0);
+    let pos = 0;
+    const answers = asked.map(() => {
+      const eol = out.indexOf(10, pos);
+      const header = out.subarray(pos, eol).toString('utf8');
+      pos = eol + 1;
+      const m = /^([0-9a-f]{40}) (\w+) (\d+)$/.exec(header);
+      if (!m) return undefined;
+      const size = Number(m[3]);
+      const content = out.subarray(pos, pos + size);
+      pos += size + 1;
+      return { sha: m[1]!, type: m[2]!, content: Buffer.from(content) };
+    });
+    return safe.map((ok) => (ok ? answers.shift() : undefined));
+  }
+
+  /** Lists a tree (`recursive` includes subtrees and their contents). */
+  async lsTree(treeish: string, recursive: boolean): Promise<TreeEntry[]> {
+    const out = await this.text(['ls-tree', '-z', '-l', ...(recursive ? ['-r', '-t'] : []), treeish]);
+    return out.split('\0').filter(Boolean).map((rec) => {
+      const tab = rec.indexOf('\t');
+      const [mode, type, sha, size] = rec.slice(0, tab).split(/\s+/);
+      return { mode: mode!, type: type as TreeEntry['type'], sha: sha!, size: size === '-' ? undefined : Number(size), path: rec.slice(tab + 1) };
+    });
+  }
+
+  /** Writes a blob and returns its SHA. */
+  async hashBlob(content: Buffer | string): Promise<string> {
+    return (await this.text(['hash-object', '-w', '-t', 'blob', '--stdin'], { input: content })).trim();
+  }
+
+  /**
+   * Writes a tree: `base` (a tree SHA, or undefined for empty) with `edits` applied, through a temporary index
+   * (read-tree, update-index --index-info, write-tree). Tree-mode entries graft a whole subtree.
+   */
+  async buildTree(base: string | undefined, edits: TreeEdit[]): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'github-fake-index-'));
+    const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
+    try {
+      await this.run(base ? ['read-tree', base] : ['read-tree', '--empty'], { env });
+      let staged = (await this.text(['ls-files', '-z', '--cached'], { env })).split('\0').filter(Boolean);
+      const lines: string[] = [];
+      const removeUnder = (p: string): void => {
+        for (const f of staged) if (f === p || f.startsWith(`${p}/`)) lines.push(`0 ${ZERO_SHA}\t${f}`);
+        staged = staged.filter((f) => !(f === p || f.startsWith(`${p}/`)));
+      };
+      const grafts: TreeEdit[] = [];
+      for (const edit of edits) {
+        removeUnder(edit.path);
+        if (edit.sha === null) continue;
+        if (edit.mode === '040000') grafts.push(edit);
+        else { lines.push(`${edit.mode} ${edit.sha}\t${edit.path}`); staged.push(edit.path); }
+      }
+      if (lines.length) await this.run(['update-index', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' });
+      for (const g of grafts) await this.run(['read-tree', `--prefix=${g.path}/`, g.sha!], { env });
+      return (await this.text(['write-tree'], { env })).trim();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Writes a commit object (commit-tree) and returns its SHA. */
+  async commitTree(input: { tree: string; parents: string[]; message: string; author: Omit<GitPerson, 'date'> & { date?: string }; committer?: Omit<GitPerson, 'date'> & { date?: string } }): Promise<string> {
+    const committer = input.committer ?? input.author;
+    const now = new Date().toISOString();
+    const env: Record<string, string> = {
+      GIT_AUTHOR_NAME: input.author.name, GIT_AUTHOR_EMAIL: input.author.email, GIT_AUTHOR_DATE: input.author.date ?? now,
+      GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email, GIT_COMMITTER_DATE: committer.date ?? input.author.date ?? now,
+    };
+    const args = ['commit-tree', input.tree, ...input.parents.flatMap((p) => ['-p', p]), '-F', '-'];
+    return (await this.text(args, { env, input: input.message })).trim();
+  }
+
+  /** Files changed from tree-ish `from` (undefined: the empty tree) to `to`, with rename detection. */
+  async diff(from: string | undefined, to: string, renames = true): Promise<FileChange[]> {
+    const base = from ?? EMPTY_TREE;
+    const flags = renames ? ['-M'] : ['--no-renames'];
+    const raw = (await this.text(['diff-tree', '-r', '-z', '--no-abbrev', ...flags, base, to])).split('\0');
+    const changes: FileChange[] = [];
+    for (let i = 0; i < raw.length - 1;) {
+      const [oldMode, newMode, oldSha, newSha, code] = raw[i]!.slice(1).split(' ');
+      const letter = code!.charAt(0);
+      const two = letter === 'R' || letter === 'C';
+      const previousPath = two ? raw[i + 1] : undefined;
+      const filePath = two ? raw[i + 2]! : raw[i + 1]!;
+      i += two ? 3 : 2;
+      const status = ({ A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' } as const)[letter as 'A'] ?? 'modified';
+      changes.push({ status, path: filePath, previousPath, oldSha: oldSha!, newSha: newSha!, additions: 0, deletions: 0 });
+      void oldMode; void newMode;
+    }
+    const numstat = (await this.text(['diff-tree', '-r', '-z', '--numstat', ...flags, base, to])).split('\0');
+    for (let i = 0, n = 0; i < numstat.length - 1 && n < changes.length; n++) {
+      const [add, del, rest] = numstat[i]!.split('\t');
+      i += rest === '' ? 3 : 1;
+      changes[n]!.additions = add === '-' ? 0 : Number(add);
+      changes[n]!.deletions = del === '-' ? 0 : Number(del);
+    }
+    return changes;
+  }
+
+  /** A gzipped tarball of a commit (`git archive`), with GitHub's `owner-repo-sha7/` prefix. */
+  async archive(sha: string, prefix: string): Promise<Buffer> {
+    return (await this.run(['archive', '--format=tar.gz', `--prefix=${prefix}/`, sha])).stdout;
+  }
+}
