@@ -72,7 +72,7 @@ export async function demo(args: string[], ctx: CommandContext): Promise<number>
   out.line(out.bold(`2. ACR ImagePushed: radixdev.azurecr.io/radix-operator:${tag}`));
   const decision = parseEventGridEvent(event);
   if (decision.kind !== 'image') throw new Error(`demo event was ignored: ${decision.reason}`);
-  const result = await onImagePushed(decision.image, { config: async () => DEFAULT_CONFIG, source, writer: source, log: silentLogger });
+  const result = await onImagePushed(decision.image, { config: async () => DEFAULT_CONFIG, source, log: silentLogger });
   if (result.kind !== 'released') throw new Error(`demo event was ignored: ${result.reason}`);
   for (const b of result.branches) {
     out.line(`   ${b.branch} (${b.environments.join(', ')}): ${b.status}${b.revision ? ` ${b.revision.slice(0, 7)}` : ''}`);

@@ -6,36 +6,42 @@
  * new tree (bounded attempts with jitter). Re-running an event changes nothing.
  */
 import { environmentsForRegistry, type Environment, type GitopsConfig } from '../config/index.ts';
-import { canonicalName, formatImageRef, parseImageRef, type ImageRef, type ReleaseChange, type ReleaseError, type ReleaseSkip } from '../images/index.ts';
-import type { SourceReader, SourceWriter } from '../sources/port.ts';
+import { canonicalName, parseImageRef, type ImageRef, type ReleaseChange, type ReleaseError, type ReleaseSkip } from '../images/index.ts';
+import { commitWithRetry } from '../sources/commit-with-retry.ts';
+import type { FileChanges, SourceReader, SourceWriter } from '../sources/port.ts';
+import type { KeyedMutex } from './keyed-mutex.ts';
 import type { Logger } from './logger.ts';
-import { planBranchRelease } from './plan-branch-release.ts';
+import { planBranchRelease, type BranchRelease } from './plan-branch-release.ts';
 import type { ImagePushed } from './registry-event.ts';
 
-/** Writes an environment's image updates to a pull request instead of its branch. */
+/**
+ * Writes an environment's image updates to its pull request instead of its branch. `compute` is called
+ * with the proposal branch's head (the base merged in when it moved), so earlier proposals are kept.
+ */
 export interface ChangeProposer {
   propose(request: {
     environment: string;
-    base: string;
-    baseHead: string;
-    files: ReadonlyMap<string, string>;
-    message: string;
-  }): Promise<{ status: 'opened' | 'updated' | 'unchanged'; number?: number; url?: string }>;
+    baseBranch: string;
+    compute(head: string): Promise<{ files: FileChanges; message: string; images: readonly string[] } | undefined>;
+    attempts?: number;
+  }): Promise<{ status: 'unchanged' } | { status: 'opened' | 'updated'; revision: string; pullRequest: { number: number; url: string }; attempts: number }>;
 }
 
 export interface OnImagePushedDeps {
   config(): Promise<GitopsConfig>;
-  source: SourceReader;
-  writer: SourceWriter;
+  /** Reads the branches and writes commits (compare-and-swap). */
+  source: SourceReader & SourceWriter;
   /** Needed only when an environment uses `imageUpdates: pull-request`. */
   proposer?: ChangeProposer;
   /** Build times of images (from the registry), for refusing rollbacks under glob/regex filters. */
   buildTimes?(refs: readonly ImageRef[]): Promise<ReadonlyMap<string, Date>>;
   log: Logger;
+  /** Serialises this instance's writes per branch (one owned by the runtime; none = no local serialisation). */
+  branchLocks?: KeyedMutex;
   /** Attempts per branch when other writers keep moving it (default 8). */
   maxAttempts?: number;
   /** Waits between attempts (tests pass a fast one). */
-  sleep?(ms: number): Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface BranchOutcome {
@@ -72,7 +78,10 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
     groups.set(key, [...(groups.get(key) ?? []), env]);
   }
   const branches = await Promise.all(
-    [...groups.values()].map((group) => (group[0]!.imageUpdates === 'pull-request' ? proposeForEnvironments(group, ref, config, deps) : commitToBranch(group, ref, config, deps))),
+    [...groups.values()].map((group) => {
+      const write = () => (group[0]!.imageUpdates === 'pull-request' ? proposeForEnvironments(group, ref, config, deps) : commitToBranch(group, ref, config, deps));
+      return deps.branchLocks ? deps.branchLocks.run(`${group[0]!.branch}\0${group[0]!.imageUpdates}`, write) : write();
+    }),
   );
   for (const b of branches) {
     log.info('image.release', {
@@ -105,35 +114,51 @@ async function plan(envs: readonly Environment[], ref: ImageRef, config: GitopsC
 
 async function commitToBranch(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
   const branch = envs[0]!.branch;
-  const maxAttempts = deps.maxAttempts ?? 8;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let attempt = 1; ; attempt++) {
-    const head = await deps.source.resolveBranch(branch);
-    const { plan: p } = await plan(envs, ref, config, head, deps);
-    const base = { branch, mode: 'commit' as const, environments: envs.map((e) => e.name), attempts: attempt, changes: p.changes, skipped: p.skipped, errors: p.errors };
-    if (p.message === undefined) return { ...base, status: 'unchanged' };
-    const r = await deps.writer.commit({ branch, expectedHead: head, files: p.files, message: p.message });
-    if (r.status === 'committed') return { ...base, status: 'committed', revision: r.revision, message: p.message };
-    if (r.status === 'unchanged') return { ...base, status: 'unchanged' };
-    if (attempt >= maxAttempts) throw new Error(`branch ${branch} kept moving: gave up releasing ${formatImageRef(ref)} after ${attempt} attempts (the event will be retried)`);
-    await sleep(Math.round(Math.random() * 50 * 2 ** Math.min(attempt, 6)));
-  }
+  let last: BranchRelease['plan'] | undefined;
+  const result = await commitWithRetry(
+    deps.source,
+    async (head) => {
+      last = (await plan(envs, ref, config, head, deps)).plan;
+      return last.message === undefined ? undefined : { files: last.files, message: last.message };
+    },
+    { branch, attempts: deps.maxAttempts ?? 8, jitterMs: 100, ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+  );
+  const p = last!;
+  return {
+    branch,
+    mode: 'commit',
+    environments: envs.map((e) => e.name),
+    attempts: result.attempts,
+    changes: p.changes,
+    skipped: p.skipped,
+    errors: p.errors,
+    ...(result.status === 'committed' ? { status: 'committed' as const, revision: result.revision, message: p.message! } : { status: 'unchanged' as const }),
+  };
 }
 
 async function proposeForEnvironments(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
   const branch = envs[0]!.branch;
-  if (!deps.proposer) throw new Error(`environments ${envs.map((e) => e.name).join(', ')} use imageUpdates: pull-request, which needs the GitHub source`);
+  const proposer = deps.proposer;
+  if (!proposer) throw new Error(`environments ${envs.map((e) => e.name).join(', ')} use imageUpdates: pull-request, which needs the GitHub source`);
   const outcomes: BranchOutcome[] = [];
   for (const env of envs) {
-    const head = await deps.source.resolveBranch(branch);
-    const { plan: p } = await plan([env], ref, config, head, deps);
-    const base = { branch, mode: 'pull-request' as const, environments: [env.name], attempts: 1, changes: p.changes, skipped: p.skipped, errors: p.errors };
-    if (p.message === undefined) {
-      outcomes.push({ ...base, status: 'unchanged' });
-      continue;
-    }
-    const r = await deps.proposer.propose({ environment: env.name, base: branch, baseHead: head, files: p.files, message: p.message });
-    outcomes.push({ ...base, status: r.status, message: p.message, ...(r.number !== undefined ? { pullRequest: r.number } : {}) });
+    let last: BranchRelease['plan'] | undefined;
+    const r = await proposer.propose({
+      environment: env.name,
+      baseBranch: branch,
+      attempts: deps.maxAttempts ?? 8,
+      compute: async (head) => {
+        last = (await plan([env], ref, config, head, deps)).plan;
+        return last.message === undefined ? undefined : { files: last.files, message: last.message, images: [...new Set(last.changes.map((c) => c.to))] };
+      },
+    });
+    const p = last!;
+    const base = { branch, mode: 'pull-request' as const, environments: [env.name], changes: p.changes, skipped: p.skipped, errors: p.errors };
+    outcomes.push(
+      r.status === 'unchanged'
+        ? { ...base, status: 'unchanged', attempts: 1 }
+        : { ...base, status: r.status, attempts: r.attempts, revision: r.revision, pullRequest: r.pullRequest.number, message: p.message! },
+    );
   }
   return outcomes.length === 1 ? outcomes[0]! : merge(outcomes);
 }

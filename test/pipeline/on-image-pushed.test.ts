@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CONFIG, parseConfig } from '../../shared/config/index.ts';
+import { DEFAULT_CONFIG } from '../../shared/config/index.ts';
 import { memoryLogger } from '../../shared/pipeline/logger.ts';
 import { onImagePushed, type OnImagePushedDeps } from '../../shared/pipeline/on-image-pushed.ts';
 import type { ImagePushed } from '../../shared/pipeline/registry-event.ts';
 import { LocalGitSource } from '../../shared/sources/local-git.ts';
-import type { CommitRequest } from '../../shared/sources/port.ts';
+import type { CommitRequest, CommitResult, SourceReader, SourceWriter } from '../../shared/sources/port.ts';
 import { makeRepo } from '../support/git-repo.ts';
 
 const helmRelease = (name: string, repo: string, tag: string, filter = 'glob:master-*') => `---
@@ -35,7 +35,7 @@ function setup(files: Record<string, string>, extra: Partial<OnImagePushedDeps> 
   const repo = makeRepo(files, ['master', 'release']);
   const source = new LocalGitSource(repo.dir, { author: { name: 'serverless-gitops', email: 'gitops@example.com' } });
   const log = memoryLogger();
-  const deps: OnImagePushedDeps = { config: async () => DEFAULT_CONFIG, source, writer: source, log, sleep: async () => {}, ...extra };
+  const deps: OnImagePushedDeps = { config: async () => DEFAULT_CONFIG, source, log, sleep: async () => {}, ...extra };
   return { repo, source, deps, log };
 }
 
@@ -91,7 +91,7 @@ test('five deliveries of the same image at once make exactly one commit', async 
 test('when the branch moves between read and write, HEAD is re-read and the change recomputed on the new tree', async () => {
   const { repo, source, deps } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-1'), 'development-configs/other.yaml': 'kind: ConfigMap\n' });
   let raced = false;
-  const writer = {
+  const racing = withCommit(source, {
     async commit(req: CommitRequest) {
       if (!raced) {
         raced = true; // a developer pushes in between
@@ -100,8 +100,8 @@ test('when the branch moves between read and write, HEAD is re-read and the chan
       }
       return source.commit(req);
     },
-  };
-  const r = await onImagePushed(pushed('radixdev.azurecr.io/op:master-3'), { ...deps, writer });
+  });
+  const r = await onImagePushed(pushed('radixdev.azurecr.io/op:master-3'), { ...deps, source: racing });
   assert.ok(r.kind === 'released');
   const master = r.branches.find((b) => b.branch === 'master')!;
   assert.deepEqual([master.status, master.attempts], ['committed', 2]);
@@ -110,9 +110,9 @@ test('when the branch moves between read and write, HEAD is re-read and the chan
 });
 
 test('a branch that never stops moving fails the event after bounded attempts, so it is retried', async () => {
-  const { deps } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-1') });
-  const writer = { commit: async () => ({ status: 'moved' as const, head: 'x' }) };
-  await assert.rejects(onImagePushed(pushed('radixdev.azurecr.io/op:master-3'), { ...deps, writer, maxAttempts: 3 }), /kept moving: gave up releasing radixdev\.azurecr\.io\/op:master-3 after 3 attempts/);
+  const { source, deps } = setup({ 'development-configs/op.yaml': helmRelease('op', 'radixdev.azurecr.io/op', 'master-1') });
+  const stuck = withCommit(source, { commit: async () => ({ status: 'moved' as const, head: await source.resolveBranch('master') }) });
+  await assert.rejects(onImagePushed(pushed('radixdev.azurecr.io/op:master-3'), { ...deps, source: stuck, maxAttempts: 3 }), /failed to commit to master in .*: the branch moved on each of 3 attempts \(the event will be retried\)/);
 });
 
 test('a registry no environment lists is ignored with a log line', async () => {
@@ -135,21 +135,13 @@ test('an image built before the one running is refused under a glob filter when 
   assert.equal(repo.git('rev-list', '--count', 'master'), '1');
 });
 
-test('pull-request environments go to the proposer, never straight to the branch', async () => {
-  const config = parseConfig(
-    'environments:\n  production:\n    branch: release\n    path: production-configs\n    registries: [radixprod.azurecr.io]\n    imageUpdates: pull-request\n',
-    'gitops.yaml',
-  );
-  const proposals: string[] = [];
-  const { repo, deps } = setup(
-    { 'production-configs/op.yaml': helmRelease('op', 'radixprod.azurecr.io/op', 'release-1', 'glob:release-*') },
-    { config: async () => config, proposer: { propose: async (p) => (proposals.push(`${p.environment}:${p.base}:${p.message}`), { status: 'opened', number: 7 }) } },
-  );
-  const r = await onImagePushed(pushed('radixprod.azurecr.io/op:release-2'), deps);
-  assert.ok(r.kind === 'released');
-  assert.deepEqual([r.branches[0]!.status, r.branches[0]!.pullRequest], ['opened', 7]);
-  assert.deepEqual(proposals, ['production:release:Auto-release radixprod.azurecr.io/op:release-2']);
-  assert.equal(repo.git('rev-list', '--count', 'release'), '1');
-  const noProposer = await onImagePushed(pushed('radixprod.azurecr.io/op:release-3'), { ...deps, proposer: undefined } as OnImagePushedDeps).catch((e: Error) => e.message);
-  assert.match(String(noProposer), /imageUpdates: pull-request, which needs the GitHub source/);
-});
+/** The source with its commit replaced (to stage races). */
+function withCommit(source: LocalGitSource, over: { commit(req: CommitRequest): Promise<CommitResult> }): SourceReader & SourceWriter {
+  return {
+    description: source.description,
+    resolveBranch: (b) => source.resolveBranch(b),
+    listFiles: (r) => source.listFiles(r),
+    readFiles: (r, p) => source.readFiles(r, p),
+    commit: (req) => over.commit(req),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The one place an Octokit is built: retry (5xx, network) and throttling (primary and secondary rate limits,
+ * bounded waits, spaced writes) plugins, token or GitHub App authentication (installation tokens are created
+ * and refreshed by `@octokit/auth-app`), and a base URL for GitHub Enterprise Server.
+ */
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
+import { createAppAuth } from '@octokit/auth-app';
+import { graphqlUrlFor, isAppAuth, parseGitHubSettings, type GitHubSettings } from './github-settings.ts';
+
+const GitOpsOctokit = Octokit.plugin(retry, throttling);
+export type GitOpsOctokit = InstanceType<typeof GitOpsOctokit>;
+
+/** Where log lines go. Never given secrets: the adapter logs methods, paths and waits only. */
+export interface GitHubLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface GitHubClientOptions {
+  /** The fetch to use (tests, proxies). Default: the global fetch. */
+  fetch?: typeof fetch;
+  log?: GitHubLog;
+  /** Milliseconds per second of `retry-after` / rate-limit reset (default 1000; tests may shrink it). */
+  retryAfterBaseMs?: number;
+}
+
+/** An authenticated client bound to one repository. */
+export interface GitHubClient {
+  readonly octokit: GitOpsOctokit;
+  readonly owner: string;
+  readonly repo: string;
+  readonly graphqlUrl: string;
+  readonly settings: Readonly<Omit<GitHubSettings, 'auth'>>;
+  readonly log: GitHubLog;
+}
+
+const quietLog: GitHubLog = {
+  debug: () => {},
+  info: () => {},
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+/** Validates `input` (see github-settings.ts) and builds the client; throws a ConfigError naming bad settings. */
+export function createGitHubClient(input: unknown, options: GitHubClientOptions = {}): GitHubClient {
+  const settings = parseGitHubSettings(input);
+  const log = options.log ?? quietLog;
+  const [owner, repo] = settings.repository.split('/') as [string, string];
+  const { auth, ...visible } = settings;
+  const limitHandler = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+    const retrying = retryCount < settings.maxRetries && retryAfter <= settings.maxRateLimitWaitSeconds;
+    log.warn(`GitHub ${kind} on ${request.method} ${request.url}: ${retrying ? `retrying in ${retryAfter}s` : `giving up (wait ${retryAfter}s, attempt ${retryCount + 1})`}`);
+    return retrying;
+  };
+  const throttle: ThrottlingOptions = {
+    id: `${settings.repository}@${settings.baseUrl}`,
+    onRateLimit: limitHandler('rate limit'),
+    onSecondaryRateLimit: limitHandler('secondary rate limit'),
+    retryAfterBaseValue: options.retryAfterBaseMs ?? 1000,
+    write: spacedGroup(settings.writeIntervalMs),
+  };
+  const octokit = new GitOpsOctokit({
+    baseUrl: settings.baseUrl,
+    userAgent: settings.userAgent,
+    ...(isAppAuth(auth)
+      ? { authStrategy: createAppAuth, auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId } }
+      : { auth: auth.token }),
+    request: options.fetch ? { fetch: options.fetch } : {},
+    log,
+    throttle,
+    // 4xx answers are final (rate limits are the throttling plugin's); 5xx and network errors are retried.
+    retry: { retries: settings.maxRetries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: options.retryAfterBaseMs ?? 1000 },
+  });
+  return { octokit, owner, repo, graphqlUrl: settings.graphqlUrl ?? graphqlUrlFor(settings.baseUrl), settings: visible, log };
+}
+
+/**
+ * A stand-in for the throttling plugin's Bottleneck group of writes: starts at most one write every
+ * `intervalMs` (the plugin schedules a no-op on it before each write and GraphQL query). Owned by one client.
+ */
+function spacedGroup(intervalMs: number): NonNullable<ThrottlingOptions['write']> {
+  let next = 0;
+  const limiter = {
+    schedule: async (...args: unknown[]): Promise<unknown> => {
+      const fn = args.find((a) => typeof a === 'function') as (...a: unknown[]) => unknown;
+      const rest = args.slice(args.indexOf(fn) + 1);
+      const now = Date.now();
+      const start = Math.max(now, next);
+      next = start + intervalMs;
+      if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
+      return fn(...rest);
+    },
+  };
+  return { key: () => limiter } as unknown as NonNullable<ThrottlingOptions['write']>;
+}
+
+/** A one-line reason for a failed GitHub call, naming rate limits and their reset time. No secrets. */
+export function describeGitHubError(error: unknown): string {
+  const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } };
+  const headers = e.response?.headers ?? {};
+  if ((e.status === 403 || e.status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? ''))) {
+    const reset = Number(headers['x-ratelimit-reset']);
+    const when = reset ? ` until ${new Date(reset * 1000).toISOString()}` : headers['retry-after'] ? ` for ${headers['retry-after']}s` : '';
+    return `GitHub rate limit exceeded${when} (waited the allowed time): ${e.message ?? ''}`.trim();
+  }
+  if (typeof e.status === 'number') return `GitHub answered ${e.status}: ${e.message ?? ''}`;
+  return e.message ?? String(error);
+}
+
+/** `new Error('failed to <action>: <reason>', { cause })`. */
+export function gitHubFailure(action: string, error: unknown): Error {
+  return new Error(`failed to ${action}: ${describeGitHubError(error)}`, { cause: error });
+}

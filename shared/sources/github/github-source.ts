@@ -1,0 +1,71 @@
+/**
+ * The GitHub adapter of the source port: one object per repository that reads (SourceReader), writes
+ * (SourceWriter, compare-and-swap), proposes pull requests and reports commit statuses. Build one per
+ * repository and keep it for the life of the Functions instance: it owns the client and the caches.
+ */
+import type { CommitRequest, CommitResult, SourceReader, SourceWriter, StatusReporter, StatusState, TreeFile } from '../port.ts';
+import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './create-github-client.ts';
+import { GitHubReader, type Comparison, type GitHubTree } from './github-reader.ts';
+import { GitHubWriter } from './github-writer.ts';
+import { GitHubPullRequestWriter, type ProposeRequest, type ProposeResult } from './github-pull-request-writer.ts';
+import { GitHubStatusReporter } from './github-status-reporter.ts';
+
+export class GitHubSource implements SourceReader, SourceWriter, StatusReporter {
+  readonly client: GitHubClient;
+  readonly reader: GitHubReader;
+  readonly writer: GitHubWriter;
+  private readonly pulls: GitHubPullRequestWriter;
+  private readonly statuses: GitHubStatusReporter;
+
+  constructor(client: GitHubClient) {
+    this.client = client;
+    this.reader = new GitHubReader(client);
+    this.writer = new GitHubWriter(client, this.reader);
+    this.pulls = new GitHubPullRequestWriter(client, this.reader, this.writer);
+    this.statuses = new GitHubStatusReporter(client);
+  }
+
+  get description(): string {
+    return this.reader.description;
+  }
+
+  resolveBranch(branch: string): Promise<string> {
+    return this.reader.resolveBranch(branch);
+  }
+
+  listFiles(revision: string): Promise<TreeFile[]> {
+    return this.reader.listFiles(revision);
+  }
+
+  readFiles(revision: string, paths: readonly string[]): Promise<Map<string, string>> {
+    return this.reader.readFiles(revision, paths);
+  }
+
+  /** The files of a commit with blob SHAs and modes (cached per commit). */
+  tree(revision: string): Promise<GitHubTree> {
+    return this.reader.tree(revision);
+  }
+
+  /** What changed between two commits (exact; falls back to diffing trees when GitHub's answer is partial). */
+  compare(base: string, head: string): Promise<Comparison> {
+    return this.reader.compare(base, head);
+  }
+
+  commit(request: CommitRequest): Promise<CommitResult> {
+    return this.writer.commit(request);
+  }
+
+  /** Pull-request mode: one branch and one open pull request per environment. */
+  propose(request: ProposeRequest): Promise<ProposeResult> {
+    return this.pulls.propose(request);
+  }
+
+  setStatus(revision: string, status: { context: string; state: StatusState; description: string; targetUrl?: string }): Promise<void> {
+    return this.statuses.setStatus(revision, status);
+  }
+}
+
+/** Validates settings (see github-settings.ts) and builds the adapter. */
+export function createGitHubSource(settings: unknown, options: GitHubClientOptions = {}): GitHubSource {
+  return new GitHubSource(createGitHubClient(settings, options));
+}

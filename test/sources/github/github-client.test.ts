@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createVerify, generateKeyPairSync } from 'node:crypto';
+import { REPO, TOKEN, memoryLog, startFixture } from './fixture.ts';
+import { startGitHubFake } from '../../support/github-fake/index.ts';
+import { createGitHubSource, graphqlUrlFor, parseGitHubSettings } from '../../../shared/sources/github/index.ts';
+
+test('settings that are wrong are refused with the name of each bad setting and without its value', () => {
+  assert.throws(
+    () => parseGitHubSettings({ repository: 'no-slash', baseUrl: 'not a url', auth: { token: '' } }),
+    (error: Error) => {
+      assert.match(error.message, /github\.repository: must be owner\/name/);
+      assert.match(error.message, /github\.baseUrl/);
+      assert.match(error.message, /github\.auth/);
+      return true;
+    },
+  );
+  const secret = '-----BEGIN PRIVATE KEY-----\nsecret-material\n-----END PRIVATE KEY-----';
+  assert.throws(
+    () => parseGitHubSettings({ repository: 'a/b', auth: { appId: 'abc', privateKey: secret, installationId: 1 } }),
+    (error: Error) => !error.message.includes('secret-material') && /github\.auth/.test(error.message),
+  );
+  assert.throws(() => parseGitHubSettings({ repository: 'a/b', baseUrl: 'https://github.com', auth: { token: 't' } }), /use https:\/\/api\.github\.com/);
+});
+
+test('settings default to github.com, the serverless-gitops committer and a one-second write spacing', () => {
+  const s = parseGitHubSettings({ repository: 'equinor/radix-flux', auth: { token: 't' } });
+  assert.equal(s.baseUrl, 'https://api.github.com');
+  assert.equal(s.committer.name, 'serverless-gitops');
+  assert.equal(s.writeIntervalMs, 1000);
+});
+
+test('the GraphQL endpoint is derived for github.com and for GitHub Enterprise Server', () => {
+  assert.equal(graphqlUrlFor('https://api.github.com'), 'https://api.github.com/graphql');
+  assert.equal(graphqlUrlFor('https://ghe.example.com/api/v3'), 'https://ghe.example.com/api/graphql');
+  assert.equal(graphqlUrlFor('https://ghe.example.com/api/v3/'), 'https://ghe.example.com/api/graphql');
+  assert.equal(graphqlUrlFor('http://127.0.0.1:3000'), 'http://127.0.0.1:3000/graphql');
+});
+
+test('an enterprise base URL with /api/v3 reaches REST under /api/v3 and GraphQL at /api/graphql', async () => {
+  const fake = await startGitHubFake({ repos: [{ fullName: REPO, files: { 'a.yaml': 'a: 1\n' } }], token: TOKEN });
+  const seen: string[] = [];
+  const fetchSpy: typeof fetch = async (input, init) => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    seen.push(url.pathname);
+    // The fake serves GraphQL at /graphql only; GitHub Enterprise Server serves it at /api/graphql.
+    if (url.pathname === '/api/graphql') url.pathname = '/graphql';
+    return fetch(url, init);
+  };
+  try {
+    const source = createGitHubSource({ repository: REPO, baseUrl: `${fake.url}/api/v3`, auth: { token: TOKEN }, writeIntervalMs: 0 }, { fetch: fetchSpy });
+    const head = await source.resolveBranch('main');
+    assert.equal((await source.readFiles(head, ['a.yaml'])).get('a.yaml'), 'a: 1\n');
+    assert.ok(seen.some((p) => /^\/api\/v3\/repos\/acme\/config\/git\/ref\/heads(\/|%2F)main$/.test(p)), seen.join(' '));
+    assert.ok(seen.includes('/api/graphql'));
+  } finally {
+    await fake.close();
+  }
+});
+
+test('a primary rate limit is waited out until its reset and the read then succeeds', async () => {
+  const f = await startFixture({ 'a.yaml': 'a: 1\n' });
+  try {
+    f.fake.setRateLimit({ remaining: 0, resetInSeconds: 1 });
+    const started = Date.now();
+    const head = await f.source.resolveBranch('main');
+    assert.match(head, /^[0-9a-f]{40}$/);
+    assert.ok(Date.now() - started >= 900, 'waited for the reset');
+    assert.ok(f.logged.some((l) => /rate limit .*retrying/.test(l)));
+  } finally {
+    await f.close();
+  }
+});
+
+test('a secondary rate limit is waited out for its retry-after and the write then succeeds', async () => {
+  const f = await startFixture({ 'a.yaml': 'a: 1\n' });
+  try {
+    const head = await f.source.resolveBranch('main');
+    f.fake.setSecondaryRateLimit({ afterRequests: 1, retryAfterSeconds: 1 });
+    const result = await f.source.commit({ branch: 'main', expectedHead: head, files: new Map([['a.yaml', 'a: 2\n']]), message: 'm' });
+    assert.equal(result.status, 'committed');
+    assert.ok(f.logged.some((l) => /secondary rate limit .*retrying in 1s/.test(l)));
+  } finally {
+    await f.close();
+  }
+});
+
+test('a rate limit that resets later than the allowed wait fails with a clear error naming the reset', async () => {
+  const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { settings: { maxRateLimitWaitSeconds: 5 } });
+  try {
+    f.fake.setRateLimit({ remaining: 0, resetInSeconds: 3600 });
+    await assert.rejects(f.source.resolveBranch('main'), /failed to resolve branch main in github:acme\/config: GitHub rate limit exceeded until \d{4}-/);
+  } finally {
+    await f.close();
+  }
+});
+
+test('a server error and a reset connection are retried and the call succeeds', async () => {
+  const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { client: { retryAfterBaseMs: 50 } });
+  try {
+    f.fake.setFaults({ failNext: 1, errorStatus: 502 });
+    const head = await f.source.resolveBranch('main');
+    f.fake.setFaults({ failNext: 1, failNextKind: 'reset' });
+    assert.equal((await f.source.readFiles(head, ['a.yaml'])).get('a.yaml'), 'a: 1\n');
+    const statuses = f.fake.requests().map((e) => e.status);
+    assert.ok(statuses.includes(502) && statuses.includes(-1), 'both faults happened');
+  } finally {
+    await f.close();
+  }
+});
+
+test('GitHub App authentication signs a JWT, exchanges it for one installation token and reuses it', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const fake = await startGitHubFake({ repos: [{ fullName: REPO, files: { 'a.yaml': 'a: 1\n' } }], token: TOKEN });
+  const exchanges: { appId: unknown }[] = [];
+  // The fake does not serve the installation-token exchange yet: this fetch answers it like GitHub, verifying
+  // the app's JWT with the public key, and passes every other request to the fake.
+  const withTokenExchange: typeof fetch = async (input, init) => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    if (init?.method === 'POST' && url.pathname === '/app/installations/42/access_tokens') {
+      const jwt = String(new Headers(init.headers).get('authorization')).replace(/^bearer /i, '');
+      const [header, payload, signature] = jwt.split('.');
+      const valid = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(publicKey, Buffer.from(signature!, 'base64url'));
+      if (!valid) return new Response(JSON.stringify({ message: 'A JSON web token could not be decoded' }), { status: 401 });
+      exchanges.push({ appId: JSON.parse(Buffer.from(payload!, 'base64url').toString()).iss });
+      const body = { token: TOKEN, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { contents: 'write' }, repository_selection: 'all' };
+      return new Response(JSON.stringify(body), { status: 201, headers: { 'content-type': 'application/json' } });
+    }
+    return fetch(url, init);
+  };
+  const lines: string[] = [];
+  try {
+    const source = createGitHubSource(
+      { repository: REPO, baseUrl: fake.url, auth: { appId: 1234, privateKey: pem, installationId: 42 }, writeIntervalMs: 0 },
+      { fetch: withTokenExchange, log: memoryLog(lines) },
+    );
+    const head = await source.resolveBranch('main');
+    await source.readFiles(head, ['a.yaml']);
+    await source.commit({ branch: 'main', expectedHead: head, files: new Map([['a.yaml', 'a: 2\n']]), message: 'm' });
+    assert.deepEqual(exchanges, [{ appId: 1234 }]);
+    assert.ok(!lines.some((l) => l.includes(TOKEN) || l.includes('PRIVATE KEY')), 'no secret is logged');
+  } finally {
+    await fake.close();
+  }
+});
+
+test('a wrong token fails with GitHub’s answer and the token appears in no log line or message', async () => {
+  const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { settings: { auth: { token: 'ghp_wrong-secret' } } });
+  try {
+    await assert.rejects(f.source.resolveBranch('main'), (error: Error) => /GitHub answered 401: Bad credentials/.test(error.message) && !error.message.includes('ghp_wrong-secret'));
+    assert.ok(!f.logged.some((l) => l.includes('ghp_wrong-secret')));
+  } finally {
+    await f.close();
+  }
+});
