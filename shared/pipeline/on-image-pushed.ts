@@ -6,9 +6,10 @@
  * new tree (bounded attempts with jitter). Re-running an event changes nothing.
  */
 import { environmentsForRegistry, type Environment, type GitopsConfig } from '../config/index.ts';
-import { canonicalName, parseImageRef, type ImageRef, type ReleaseChange, type ReleaseError, type ReleaseSkip } from '../images/index.ts';
+import { parseImageRef, type ImageRef, type ReleaseChange, type ReleaseError, type ReleaseSkip } from '../images/index.ts';
 import { commitWithRetry } from '../sources/commit-with-retry.ts';
 import type { FileChanges, SourceReader, SourceWriter } from '../sources/port.ts';
+import { buildTimeKey } from '../registry/build-times.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import type { Logger } from './logger.ts';
 import { planBranchRelease, type BranchRelease } from './plan-branch-release.ts';
@@ -33,7 +34,7 @@ export interface OnImagePushedDeps {
   source: SourceReader & SourceWriter;
   /** Needed only when an environment uses `imageUpdates: pull-request`. */
   proposer?: ChangeProposer;
-  /** Build times of images (from the registry), for refusing rollbacks under glob/regex filters. */
+  /** Build times of images keyed by buildTimeKey (from the registry), for refusing rollbacks under glob/regex filters. */
   buildTimes?(refs: readonly ImageRef[]): Promise<ReadonlyMap<string, Date>>;
   log: Logger;
   /** Serialises this instance's writes per branch (one owned by the runtime; none = no local serialisation). */
@@ -106,7 +107,7 @@ async function plan(envs: readonly Environment[], ref: ImageRef, config: GitopsC
     const refs = [ref, ...release.plan.changes.map((c) => parseImageRef(c.from))];
     const times = await deps.buildTimes(refs);
     if (times.size > 0) {
-      release = await planBranchRelease({ ...input, buildTime: (r) => times.get(`${canonicalName(r)}:${r.tag ?? ''}`) });
+      release = await planBranchRelease({ ...input, buildTime: (r) => times.get(buildTimeKey(r)) });
     }
   }
   return release;
