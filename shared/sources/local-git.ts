@@ -29,6 +29,10 @@ export class LocalGitSource implements SourceReader, SourceWriter {
     this.author = options.author ?? { name: 'serverless-gitops', email: 'gitops@localhost' };
   }
 
+  async defaultBranch(): Promise<string> {
+    return (await this.git(['symbolic-ref', '--short', 'HEAD'])).trim();
+  }
+
   async resolveBranch(branch: string): Promise<string> {
     try {
       return (await this.git(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`])).trim();

@@ -15,6 +15,8 @@ export interface TreeFile {
 export interface SourceReader {
   /** A short description for logs and messages, e.g. `github:equinor/radix-flux` or a directory. */
   readonly description: string;
+  /** The repository's default branch (where gitops.yaml is read when no config is given). */
+  defaultBranch(): Promise<string>;
   /** Resolves a branch to the revision at its tip; throws when the branch does not exist. */
   resolveBranch(branch: string): Promise<string>;
   /** Every file in the tree at a revision (repo-relative paths with `/`). */

@@ -24,6 +24,11 @@ export class WorkingTreeSource implements SourceReader {
     this.description = this.dir;
   }
 
+  /** A working tree has one state: it is its own default branch. */
+  async defaultBranch(): Promise<string> {
+    return WORKING_TREE;
+  }
+
   /** A working tree has one state; every branch resolves to it. */
   async resolveBranch(_branch: string): Promise<string> {
     await stat(this.dir);

@@ -139,6 +139,7 @@ test('an image built before the one running is refused under a glob filter when 
 function withCommit(source: LocalGitSource, over: { commit(req: CommitRequest): Promise<CommitResult> }): SourceReader & SourceWriter {
   return {
     description: source.description,
+    defaultBranch: () => source.defaultBranch(),
     resolveBranch: (b) => source.resolveBranch(b),
     listFiles: (r) => source.listFiles(r),
     readFiles: (r, p) => source.readFiles(r, p),

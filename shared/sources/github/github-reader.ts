@@ -66,6 +66,7 @@ export class GitHubReader implements SourceReader {
   private readonly client: GitHubClient;
   private readonly texts: LruCache<string, string>;
   private readonly trees = new LruCache<string, GitHubTree>({ maxEntries: 16 });
+  private defaultBranchName: Promise<string> | undefined;
 
   constructor(client: GitHubClient) {
     this.client = client;
@@ -76,6 +77,18 @@ export class GitHubReader implements SourceReader {
   /** The blob-text cache's entry count (for tests and metrics). */
   get cachedTexts(): number {
     return this.texts.size;
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { octokit, owner, repo } = this.client;
+    this.defaultBranchName ??= octokit.rest.repos.get({ owner, repo }).then(
+      ({ data }) => data.default_branch,
+      (error: unknown) => {
+        this.defaultBranchName = undefined;
+        throw gitHubFailure(`read the default branch of ${this.description}`, error);
+      },
+    );
+    return this.defaultBranchName;
   }
 
   async resolveBranch(branch: string): Promise<string> {

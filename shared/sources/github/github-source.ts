@@ -29,6 +29,10 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
     return this.reader.description;
   }
 
+  defaultBranch(): Promise<string> {
+    return this.reader.defaultBranch();
+  }
+
   resolveBranch(branch: string): Promise<string> {
     return this.reader.resolveBranch(branch);
   }
