@@ -1,0 +1,113 @@
+/**
+ * `gitops sync --repo DIR --env NAME (--kubeconfig F [--context PATTERN] | --out DIR) [--prune] [--dry-run] [--json]`:
+ * the sync pipeline from a laptop. With --kubeconfig it applies to the matching contexts (lease, state,
+ * prune as in Azure); with --out it writes each object as it would be applied, one file per object.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { applyItems, createClusterConnector, syncSetName, systemClock } from '../../shared/clusters/index.ts';
+import { silentLogger } from '../../shared/pipeline/logger.ts';
+import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
+import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
+import { parseOptions } from '../args.ts';
+import type { CommandContext } from '../context.ts';
+import { openLocalRepo, requireEnvironment } from '../load.ts';
+import { UsageError } from '../usage-error.ts';
+
+const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
+                   (--kubeconfig FILE [--context PATTERN] | --out DIR)
+                   [--prune] [--force-prune] [--dry-run] [--git-url URL] [--json]
+
+Applies the environment as it is in DIR (uncommitted edits count) to every kubeconfig context matching
+PATTERN (default: the current context), by server-side apply in Flux v1's order, with the environment's
+lease and sync state in the cluster. --prune deletes objects this environment applied that are gone from
+git (refused when the render has errors, the desired state is empty, or more than half would go, unless
+--force-prune). --dry-run asks the API server to check everything and stores nothing.
+--out DIR writes each object as it would be applied, one file per object, and touches no cluster.
+--git-url is the repository URL the GC marks are computed from (as Flux v1 was given it);
+default https://github.com/<repository in gitops.yaml>, else the directory.
+Exits 1 when an object, a file or a cluster failed.`;
+
+function fileName(index: number, id: string): string {
+  const safe = id.replace('<cluster>', '_cluster').replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `${String(index + 1).padStart(4, '0')}-${safe}.yaml`;
+}
+
+export async function sync(args: string[], ctx: CommandContext): Promise<number> {
+  const parsed = parseOptions(args, {
+    repo: { type: 'string' }, env: { type: 'string' }, config: { type: 'string' },
+    kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
+    prune: { type: 'boolean' }, 'force-prune': { type: 'boolean' }, 'dry-run': { type: 'boolean' },
+    'git-url': { type: 'string' }, json: { type: 'boolean' },
+  }, ['env']);
+  if (parsed === 'help') return void ctx.out.line(HELP), 0;
+  if (!parsed.kubeconfig === !parsed.out) throw new UsageError('give exactly one of --kubeconfig FILE or --out DIR');
+  if (parsed.context && !parsed.kubeconfig) throw new UsageError('--context needs --kubeconfig');
+  const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
+  const env = requireEnvironment(local.config, parsed.env!);
+  const gitUrl = parsed['git-url'] ?? (local.config.repository ? `https://github.com/${local.config.repository}` : local.source.dir);
+  const setName = syncSetName(gitUrl, env.branch, [env.path]);
+  const { out } = ctx;
+
+  if (parsed.out) {
+    const rendered = await renderEnvironment(local.source, env, local.revision);
+    const items = applyItems(rendered.resources, setName);
+    const dir = path.resolve(ctx.cwd, parsed.out);
+    await mkdir(dir, { recursive: true });
+    const written = await Promise.all(items.map(async (item, i) => {
+      const file = fileName(i, item.id);
+      await writeFile(path.join(dir, file), stringify(item.body), 'utf8');
+      return { id: item.id, file };
+    }));
+    if (parsed.json) out.line(JSON.stringify({ written, errors: rendered.errors }, null, 2));
+    else {
+      for (const w of written) out.line(`${w.file}  ${w.id}`);
+      for (const e of rendered.errors) out.warn(out.red(`${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}`));
+      out.line(`${written.length} objects written to ${parsed.out}, ${rendered.errors.length} errors`);
+    }
+    return rendered.errors.length ? 1 : 0;
+  }
+
+  const kubeconfig = path.resolve(ctx.cwd, parsed.kubeconfig!);
+  let pattern = parsed.context;
+  if (!pattern) {
+    const kc = new KubeConfig();
+    try {
+      kc.loadFromString(await readFile(kubeconfig, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`--kubeconfig ${parsed.kubeconfig}: ${(err as Error).message}`);
+    }
+    pattern = kc.getCurrentContext();
+    if (!pattern) throw new UsageError(`--kubeconfig ${parsed.kubeconfig} has no current context; give --context PATTERN`);
+  }
+  const target = { ...env, clusters: { kubeconfig: { path: kubeconfig, contexts: pattern }, static: [] } };
+  const connector = createClusterConnector({ clock: systemClock });
+  const clusters = await connector.discover(target);
+  if (clusters.length === 0) throw new UsageError(`no context in ${parsed.kubeconfig} matches ${pattern}`);
+  const deps = {
+    source: local.source, connector, clock: systemClock, log: silentLogger,
+    settings: { gitUrl, holderIdentity: `gitops-cli@${hostname()}:${process.pid}` },
+  };
+  const results: SyncClusterResult[] = await Promise.all(clusters.map((c) => syncCluster(target, c, deps, {
+    // A working tree has no commit to compare with: always render and apply it all.
+    full: true,
+    ...(parsed.prune ? { prune: true } : {}),
+    ...(parsed['force-prune'] ? { forcePrune: true } : {}),
+    ...(parsed['dry-run'] ? { dryRun: true } : {}),
+  })));
+  if (parsed.json) out.line(JSON.stringify(results, null, 2));
+  else {
+    for (const r of results) {
+      const bad = r.outcome === 'failed' || r.outcome === 'lease-held' || r.counts.failed > 0 || r.counts.renderErrors > 0;
+      out.line(bad ? out.red(r.description) : out.green(r.description));
+      for (const o of r.objects.filter((x) => x.action === 'failed' || x.action === 'prune-failed')) out.line(`  ${o.id}: ${o.message ?? ''}`);
+      for (const o of r.objects.filter((x) => x.action === 'pruned' || x.action === 'would-prune')) out.line(out.dim(`  ${o.action} ${o.id}`));
+      for (const e of r.renderErrors) out.line(`  ${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}`);
+      if (r.prune?.refused) out.line(out.yellow(`  prune refused: ${r.prune.refused}`));
+    }
+  }
+  return results.some((r) => r.outcome === 'failed' || r.outcome === 'lease-held' || r.counts.failed > 0 || r.counts.renderErrors > 0) ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+/**
+ * The body we send for one object: the object as written in git, minus server-set fields, with the effective
+ * namespace, the GC mark label and a checksum annotation. Built from plain JSON (no typed model), so
+ * unknown fields are sent as written.
+ */
+import { createHash } from 'node:crypto';
+import type { KubeObject, Resource } from '../manifests/index.ts';
+import { CHECKSUM_ANNOTATION, GC_MARK_LABEL, gcMark } from './gc-mark.ts';
+
+/** Metadata the API server sets; never sent. */
+export const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const;
+
+export interface ApplyItem {
+  id: string;
+  resource: Resource;
+  /** The apply-patch body (JSON, which is YAML). */
+  body: KubeObject;
+  /** Checksum of the applied content (stable over key order); also in the body's annotation. */
+  checksum: string;
+  /** `fluxcd.io/sync-gc-mark` value. */
+  mark: string;
+}
+
+/** JSON with object keys sorted, so equal content gives equal text. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : stableJson(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Builds what is applied for a resource of a sync set. */
+export function buildApplyItem(resource: Resource, setName: string): ApplyItem {
+  const object = structuredClone(resource.object) as KubeObject;
+  const { status: _status, ...rest } = object;
+  const metadata: Record<string, unknown> = { ...(object.metadata ?? {}) };
+  for (const key of SERVER_SET_METADATA) delete metadata[key];
+  if (resource.namespace) metadata.namespace = resource.namespace;
+  else delete metadata.namespace;
+  const mark = gcMark(setName, resource.id);
+  metadata.labels = { ...(metadata.labels as Record<string, unknown> | undefined), [GC_MARK_LABEL]: mark };
+  const annotations = { ...(metadata.annotations as Record<string, unknown> | undefined) };
+  delete annotations[CHECKSUM_ANNOTATION];
+  const unsummed: KubeObject = { ...rest, apiVersion: resource.apiVersion, kind: resource.kind, metadata: { ...metadata, annotations } };
+  const checksum = createHash('sha1').update(stableJson(unsummed)).digest('hex');
+  const body: KubeObject = { ...unsummed, metadata: { ...metadata, annotations: { ...annotations, [CHECKSUM_ANNOTATION]: checksum } } };
+  return { id: resource.id, resource, body, checksum, mark };
+}

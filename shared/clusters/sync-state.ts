@@ -1,0 +1,131 @@
+/**
+ * The cluster remembers (architecture rule 2): one ConfigMap per environment holding the last applied
+ * commit, when, when the last full sync was, the inventory (ids, gc marks, checksums) and per-object errors.
+ * Large inventories are gzip-compressed; what still does not fit under the 1 MiB ConfigMap limit is trimmed,
+ * and the state says so (a trimmed inventory makes the next sync a full one).
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { z } from 'zod';
+import { APPLY_PATCH, FIELD_MANAGER } from './apply.ts';
+import { KubeApiError, type KubeClient } from './kube-client.ts';
+
+export const DEFAULT_STATE_NAMESPACE = 'gitops-system';
+/** Stay well under the 1 MiB object limit (metadata and managedFields count too). */
+export const STATE_BYTES_LIMIT = 900 * 1024;
+const COMPRESS_ABOVE = 64 * 1024;
+const MAX_ERROR_CHARS = 1000;
+
+const inventoryEntry = z.object({ id: z.string(), apiVersion: z.string(), mark: z.string(), checksum: z.string() });
+const errorEntry = z.object({ id: z.string(), message: z.string() });
+
+export type InventoryEntry = z.infer<typeof inventoryEntry>;
+export type StateError = z.infer<typeof errorEntry>;
+
+export interface SyncState {
+  environment: string;
+  /** The commit last applied. */
+  revision: string;
+  /** ISO time of the last sync, and of the last full one (every object applied). */
+  syncedAt: string;
+  fullSyncAt: string | undefined;
+  inventory: InventoryEntry[];
+  errors: StateError[];
+  /** What had to be dropped to fit, in words; undefined when nothing was. */
+  trimmed: string | undefined;
+  /** The inventory did not fit and was dropped: the next sync must apply everything. */
+  inventoryDropped?: boolean;
+}
+
+/** A Kubernetes-safe name for an environment's state ConfigMap and Lease. */
+export function stateObjectName(environment: string): string {
+  const clean = environment.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const exact = clean === environment;
+  return `gitops-${clean || 'env'}${exact ? '' : `-${createHash('sha256').update(environment).digest('hex').slice(0, 8)}`}`;
+}
+
+function configMapPath(namespace: string, environment: string): string {
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${stateObjectName(environment)}`;
+}
+
+/** Reads an environment's state; undefined when there is none (or it is unreadable: then a full sync follows). */
+export async function readSyncState(client: KubeClient, namespace: string, environment: string): Promise<SyncState | undefined> {
+  let res;
+  try {
+    res = await client.request({ method: 'GET', path: configMapPath(namespace, environment) });
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) return undefined;
+    throw err;
+  }
+  const data = (res.body?.data ?? {}) as Record<string, string>;
+  try {
+    const inventoryText = data['inventory.json.gz'] !== undefined ? gunzipSync(Buffer.from(data['inventory.json.gz'], 'base64')).toString('utf8') : data['inventory.json'];
+    return {
+      environment,
+      revision: z.string().min(1).parse(data.revision),
+      syncedAt: z.string().parse(data.syncedAt),
+      fullSyncAt: data.fullSyncAt || undefined,
+      inventory: z.array(inventoryEntry).parse(JSON.parse(inventoryText ?? '[]')),
+      errors: z.array(errorEntry).parse(JSON.parse(data['errors.json'] ?? '[]')),
+      trimmed: data.trimmed || undefined,
+      inventoryDropped: data.inventoryDropped === 'true',
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ConfigMap data for a state: compressed and trimmed to fit. */
+export function encodeSyncState(state: SyncState): Record<string, string> {
+  const notes: string[] = state.trimmed ? [state.trimmed] : [];
+  const data: Record<string, string> = { environment: state.environment, revision: state.revision, syncedAt: state.syncedAt };
+  if (state.fullSyncAt) data.fullSyncAt = state.fullSyncAt;
+  const inventory = JSON.stringify(state.inventory);
+  if (Buffer.byteLength(inventory) > COMPRESS_ABOVE) data['inventory.json.gz'] = gzipSync(inventory).toString('base64');
+  else data['inventory.json'] = inventory;
+  const size = (d: Record<string, string>) => Object.entries(d).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
+  let errors = state.errors.map((e) => ({ id: e.id, message: e.message.length > MAX_ERROR_CHARS ? `${e.message.slice(0, MAX_ERROR_CHARS)}…` : e.message }));
+  const budget = () => STATE_BYTES_LIMIT - size(data) - 1024;
+  if (Buffer.byteLength(JSON.stringify(errors)) > budget()) {
+    const before = errors.length;
+    while (errors.length > 0 && Buffer.byteLength(JSON.stringify(errors)) > budget()) errors = errors.slice(0, Math.floor(errors.length / 2));
+    notes.push(`errors trimmed: ${errors.length} of ${before} kept`);
+  }
+  if (budget() < 0) {
+    delete data['inventory.json'];
+    delete data['inventory.json.gz'];
+    data['inventory.json'] = '[]';
+    data.inventoryDropped = 'true';
+    notes.push(`inventory of ${state.inventory.length} objects dropped: too large for a ConfigMap even compressed (the next sync applies everything)`);
+  }
+  data['errors.json'] = JSON.stringify(errors);
+  if (notes.length) data.trimmed = notes.join('; ');
+  return data;
+}
+
+/** Writes an environment's state (server-side apply; the namespace must exist). */
+export async function writeSyncState(client: KubeClient, namespace: string, state: SyncState, fieldManager = FIELD_MANAGER): Promise<void> {
+  const name = stateObjectName(state.environment);
+  await client.request({
+    method: 'PATCH',
+    path: configMapPath(namespace, state.environment),
+    query: { fieldManager, force: 'true' },
+    contentType: APPLY_PATCH,
+    body: {
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'serverless-gitops' } },
+      data: encodeSyncState(state),
+    },
+  });
+}
+
+/** Creates the state namespace when it is missing (server-side apply: a no-op when it exists). */
+export async function ensureNamespace(client: KubeClient, namespace: string, fieldManager = FIELD_MANAGER): Promise<void> {
+  await client.request({
+    method: 'PATCH',
+    path: `/api/v1/namespaces/${encodeURIComponent(namespace)}`,
+    query: { fieldManager, force: 'true' },
+    contentType: APPLY_PATCH,
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+  });
+}

@@ -1,0 +1,66 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { sync } from '../../cli/commands/sync.ts';
+import { createOutput } from '../../cli/output.ts';
+import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+
+async function runSync(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = createOutput({ stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {} });
+  const code = await sync(args, { out, env: {}, cwd });
+  return { code, stdout, stderr };
+}
+
+describe('gitops sync (CLI)', () => {
+  let dir: string;
+  let fake: KubeFake;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'gitops-sync-'));
+    await mkdir(path.join(dir, 'repo', 'development-configs'), { recursive: true });
+    await writeFile(path.join(dir, 'repo', 'development-configs', 'app.yaml'), [
+      'apiVersion: v1', 'kind: Namespace', 'metadata: { name: cli }', '---',
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: { name: settings, namespace: cli }', 'data: { mode: "on" }', '---',
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: { name: defaults }', 'data: { a: "1" }',
+    ].join('\n'));
+    fake = await startKubeFake({ name: 'kind-weekly-1', token: 'laptop-token' });
+    await writeFile(path.join(dir, 'kubeconfig'), [
+      'apiVersion: v1', 'kind: Config',
+      `clusters: [{ name: k, cluster: { server: "${fake.url}" } }]`,
+      'users: [{ name: me, user: { token: laptop-token } }]',
+      'contexts: [{ name: kind-weekly-1, context: { cluster: k, user: me } }]',
+      'current-context: kind-weekly-1',
+    ].join('\n'));
+  });
+  after(async () => { await fake.close(); await rm(dir, { recursive: true, force: true }); });
+
+  it('writes each object as it would be applied, one file per object in apply order, with --out', async () => {
+    const r = await runSync(['--repo', 'repo', '--env', 'development', '--out', 'out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const files = (await readdir(path.join(dir, 'out'))).sort();
+    assert.deepEqual(files, ['0001-_cluster_namespace_cli.yaml', '0002-default_configmap_defaults.yaml', '0003-cli_configmap_settings.yaml']);
+    const obj = parse(await readFile(path.join(dir, 'out', files[1]!), 'utf8'));
+    assert.equal(obj.metadata.namespace, 'default');
+    assert.match(obj.metadata.labels['fluxcd.io/sync-gc-mark'], /^sha256\./);
+    assert.match(obj.metadata.annotations['fluxcd.io/sync-checksum'], /^[0-9a-f]{40}$/);
+  });
+
+  it('applies to the kubeconfig\'s current context, and a dry run stores nothing', async () => {
+    const dry = await runSync(['--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--dry-run'], dir);
+    assert.equal(dry.code, 0, dry.stdout);
+    assert.match(dry.stdout, /\[dry run\] kind-weekly-1: 3 applied/);
+    assert.equal(fake.get('v1', 'ConfigMap', 'cli', 'settings'), undefined);
+    const r = await runSync(['--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--json'], dir);
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(JSON.parse(r.stdout)[0].counts.applied, 3);
+    assert.equal(fake.get('v1', 'ConfigMap', 'cli', 'settings')?.data.mode, 'on');
+  });
+
+  it('refuses --out together with --kubeconfig', async () => {
+    await assert.rejects(runSync(['--env', 'development', '--out', 'x', '--kubeconfig', 'y'], dir), /exactly one of --kubeconfig FILE or --out DIR/);
+  });
+});

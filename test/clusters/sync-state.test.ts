@@ -1,0 +1,64 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeSyncState, ensureNamespace, readSyncState, writeSyncState, STATE_BYTES_LIMIT, type ClusterConnection, type SyncState } from '../../shared/clusters/index.ts';
+import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+import { fakeEnvironment, testConnector } from './cluster-fixtures.ts';
+
+function state(n: number, errors = 0, messageLength = 50): SyncState {
+  return {
+    environment: 'development', revision: 'a'.repeat(40), syncedAt: '2026-01-01T00:00:00.000Z', fullSyncAt: '2026-01-01T00:00:00.000Z',
+    inventory: Array.from({ length: n }, (_, i) => ({ id: `ns-${i % 50}:deployment/app-${i}`, apiVersion: 'apps/v1', mark: `sha256.${String(i).padStart(43, 'x')}`, checksum: i.toString(16).padStart(40, '0') })),
+    errors: Array.from({ length: errors }, (_, i) => ({ id: `default:configmap/e${i}`, message: 'm'.repeat(messageLength) })),
+    trimmed: undefined,
+  };
+}
+
+describe('sync state in a ConfigMap', () => {
+  let fake: KubeFake;
+  let conn: ClusterConnection;
+  before(async () => {
+    fake = await startKubeFake({ name: 'state' });
+    const connector = testConnector();
+    conn = await connector.connect((await connector.discover(fakeEnvironment([fake])))[0]!);
+  });
+  after(() => fake.close());
+
+  it('reads nothing when the cluster has no state (a new cluster)', async () => {
+    assert.equal(await readSyncState(conn.client, 'gitops-system', 'development'), undefined);
+  });
+
+  it('creates the state namespace when it is missing and round-trips the state', async () => {
+    await ensureNamespace(conn.client, 'gitops-system');
+    assert.ok(fake.get('v1', 'Namespace', undefined, 'gitops-system'));
+    const s = state(3, 1);
+    await writeSyncState(conn.client, 'gitops-system', s);
+    const back = await readSyncState(conn.client, 'gitops-system', 'development');
+    assert.deepEqual(back, { ...s, inventoryDropped: false });
+    assert.equal(fake.get('v1', 'ConfigMap', 'gitops-system', 'gitops-development')?.data.revision, s.revision);
+  });
+
+  it('compresses a large inventory, and reads it back', async () => {
+    const s = state(5000);
+    const data = encodeSyncState(s);
+    assert.ok(data['inventory.json.gz']);
+    assert.equal(data['inventory.json'], undefined);
+    await writeSyncState(conn.client, 'gitops-system', s);
+    const back = await readSyncState(conn.client, 'gitops-system', 'development');
+    assert.equal(back?.inventory.length, 5000);
+    assert.deepEqual(back?.inventory[4999], s.inventory[4999]);
+  });
+
+  it('trims errors to stay under the ConfigMap limit and says so', () => {
+    const data = encodeSyncState(state(10, 3000, 2000));
+    const size = Object.entries(data).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
+    assert.ok(size < STATE_BYTES_LIMIT, `${size} bytes`);
+    assert.match(data.trimmed ?? '', /errors trimmed: \d+ of 3000 kept/);
+    const errors = JSON.parse(data['errors.json']!) as Array<{ message: string }>;
+    assert.ok(errors.length > 0 && errors.every((e) => e.message.length <= 1001));
+  });
+
+  it('treats an unreadable state as no state, so the next sync is a full one', async () => {
+    fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gitops-broken', namespace: 'gitops-system' }, data: { revision: 'abc', syncedAt: 'x', 'inventory.json': '{not json' } });
+    assert.equal(await readSyncState(conn.client, 'gitops-system', 'broken'), undefined);
+  });
+});

@@ -1,0 +1,186 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { memoryLogger } from '../../shared/pipeline/logger.ts';
+import { syncCluster, type SyncClusterDeps } from '../../shared/pipeline/sync-cluster.ts';
+import type { SyncJob } from '../../shared/pipeline/sync-job.ts';
+import { readSyncState, type ClusterConnector } from '../../shared/clusters/index.ts';
+import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+import { memorySource, memoryStatus, type MemorySource } from '../support/memory-source.ts';
+import { configMap, deployment, fakeEnvironment, fastClock, testConnector, testSettings, yamlDocs } from '../clusters/cluster-fixtures.ts';
+
+function files(version: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'development-configs/namespace.yaml': yamlDocs({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }),
+    'development-configs/web.yaml': yamlDocs(deployment('web', 'shop', `nginx:${version}`), configMap('web-config', 'shop', { version })),
+    'development-configs/other.yaml': yamlDocs(configMap('static', undefined, { fixed: 'yes' })),
+    'README.md': 'not a manifest',
+    ...extra,
+  };
+}
+
+function deps(source: MemorySource, connector: ClusterConnector, extra: Partial<SyncClusterDeps> = {}) {
+  const status = memoryStatus();
+  const log = memoryLogger();
+  return { status, log, deps: { source, connector, clock: fastClock, log, status, settings: testSettings(), ...extra } satisfies SyncClusterDeps };
+}
+
+const job = (revision: string, extra: Partial<SyncJob> = {}): SyncJob => ({ v: 1, environment: 'development', cluster: 'weekly-1', reason: 'push', revision, full: false, changed: [], removed: [], ...extra });
+const appliesTo = (fake: KubeFake, fragment: string) => Object.entries(fake.requestCount().byVerbAndPath).filter(([k]) => k.startsWith('apply ') && k.includes(fragment)).reduce((n, [, v]) => n + v, 0);
+
+describe('syncCluster against the Kubernetes API fake', () => {
+  let fake: KubeFake;
+  before(async () => { fake = await startKubeFake({ name: 'weekly-1' }); });
+  after(() => fake.close());
+
+  it('applies HEAD on a first (full) sync, records the state, reports pending then success, then finds the next sync up to date', async () => {
+    const source = memorySource({ master: files('1.0') });
+    const env = fakeEnvironment([fake], { name: 'development' });
+    const { deps: d, status } = deps(source, testConnector());
+    const r = await syncCluster(env, 'weekly-1', d);
+    assert.equal(r.outcome, 'synced', r.description);
+    assert.equal(r.full, true);
+    assert.deepEqual(r.counts, { applied: 4, unchanged: 0, failed: 0, pruned: 0, renderErrors: 0 });
+    assert.equal(r.revision, source.head('master'));
+    assert.equal(fake.get('apps/v1', 'Deployment', 'shop', 'web')?.spec.template.spec.containers[0].image, 'nginx:1.0');
+    const state = await readSyncState((await d.connector.connect((await d.connector.discover(env))[0]!)).client, 'gitops-system', 'development');
+    assert.equal(state?.revision, source.head('master'));
+    assert.equal(state?.inventory.length, 4);
+    assert.deepEqual(status.statuses.map((s) => [s.context, s.state]), [['gitops/development', 'pending'], ['gitops/development', 'success']]);
+    assert.equal(status.statuses[1]!.description, 'weekly-1: 4 applied');
+    assert.equal(fake.get('coordination.k8s.io/v1', 'Lease', 'gitops-system', 'gitops-development')?.spec.holderIdentity, undefined, 'the lease is released');
+
+    fake.resetCounts();
+    const again = await syncCluster(env, 'weekly-1', d);
+    assert.equal(again.outcome, 'up-to-date');
+    assert.equal(fake.requestCount().byVerb.apply ?? 0, 1, 'only the state namespace is applied');
+  });
+
+  it('applies only the objects whose content changed since the inventory', async () => {
+    const source = memorySource({ master: files('1.0') });
+    const env = fakeEnvironment([fake], { name: 'incremental' });
+    const { deps: d } = deps(source, testConnector());
+    await syncCluster(env, 'weekly-1', d);
+    source.commit('master', files('1.1'));
+    fake.resetCounts();
+    const r = await syncCluster(env, 'weekly-1', d, { job: job(source.head('master')) });
+    assert.equal(r.full, false);
+    assert.deepEqual([r.counts.applied, r.counts.unchanged], [2, 2]);
+    assert.equal(appliesTo(fake, '/deployments/web'), 1);
+    assert.equal(appliesTo(fake, '/configmaps/static'), 0);
+    const full = await syncCluster(env, 'weekly-1', d, { job: job(source.head('master'), { full: true }) });
+    assert.deepEqual([full.counts.applied, full.counts.unchanged], [4, 0]);
+  });
+
+  it('applies HEAD for a late job naming an old commit: the cluster never rolls back and nothing changes', async () => {
+    const source = memorySource({ master: files('1.0') });
+    const old = source.head('master');
+    source.commit('master', files('2.0'));
+    const env = fakeEnvironment([fake], { name: 'late' });
+    const { deps: d } = deps(source, testConnector());
+    const first = await syncCluster(env, 'weekly-1', d, { job: job(source.head('master')) });
+    assert.equal(first.revision, source.head('master'));
+    fake.resetCounts();
+    const late = await syncCluster(env, 'weekly-1', d, { job: job(old) });
+    assert.equal(late.outcome, 'up-to-date');
+    assert.equal(late.revision, source.head('master'));
+    assert.equal(appliesTo(fake, '/deployments/web'), 0);
+    assert.equal(fake.get('apps/v1', 'Deployment', 'shop', 'web')?.spec.template.spec.containers[0].image, 'nginx:2.0');
+  });
+
+  it('reports a failed object by id with the API server\'s message, applies the rest, and retries it on the next sync', async () => {
+    const source = memorySource({ master: files('1.0', { 'development-configs/broken.yaml': yamlDocs(deployment('bad', 'shop', 'nginx', { replicas: 'three' })) }) });
+    const env = fakeEnvironment([fake], { name: 'failing' });
+    const { deps: d, status } = deps(source, testConnector());
+    const r = await syncCluster(env, 'weekly-1', d);
+    assert.equal(r.counts.applied, 4);
+    assert.equal(r.counts.failed, 1);
+    assert.match(r.description, /^weekly-1: 4 applied, 1 failed \(shop:deployment\/bad: 422 Invalid: .*replicas/);
+    assert.equal(status.statuses.at(-1)?.state, 'failure');
+    assert.ok(r.description.length <= 140);
+    const again = await syncCluster(env, 'weekly-1', d);
+    assert.equal(again.outcome, 'synced', 'a state with errors is not up to date');
+    assert.deepEqual(again.objects.filter((o) => o.action !== 'unchanged').map((o) => o.id), ['shop:deployment/bad']);
+  });
+
+  it('performs a dry run without storing objects, state or lease', async () => {
+    const source = memorySource({ master: files('1.0') });
+    const env = fakeEnvironment([fake], { name: 'dry' });
+    const { deps: d, status } = deps(source, testConnector());
+    const r = await syncCluster(env, 'weekly-1', d, { dryRun: true });
+    assert.equal(r.counts.applied, 4, JSON.stringify(r.objects));
+    assert.match(r.description, /^\[dry run\] weekly-1: 4 applied/);
+    assert.equal(fake.get('coordination.k8s.io/v1', 'Lease', 'gitops-system', 'gitops-dry'), undefined);
+    assert.equal(fake.get('v1', 'ConfigMap', 'gitops-system', 'gitops-dry'), undefined);
+    assert.equal(status.statuses.length, 0);
+  });
+});
+
+describe('syncCluster with several workers and clusters', () => {
+  it('lets only one of two workers on one cluster apply: the other gives up cleanly', async () => {
+    const fake = await startKubeFake({ name: 'weekly-1', latencyMs: 15 });
+    try {
+      const source = memorySource({ master: files('1.0') });
+      const env = fakeEnvironment([fake], { name: 'contended' });
+      const connector = testConnector();
+      const one = deps(source, connector, { settings: testSettings({ holderIdentity: 'worker-1' }) });
+      const two = deps(source, connector, { settings: testSettings({ holderIdentity: 'worker-2' }) });
+      const results = await Promise.all([syncCluster(env, 'weekly-1', one.deps), syncCluster(env, 'weekly-1', two.deps)]);
+      assert.deepEqual(results.map((r) => r.outcome).sort(), ['lease-held', 'synced']);
+      const held = results.find((r) => r.outcome === 'lease-held')!;
+      assert.equal(held.skippedBecauseLeaseHeld, true);
+      assert.match(held.leaseHolder ?? '', /^worker-[12]$/);
+      assert.equal(appliesTo(fake, '/deployments/web'), 1, 'the object was applied once');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('lets a second worker wait for the lease and then apply nothing, since HEAD is already applied', async () => {
+    const fake = await startKubeFake({ name: 'weekly-1', latencyMs: 10 });
+    try {
+      const source = memorySource({ master: files('1.0') });
+      const env = fakeEnvironment([fake], { name: 'waiting' });
+      const connector = testConnector();
+      const one = deps(source, connector, { settings: testSettings({ holderIdentity: 'worker-1' }) });
+      const two = deps(source, connector, { settings: testSettings({ holderIdentity: 'worker-2', leaseWaitMs: 10_000 }) });
+      const first = syncCluster(env, 'weekly-1', one.deps);
+      await new Promise((r) => setTimeout(r, 60));
+      const results = await Promise.all([first, syncCluster(env, 'weekly-1', two.deps)]);
+      assert.deepEqual(results.map((r) => r.outcome), ['synced', 'up-to-date']);
+      assert.equal(appliesTo(fake, '/deployments/web'), 1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('applies to two clusters while a third is down, and reports the down one as a retryable failure', async () => {
+    const fakes = await Promise.all(['weekly-1', 'weekly-2', 'weekly-3'].map((name) => startKubeFake({ name })));
+    try {
+      await fakes[1]!.setDown(true);
+      const source = memorySource({ master: files('1.0') });
+      const env = fakeEnvironment(fakes, { name: 'fanout' });
+      const { deps: d, status } = deps(source, testConnector());
+      const results = await Promise.all(fakes.map((f) => syncCluster(env, f.name, d)));
+      assert.deepEqual(results.map((r) => r.outcome), ['synced', 'failed', 'synced']);
+      assert.equal(results[1]!.retryable, true);
+      assert.match(results[1]!.description, /^weekly-2: sync failed: cannot reach the API server: .*ECONNREFUSED/);
+      assert.ok(status.statuses.some((s) => s.state === 'failure' && s.description.startsWith('weekly-2')));
+      assert.ok(fakes[0]!.get('apps/v1', 'Deployment', 'shop', 'web'));
+      assert.ok(fakes[2]!.get('apps/v1', 'Deployment', 'shop', 'web'));
+      await fakes[1]!.setDown(false);
+      const retried = await syncCluster(env, 'weekly-2', d);
+      assert.equal(retried.outcome, 'synced');
+    } finally {
+      await Promise.all(fakes.map((f) => f.close()));
+    }
+  });
+
+  it('fails clearly for a cluster the environment does not select', async () => {
+    const source = memorySource({ master: files('1.0') });
+    const { deps: d } = deps(source, testConnector());
+    const r = await syncCluster(fakeEnvironment([]), 'weekly-9', d);
+    assert.equal(r.outcome, 'failed');
+    assert.equal(r.retryable, false);
+    assert.match(r.description, /cluster weekly-9 is not among the clusters environment development selects/);
+  });
+});
