@@ -3,12 +3,11 @@
  * the sync pipeline from a laptop. With --kubeconfig it applies to the matching contexts (lease, state,
  * prune as in Azure); with --out it writes each object as it would be applied, one file per object.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
-import { applyItems, createClusterConnector, syncSetName, systemClock } from '../../shared/clusters/index.ts';
+import { applyItems, createClusterConnector, syncSetName, systemClock, writeObjects } from '../../shared/clusters/index.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
@@ -31,11 +30,6 @@ git (refused when the render has errors, the desired state is empty, or more tha
 default https://github.com/<repository in gitops.yaml>, else the directory.
 Exits 1 when an object, a file or a cluster failed.`;
 
-function fileName(index: number, id: string): string {
-  const safe = id.replace('<cluster>', '_cluster').replace(/[^A-Za-z0-9._-]+/g, '_');
-  return `${String(index + 1).padStart(4, '0')}-${safe}.yaml`;
-}
-
 export async function sync(args: string[], ctx: CommandContext): Promise<number> {
   const parsed = parseOptions(args, {
     repo: { type: 'string' }, env: { type: 'string' }, config: { type: 'string' },
@@ -55,13 +49,7 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   if (parsed.out) {
     const rendered = await renderEnvironment(local.source, env, local.revision);
     const items = applyItems(rendered.resources, setName);
-    const dir = path.resolve(ctx.cwd, parsed.out);
-    await mkdir(dir, { recursive: true });
-    const written = await Promise.all(items.map(async (item, i) => {
-      const file = fileName(i, item.id);
-      await writeFile(path.join(dir, file), stringify(item.body), 'utf8');
-      return { id: item.id, file };
-    }));
+    const written = await writeObjects(path.resolve(ctx.cwd, parsed.out), items);
     if (parsed.json) out.line(JSON.stringify({ written, errors: rendered.errors }, null, 2));
     else {
       for (const w of written) out.line(`${w.file}  ${w.id}`);

@@ -3,6 +3,7 @@
  * settings, once per process (a Functions instance or the local host). Reads
  * no environment itself; `functions/` and `cli/serve` pass settings in.
  */
+import type { Clock, ClusterConnector, ClusterTarget } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
 import type { Settings } from '../config/settings.ts';
 import type { ImageRef } from '../images/index.ts';
@@ -13,13 +14,10 @@ import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
-/** The clusters an environment deploys to (discovery; cached by the implementation). */
-export interface ClusterDirectory {
-  clusters(env: Environment): Promise<readonly { name: string }[]>;
-}
-
 export interface Runtime {
   settings: Settings;
+  /** `owner/name` the push webhook accepts (GitHub's repository, or the local repository's name). */
+  repository: string;
   /** Where the config repository is read and written. */
   source: SourceReader & SourceWriter;
   /** Commit statuses, where the source supports them (GitHub). */
@@ -29,13 +27,32 @@ export interface Runtime {
   config: ConfigProvider;
   queue: JobQueue;
   deliveries: DeliveryLog;
-  directory: ClusterDirectory;
+  connector: ClusterConnector;
+  /** An environment's clusters, cached briefly: the push webhook must answer fast. */
+  discover(env: Environment): Promise<ClusterTarget[]>;
+  clock: Clock;
+  /** The repository URL Flux v1's ownership marks are computed from. */
+  gitUrl: string;
   buildTimes: ((refs: readonly ImageRef[]) => Promise<ReadonlyMap<string, Date>>) | undefined;
   /** Serialises this process's writes per branch. */
   branchLocks: KeyedMutex;
 }
 
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'statuses' | 'proposer' | 'buildTimes' | 'discover'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes'>> & { discoveryTtlMs?: number };
+
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
-export function assembleRuntime(parts: Omit<Runtime, 'branchLocks' | 'statuses' | 'proposer' | 'buildTimes'> & Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes'>>): Runtime {
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, ...parts, branchLocks: new KeyedMutex() };
+export function assembleRuntime(parts: RuntimeParts): Runtime {
+  const { discoveryTtlMs = 60_000, ...rest } = parts;
+  const cache = new Map<string, { at: number; targets: Promise<ClusterTarget[]> }>();
+  const discover = (env: Environment) => {
+    const key = JSON.stringify([env.name, env.clusters]);
+    const hit = cache.get(key);
+    if (hit && parts.clock.now() - hit.at < discoveryTtlMs) return hit.targets;
+    const targets = parts.connector.discover(env);
+    cache.set(key, { at: parts.clock.now(), targets });
+    targets.catch(() => cache.delete(key));
+    return targets;
+  };
+  return { statuses: undefined, proposer: undefined, buildTimes: undefined, ...rest, discover, branchLocks: new KeyedMutex() };
 }

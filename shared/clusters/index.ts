@@ -33,3 +33,4 @@ export { DEFAULT_STATE_NAMESPACE, STATE_BYTES_LIMIT, encodeSyncState, ensureName
 export type { InventoryEntry, StateError, SyncState } from './sync-state.ts';
 export { applyItems, nextInventory, planApply } from './desired-state.ts';
 export type { ApplyPlan } from './desired-state.ts';
+export { FOLDER_CLUSTER, writeObjects } from './folder-target.ts';

@@ -31,6 +31,7 @@ export const SETTINGS = {
   AzureWebJobsStorage: { description: 'storage connection string (local/Azurite); in Azure, identity-based AzureWebJobsStorage__queueServiceUri/__tableServiceUri/__credential/__clientId', infra: false },
   AzureWebJobsStorage__queueServiceUri: { description: 'queue endpoint of the storage account (identity-based connection)', infra: true },
   AzureWebJobsStorage__tableServiceUri: { description: 'table endpoint of the storage account (identity-based connection)', infra: true },
+  GITOPS_GIT_URL: { description: 'the config repository URL as Flux v1 was given it (its ownership marks depend on it, e.g. git@github.com:equinor/radix-flux); default https://github.com/GITHUB_REPOSITORY', infra: false },
   GITOPS_STATE_NAMESPACE: { description: 'namespace holding each environment\'s sync state and lease in every cluster; default gitops-system', infra: false },
   GITOPS_PRUNE_MAX_SHARE: { description: 'largest share of an inventory one prune may delete without force; default 0.5', infra: false },
   GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
@@ -60,6 +61,7 @@ const settingsSchema = z
     AzureWebJobsStorage: optional,
     AzureWebJobsStorage__queueServiceUri: optional,
     AzureWebJobsStorage__tableServiceUri: optional,
+    GITOPS_GIT_URL: optional,
     GITOPS_STATE_NAMESPACE: optional.refine((s) => s === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s), 'expected a namespace name'),
     GITOPS_PRUNE_MAX_SHARE: optional.refine((s) => s === undefined || (Number(s) > 0 && Number(s) <= 1), 'expected a number in (0, 1]'),
     GITOPS_DRIFT_MINUTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected whole minutes'),
@@ -83,6 +85,8 @@ export interface Settings {
   configYaml: string | undefined;
   azureClientId: string | undefined;
   storage: { connectionString: string } | { queueServiceUri: string; tableServiceUri: string | undefined } | undefined;
+  /** The URL Flux v1's GC marks were computed from, when set. */
+  gitUrl: string | undefined;
   stateNamespace: string;
   pruneMaxShare: number;
   driftMinutes: number;
@@ -122,6 +126,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       : s.AzureWebJobsStorage__queueServiceUri
         ? { queueServiceUri: s.AzureWebJobsStorage__queueServiceUri, tableServiceUri: s.AzureWebJobsStorage__tableServiceUri }
         : undefined,
+    gitUrl: s.GITOPS_GIT_URL,
     stateNamespace: s.GITOPS_STATE_NAMESPACE ?? 'gitops-system',
     pruneMaxShare: s.GITOPS_PRUNE_MAX_SHARE ? Number(s.GITOPS_PRUNE_MAX_SHARE) : 0.5,
     driftMinutes: s.GITOPS_DRIFT_MINUTES ? Number(s.GITOPS_DRIFT_MINUTES) : 60,

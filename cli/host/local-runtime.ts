@@ -1,0 +1,188 @@
+/**
+ * The local host's runtime. Embedded defaults, so it runs with no cloud account:
+ * the source is a local git repository (by default the sample under examples/,
+ * copied to a working folder on first run), jobs run in-process, and clusters are
+ * kubeconfig contexts where an environment selects some that exist, otherwise a
+ * dry-run folder target that receives what the cluster would get. With GITHUB_*
+ * settings the source is GitHub (or the fake); with AzureWebJobsStorage the jobs go
+ * through Azure Storage queues (Azurite) exactly as in Azure.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cp, mkdir, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { TableClient } from '@azure/data-tables';
+import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
+import { syncJob } from '../../shared/app/handlers.ts';
+import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
+import { findEnvironment } from '../../shared/config/index.ts';
+import type { Settings } from '../../shared/config/settings.ts';
+import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
+import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
+import type { Logger } from '../../shared/pipeline/logger.ts';
+import { MemoryJobQueue } from '../../shared/pipeline/memory-job-queue.ts';
+import { onPush } from '../../shared/pipeline/on-push.ts';
+import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
+import { parseSyncJob, type JobQueue } from '../../shared/pipeline/sync-job.ts';
+import { createGitHubSource } from '../../shared/sources/github/index.ts';
+import { LocalGitSource } from '../../shared/sources/local-git.ts';
+import type { CommitRequest, CommitResult } from '../../shared/sources/port.ts';
+import { QueueWorker } from '../../shared/storage/queue-worker.ts';
+import { queueService, StorageJobQueue } from '../../shared/storage/storage-job-queue.ts';
+import { DELIVERY_TABLE, TableDeliveryLog } from '../../shared/storage/table-delivery-log.ts';
+
+const run = promisify(execFile);
+const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'radix-config');
+
+export interface LocalHost {
+  runtime: Runtime;
+  /** Where the folder targets are written, one folder per environment. */
+  foldersDir: string;
+  /** The local repository, when the source is local git. */
+  repoDir: string | undefined;
+  /** Starts processing queued jobs. */
+  start(): Promise<void>;
+  /** Resolves when no job is pending or running. */
+  idle(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+  /** Jobs that failed every retry. */
+  poisoned(): Promise<unknown[]>;
+}
+
+/** Creates the sample repository (branches master and release) in `dir` unless a repository is there. */
+export async function ensureSampleRepo(dir: string): Promise<void> {
+  if (await stat(path.join(dir, '.git')).then(() => true, () => false)) return;
+  await mkdir(dir, { recursive: true });
+  await cp(SAMPLE, dir, { recursive: true });
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'platform team', GIT_AUTHOR_EMAIL: 'platform@example.com', GIT_COMMITTER_NAME: 'platform team', GIT_COMMITTER_EMAIL: 'platform@example.com' };
+  const git = (...a: string[]) => run('git', ['-C', dir, ...a], { env });
+  await git('init', '--quiet', '--initial-branch', 'master');
+  await git('add', '--all');
+  await git('commit', '--quiet', '--message', 'Sample config repository');
+  await git('branch', 'release');
+}
+
+export async function createLocalHost(options: { settings: Settings; workDir: string; repoDir?: string; env: Readonly<Record<string, string | undefined>>; log: Logger }): Promise<LocalHost> {
+  const { settings, log } = options;
+  const foldersDir = path.join(options.workDir, 'clusters');
+  const clock = systemClock;
+  let repoDir: string | undefined;
+  let runtime: Runtime;
+  let queue: JobQueue;
+  const memoryQueue = settings.storage ? undefined : new MemoryJobQueue({ retryDelayMs: 2000 });
+  let worker: QueueWorker | undefined;
+
+  let source: Runtime['source'];
+  let repository: string;
+  let github: ReturnType<typeof createGitHubSource> | undefined;
+  if (settings.github) {
+    const g = settings.github;
+    const gh = createGitHubSource({
+      repository: g.repository,
+      baseUrl: g.apiUrl,
+      auth: g.auth.kind === 'token' ? { token: g.auth.token } : { appId: g.auth.appId, privateKey: g.auth.privateKey, installationId: g.auth.installationId },
+      committer: settings.commitAuthor,
+      writeIntervalMs: 0,
+    });
+    source = github = gh;
+    repository = g.repository;
+  } else {
+    repoDir = path.resolve(options.repoDir ?? path.join(options.workDir, 'repo'));
+    await ensureSampleRepo(repoDir);
+    const git = new LocalGitSource(repoDir, { author: settings.commitAuthor });
+    repository = `local/${path.basename(repoDir)}`;
+    // A local repository has no GitHub to send the push webhook: a commit the pipeline writes is handed to onPush directly.
+    source = {
+      description: git.description,
+      defaultBranch: () => git.defaultBranch(),
+      resolveBranch: (b) => git.resolveBranch(b),
+      listFiles: (r) => git.listFiles(r),
+      readFiles: (r, p) => git.readFiles(r, p),
+      async commit(req: CommitRequest): Promise<CommitResult> {
+        const result = await git.commit(req);
+        if (result.status === 'committed') {
+          const { changed, removed } = await git.diff(req.expectedHead, result.revision);
+          const push = { ref: `refs/heads/${req.branch}`, before: req.expectedHead, after: result.revision, created: false, deleted: false, forced: false, commits: [{ id: result.revision, added: [], modified: changed, removed }], repository: { full_name: repository } };
+          await onPush(push, `local-${result.revision}`, { config: () => runtime.config(), clusters: (env) => runtime.discover(env), queue, deliveries: runtime.deliveries, log });
+        }
+        return result;
+      },
+    };
+  }
+
+  let deliveries;
+  if (settings.storage && 'connectionString' in settings.storage) {
+    const service = queueService(settings.storage);
+    queue = new StorageJobQueue(service);
+    deliveries = new TableDeliveryLog(TableClient.fromConnectionString(settings.storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: true }));
+    worker = new QueueWorker(service, {
+      queueName: 'sync',
+      handler: (m, meta) => handleJob(m, meta.id),
+      onError: (err, meta) => log.warn('sync.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to sync-poison)' : ''}` }),
+    });
+  } else {
+    queue = memoryQueue!;
+    deliveries = new MemoryDeliveryLog();
+  }
+
+  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config') });
+  const base = assembleRuntime({
+    settings,
+    repository,
+    source,
+    ...(github ? { statuses: github, proposer: github } : {}),
+    config: createConfigProvider(source, { inlineYaml: settings.configYaml }),
+    queue,
+    deliveries,
+    connector,
+    clock,
+    gitUrl: settings.gitUrl ?? (settings.github ? `https://github.com/${settings.github.repository}` : repoDir!),
+  });
+  // Environments with no reachable cluster get the folder target instead.
+  const folder = (env: string): ClusterTarget => ({ name: FOLDER_CLUSTER, origin: 'static', server: `file://${path.join(foldersDir, env)}`, auth: 'none' });
+  runtime = {
+    ...base,
+    discover: async (env) => {
+      const found = await base.discover(env).catch(() => []);
+      return found.length > 0 ? found : [folder(env.name)];
+    },
+  };
+
+  async function handleJob(message: unknown, id: string): Promise<void> {
+    const job = parseSyncJob(message);
+    if (job.cluster !== FOLDER_CLUSTER) {
+      await syncJob(runtime, log, job, `local/${os.hostname()}/${id}`);
+      return;
+    }
+    const env = findEnvironment(await runtime.config(), job.environment);
+    if (!env) return;
+    const revision = await runtime.source.resolveBranch(env.branch);
+    const rendered = await renderEnvironment(runtime.source, env, revision);
+    const written = await writeObjects(path.join(foldersDir, env.name), applyItems(rendered.resources, syncSetName(runtime.gitUrl, env.branch, [env.path])), { revision, at: new Date().toISOString() });
+    log.info('sync.folder', { environment: env.name, cluster: FOLDER_CLUSTER, commit: revision, result: `${written.length} objects written to ${path.join(foldersDir, env.name)}, ${rendered.errors.length} errors` });
+  }
+
+  return {
+    runtime,
+    foldersDir,
+    repoDir,
+    async start() {
+      if (worker) await worker.start();
+      else memoryQueue!.process((job) => handleJob(job, randomUUID()));
+    },
+    async idle(timeoutMs = 60_000) {
+      if (worker) await worker.idle(timeoutMs);
+      else await Promise.race([memoryQueue!.idle(), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
+    },
+    async stop() {
+      await worker?.stop();
+    },
+    async poisoned() {
+      if (memoryQueue) return memoryQueue.poisoned;
+      return [];
+    },
+  };
+}

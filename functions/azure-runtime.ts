@@ -1,0 +1,77 @@
+/**
+ * The runtime in Azure: GitHub as the source (App or token), Azure Storage
+ * queues and tables through the managed identity (or a connection string),
+ * AKS discovery and tokens through the managed identity, ACR build times.
+ */
+import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { assembleRuntime, type Runtime } from '../shared/app/runtime.ts';
+import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../shared/clusters/index.ts';
+import { ConfigError } from '../shared/config/config-error.ts';
+import { loadSettings } from '../shared/config/settings.ts';
+import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
+import type { Logger } from '../shared/pipeline/logger.ts';
+import { acrManifestReader } from '../shared/registry/acr-manifest-reader.ts';
+import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
+import { createGitHubSource } from '../shared/sources/github/index.ts';
+import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
+import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
+
+/** Process-level log lines (no invocation): JSON on stderr, which the host forwards to Application Insights. */
+const processLog: Logger = {
+  info: (event, fields) => console.info(JSON.stringify({ event, ...fields })),
+  warn: (event, fields) => console.warn(JSON.stringify({ event, ...fields })),
+  error: (event, fields) => console.error(JSON.stringify({ event, ...fields })),
+};
+
+export interface AzureRuntimeParts {
+  /** Overrides the managed identity (tests). */
+  credential?: TokenCredential;
+}
+
+/** Builds the runtime from app settings; throws ConfigError naming every missing or invalid setting. */
+export function createAzureRuntime(env: Readonly<Record<string, string | undefined>>, parts: AzureRuntimeParts = {}): Runtime {
+  const settings = loadSettings(env);
+  const missing: string[] = [];
+  if (!settings.github) missing.push('setting GITHUB_REPOSITORY: required in Azure (with GITHUB_TOKEN or the GitHub App settings)');
+  if (!settings.storage) missing.push('setting AzureWebJobsStorage__queueServiceUri: required in Azure (or AzureWebJobsStorage as a connection string)');
+  if (missing.length > 0) throw new ConfigError(missing);
+  if (settings.webhookSecrets.length === 0) processLog.warn('startup.webhook-secret-missing', { result: 'GITHUB_WEBHOOK_SECRET is not set: every GitHub delivery will be refused' });
+  if (!settings.acrWebhookSecret) processLog.info('startup.acr-webhook-off', { result: 'ACR_WEBHOOK_SECRET is not set: /api/acr-webhook refuses every request (Event Grid is unaffected)' });
+
+  const credential = parts.credential ?? (settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential());
+  const github = settings.github!;
+  const source = createGitHubSource({
+    repository: github.repository,
+    baseUrl: github.apiUrl,
+    auth: github.auth.kind === 'token' ? { token: github.auth.token } : { appId: github.auth.appId, privateKey: github.auth.privateKey, installationId: github.auth.installationId },
+    committer: settings.commitAuthor,
+  });
+  const storage = settings.storage!;
+  const queues = queueService('connectionString' in storage ? storage : { queueServiceUrl: storage.queueServiceUri, credential });
+  const table =
+    'connectionString' in storage
+      ? TableClient.fromConnectionString(storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: /UseDevelopmentStorage|127\.0\.0\.1|localhost/.test(storage.connectionString) })
+      : new TableClient(storage.tableServiceUri ?? storage.queueServiceUri.replace('.queue.', '.table.'), DELIVERY_TABLE, credential);
+  const readers = new Map<string, ManifestReader>();
+  const readerFor = (host: string) => {
+    if (!host.endsWith('.azurecr.io')) return undefined;
+    let r = readers.get(host);
+    if (!r) readers.set(host, (r = acrManifestReader(host, credential)));
+    return r;
+  };
+  return assembleRuntime({
+    settings,
+    repository: github.repository,
+    source,
+    statuses: source,
+    proposer: source,
+    config: createConfigProvider(source, { inlineYaml: settings.configYaml }),
+    queue: new StorageJobQueue(queues),
+    deliveries: new TableDeliveryLog(table),
+    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
+    clock: systemClock,
+    gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
+    buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
+  });
+}

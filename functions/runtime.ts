@@ -1,0 +1,16 @@
+/**
+ * The Function App's runtime, built once per instance on first use from the
+ * app settings (validated: a bad setting fails the invocation naming it).
+ */
+import type { Runtime } from '../shared/app/runtime.ts';
+
+let runtime: Promise<Runtime> | undefined;
+
+/** The instance's runtime; a failed build is not cached, so fixing a setting needs no restart. */
+export function getRuntime(): Promise<Runtime> {
+  runtime ??= import('./azure-runtime.ts').then((m) => m.createAzureRuntime(process.env)).catch((err: unknown) => {
+    runtime = undefined;
+    throw err;
+  });
+  return runtime;
+}

@@ -1,0 +1,18 @@
+/**
+ * Storage queue `sync` → one environment applied to one cluster. A throw
+ * leaves the message for the host to retry (host.json maxDequeueCount), then
+ * it moves to `sync-poison`; a failed cluster never blocks the others' jobs.
+ */
+import { app, type InvocationContext } from '@azure/functions';
+import { syncJob } from '../shared/app/handlers.ts';
+import { SYNC_QUEUE } from '../shared/pipeline/sync-job.ts';
+import { invocationLogger } from './log.ts';
+import { getRuntime } from './runtime.ts';
+
+export async function syncClusterHandler(message: unknown, context: InvocationContext): Promise<void> {
+  const log = invocationLogger(context);
+  const result = await syncJob(await getRuntime(), log, message, `functions/${context.invocationId}`);
+  if (result) log.info('sync.done', { environment: result.environment, cluster: result.cluster, commit: result.revision, result: result.description });
+}
+
+app.storageQueue('sync-cluster', { queueName: SYNC_QUEUE, connection: 'AzureWebJobsStorage', handler: syncClusterHandler });
