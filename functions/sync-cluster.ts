@@ -4,13 +4,14 @@
  * it moves to `sync-poison`; a failed cluster never blocks the others' jobs.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { syncJob } from '../shared/app/handlers.ts';
 import { SYNC_QUEUE } from '../shared/pipeline/sync-job.ts';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';
 
 export async function syncClusterHandler(message: unknown, context: InvocationContext): Promise<void> {
   const log = invocationLogger(context);
+  // Loaded on first use: the Kubernetes client is heavy, and registration must stay fast.
+  const { syncJob } = await import('../shared/app/cluster-handlers.ts');
   const result = await syncJob(await getRuntime(), log, message, `functions/${context.invocationId}`);
   if (result) log.info('sync.done', { environment: result.environment, cluster: result.cluster, commit: result.revision, result: result.description });
 }

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
 import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
-import { syncJob } from '../../shared/app/handlers.ts';
+import { syncJob } from '../../shared/app/cluster-handlers.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
 import { findEnvironment } from '../../shared/config/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';

@@ -2,7 +2,8 @@
  * Starts the local host: the runtime, the queue worker, the HTTP routes and
  * the reconcile timer. `gitops serve` and `gitops demo` both use it.
  */
-import { acrWebhook, githubWebhook, reconcileAll, registryPush } from '../../shared/app/handlers.ts';
+import { reconcileAll } from '../../shared/app/cluster-handlers.ts';
+import { acrWebhook, githubWebhook, registryPush } from '../../shared/app/handlers.ts';
 import { FOLDER_CLUSTER } from '../../shared/clusters/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';

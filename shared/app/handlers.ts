@@ -1,60 +1,16 @@
 /**
- * What each trigger does with the runtime, independent of the transport: the
- * Azure Functions files and the local host both call these, so the local host
- * runs exactly the code Azure runs.
+ * What each event trigger does with the runtime, independent of the transport:
+ * the Azure Functions files and the local host both call these, so the local
+ * host runs exactly the code Azure runs. The cluster triggers are in
+ * cluster-handlers.ts, so webhooks never load the Kubernetes client.
  */
-import { findEnvironment, type Environment } from '../config/index.ts';
 import type { Logger } from '../pipeline/logger.ts';
-import { reconcile, type ReconcileResult } from '../pipeline/reconcile.ts';
-import { syncCluster, type SyncClusterResult } from '../pipeline/sync-cluster.ts';
-import { parseSyncJob } from '../pipeline/sync-job.ts';
 import { handleAcrWebhook } from '../pipeline/acr-webhook.ts';
 import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from '../pipeline/github-delivery.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
 import type { Runtime } from './runtime.ts';
-
-/** The sync queue's job: one environment onto one cluster. Throws when the queue should retry it. */
-export async function syncJob(runtime: Runtime, log: Logger, message: unknown, holderIdentity: string): Promise<SyncClusterResult | undefined> {
-  const job = parseSyncJob(message);
-  const config = await runtime.config();
-  const env = findEnvironment(config, job.environment);
-  if (!env) {
-    log.warn('sync.dropped', { environment: job.environment, cluster: job.cluster, result: `environment ${job.environment} is no longer configured` });
-    return undefined;
-  }
-  const target = (await runtime.discover(env)).find((t) => t.name === job.cluster) ?? job.cluster;
-  const result = await syncCluster(
-    env,
-    target,
-    {
-      source: runtime.source,
-      ...(runtime.statuses ? { status: runtime.statuses } : {}),
-      connector: runtime.connector,
-      clock: runtime.clock,
-      log,
-      settings: { gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare },
-    },
-    { job },
-  );
-  // A held lease retries too: its holder may have read HEAD before the commit this job is for.
-  if (result.outcome === 'lease-held' || (result.outcome === 'failed' && result.retryable)) throw new Error(result.description);
-  return result;
-}
-
-/** The reconcile timer: new clusters, clusters behind HEAD and drifted ones get a full sync job. */
-export async function reconcileAll(runtime: Runtime, log: Logger, only?: (env: Environment) => boolean): Promise<ReconcileResult> {
-  const config = await runtime.config();
-  return reconcile(config.environments.filter(only ?? (() => true)), {
-    source: runtime.source,
-    connector: runtime.connector,
-    queue: runtime.queue,
-    clock: runtime.clock,
-    log,
-    settings: { stateNamespace: runtime.settings.stateNamespace, driftIntervalMs: runtime.settings.driftMinutes * 60_000 },
-  });
-}
 
 /** POST /api/github-webhook. */
 export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {

@@ -91,7 +91,14 @@ export function parseConfig(text: string, file: string): GitopsConfig {
       doc.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`),
     );
   }
-  const result = configSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // e.g. an alias bomb: the yaml library refuses excessive alias expansion
+    throw new ConfigError([`${file}: ${(err as Error).message}`], { cause: err });
+  }
+  const result = configSchema.safeParse(value);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

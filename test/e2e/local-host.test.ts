@@ -112,7 +112,7 @@ test('a signed push is applied to every cluster of its environment', async () =>
 });
 
 test('an ImagePushed event becomes a commit, whose push webhook applies it to every cluster', async () => {
-  const before = github.head(REPO, 'main');
+  const before = (await github.head(REPO, 'main'));
   const event = {
     id: randomUUID(), eventType: 'Microsoft.ContainerRegistry.ImagePushed', subject: 'web:master-2', eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1',
     data: { id: randomUUID(), timestamp: new Date().toISOString(), action: 'push', target: { digest: `sha256:${'c'.repeat(64)}`, repository: 'web', tag: 'master-2' }, request: { host: 'radixdev.azurecr.io' } },
@@ -120,7 +120,7 @@ test('an ImagePushed event becomes a commit, whose push webhook applies it to ev
   const res = await fetch(`${server.url}/runtime/webhooks/eventgrid?functionName=registry-push`, { method: 'POST', headers: { 'aeg-event-type': 'Notification', 'content-type': 'application/json' }, body: JSON.stringify([event]) });
   assert.equal(res.status, 202);
   await settle();
-  assert.notEqual(github.head(REPO, 'main'), before);
+  assert.notEqual((await github.head(REPO, 'main')), before);
   assert.match((await github.readFile(REPO, 'main', 'development-configs/web.yaml')) ?? '', /image: radixdev\.azurecr\.io\/web:master-2/);
   for (const c of clusters) assert.equal(imageOn(c), 'radixdev.azurecr.io/web:master-2', c.name);
 });
@@ -158,7 +158,7 @@ test('a cluster that is down is retried while the others finish, then catches up
 });
 
 test('a bad signature changes nothing', async () => {
-  const head = github.head(REPO, 'main');
+  const head = (await github.head(REPO, 'main'));
   const requestsBefore = clusters.map((c) => c.requestCount().total);
   const body = JSON.stringify({ ref: 'refs/heads/main', before: head, after: head, created: false, deleted: false, forced: true, commits: [], repository: { full_name: REPO } });
   const res = await fetch(`${server.url}/api/github-webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }, body });

@@ -1,0 +1,94 @@
+/**
+ * The Azure Functions entry points as the host calls them (HttpRequest / InvocationContext are public for
+ * testing), with app settings from process.env, against the GitHub fake, Azurite and a Kubernetes fake.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import functions from '@azure/functions';
+import { sign } from '@octokit/webhooks-methods';
+import { decodeQueueMessage, queueService } from '../../shared/storage/storage-job-queue.ts';
+import { startAzurite, type Azurite } from '../support/azurite.ts';
+import { startGitHubFake } from '../support/github-fake/index.ts';
+import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+
+const { HttpRequest, InvocationContext } = functions;
+const REPO = 'acme/config';
+const SECRET = 'functions secret';
+let azurite: Azurite;
+let github: Awaited<ReturnType<typeof startGitHubFake>>;
+let kube: KubeFake;
+const logs: string[] = [];
+const context = (name: string) => new InvocationContext({ functionName: name, invocationId: randomUUID(), logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')) });
+
+before(async () => {
+  azurite = await startAzurite();
+  kube = await startKubeFake({ name: 'prod-1' });
+  github = await startGitHubFake({
+    repos: [{ fullName: REPO, branches: ['main'], files: { 'prod/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  image: radixprod.azurecr.io/app:release-1\n', 'prod/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: default\n  annotations:\n    fluxcd.io/automated: "true"\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: app\n          image: radixprod.azurecr.io/app:release-1\n' } }],
+    token: 'ghs_functions',
+  });
+});
+after(async () => {
+  await github?.close();
+  await kube?.close();
+  await azurite?.close();
+});
+
+function useSettings(): void {
+  Object.assign(process.env, {
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_TOKEN: 'ghs_functions',
+    GITHUB_API_URL: github.url,
+    GITHUB_WEBHOOK_SECRET: SECRET,
+    AzureWebJobsStorage: azurite.connectionString,
+    GITOPS_CONFIG: `environments:\n  production:\n    branch: main\n    path: prod\n    clusters:\n      static: [{ name: prod-1, server: "${kube.url}", auth: none }]\n    registries: [radixprod.azurecr.io]\n`,
+  });
+}
+
+test('importing the entry point registers every trigger without throwing (test mode outside the host)', async () => {
+  await import('../../functions/index.ts');
+});
+
+test('a missing setting fails the invocation with a message naming it', async () => {
+  const { githubWebhookHandler } = await import('../../functions/github-webhook.ts');
+  const req = new HttpRequest({ method: 'POST', url: 'http://localhost/api/github-webhook', body: { string: '{}' }, headers: {} });
+  await assert.rejects(githubWebhookHandler(req, context('github-webhook')), /setting GITHUB_REPOSITORY: required in Azure/);
+});
+
+test('github-webhook: a signed push becomes a job on the storage queue', async () => {
+  useSettings();
+  const { githubWebhookHandler } = await import('../../functions/github-webhook.ts');
+  const head = (await github.head(REPO, 'main'))!;
+  const body = JSON.stringify({ ref: 'refs/heads/main', before: '1'.repeat(40), after: head, created: false, deleted: false, forced: false, commits: [{ id: head, added: [], removed: [], modified: ['prod/app.yaml'] }], repository: { full_name: REPO } });
+  const req = new HttpRequest({ method: 'POST', url: 'http://localhost/api/github-webhook', body: { string: body }, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await sign(SECRET, body) } });
+  const res = await githubWebhookHandler(req, context('github-webhook'));
+  assert.equal(res.status, 202, JSON.stringify(res.jsonBody));
+  const q = queueService({ connectionString: azurite.connectionString }).getQueueClient('sync');
+  const { receivedMessageItems } = await q.receiveMessages();
+  assert.deepEqual(receivedMessageItems.map((m) => { const j = decodeQueueMessage(m.messageText) as { environment: string; cluster: string; revision: string }; return [j.environment, j.cluster, j.revision]; }), [['production', 'prod-1', head]]);
+  for (const m of receivedMessageItems) await q.deleteMessage(m.messageId, m.popReceipt);
+  assert.ok(logs.some((l) => l.includes('"event":"push.job"') && l.includes('"cluster":"prod-1"')), 'one structured log line per decision');
+});
+
+test('sync-cluster: a queue message applies HEAD to the cluster and reports a commit status', async () => {
+  useSettings();
+  const { syncClusterHandler } = await import('../../functions/sync-cluster.ts');
+  await syncClusterHandler({ v: 1, environment: 'production', cluster: 'prod-1', reason: 'push', full: false, changed: [], removed: [] }, context('sync-cluster'));
+  assert.equal((kube.get('apps/v1', 'Deployment', 'default', 'app') as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers[0]!.image, 'radixprod.azurecr.io/app:release-1');
+  const statuses = github.statuses(REPO, (await github.head(REPO, 'main'))!);
+  assert.ok(statuses.some((s: { context: string; state: string }) => s.context === 'gitops/production' && s.state === 'success'), JSON.stringify(statuses));
+  await assert.rejects(syncClusterHandler({ v: 1, environment: 'production' }, context('sync-cluster')), /invalid sync job: cluster: /);
+});
+
+test('registry-push: an ImagePushed event commits the update through GitHub; a malformed one fails the delivery', async () => {
+  useSettings();
+  const { registryPushHandler } = await import('../../functions/registry-push.ts');
+  const before = (await github.head(REPO, 'main'));
+  const event = { id: randomUUID(), topic: '', subject: 'app:release-2', eventType: 'Microsoft.ContainerRegistry.ImagePushed', eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1', data: { action: 'push', target: { repository: 'app', tag: 'release-2', digest: `sha256:${'d'.repeat(64)}` }, request: { host: 'radixprod.azurecr.io' } } };
+  await registryPushHandler(event as never, context('registry-push'));
+  assert.notEqual((await github.head(REPO, 'main')), before);
+  assert.match((await github.readFile(REPO, 'main', 'prod/app.yaml')) ?? '', /app:release-2/);
+  assert.match((await github.readFile(REPO, 'main', 'prod/cm.yaml')) ?? '', /app:release-1/, 'a ConfigMap value is not an image');
+  await assert.rejects(registryPushHandler({ ...event, data: { action: 'push' } } as never, context('registry-push')), /MalformedEventError|target: /);
+});

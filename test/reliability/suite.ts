@@ -1,0 +1,63 @@
+/**
+ * The reliability suite as one run: every scenario, the headline figures, and the checks they must pass.
+ * `bench/reliability.ts` prints it as JSON; the node:test files run the same scenarios one by one.
+ */
+import { badInputs, type BadInputFigures } from './bad-input.ts';
+import { pendingClusterFigures } from './cluster-scenarios.ts';
+import { imageEventsUnderFaults, type FaultFigures } from './github-faults.ts';
+import { concurrentImages, sameImage, type ConcurrentFigures, type SameImageFigures } from './image-events.ts';
+
+export interface SuiteOptions {
+  seed?: number;
+  badInputs?: number;
+  faultEvents?: number;
+  faultRate?: number;
+}
+
+export interface Check { name: string; ok: boolean; value: unknown; expected: string }
+
+/** The checks of the headline figures (null figures are pending, not failed). */
+export function checks(r: { concurrent: ConcurrentFigures; same: SameImageFigures; faults: FaultFigures; bad: BadInputFigures }): Check[] {
+  const c = (name: string, value: unknown, ok: boolean, expected: string): Check => ({ name, ok, value, expected });
+  const lost = r.concurrent.lost_updates + r.same.duplicates.lost_updates + r.same.newer_tags.lost_updates + r.faults.lost_updates;
+  const conflicting = r.concurrent.conflicting_commits + r.same.conflicting_commits + r.faults.conflicting_commits + r.concurrent.merges + r.same.merges;
+  return [
+    c('lost_updates', lost, lost === 0, '0'),
+    c('conflicting_commits', conflicting, conflicting === 0, '0'),
+    c('concurrent_commits', r.concurrent.commits, r.concurrent.commits === r.concurrent.expected_commits, `${r.concurrent.expected_commits}`),
+    c('duplicate_event_commits', r.same.duplicates.commits, r.same.duplicates.commits === 1, '1'),
+    c('rollbacks', r.same.newer_tags.rollbacks, r.same.newer_tags.rollbacks === 0, '0'),
+    c('events_lost', r.faults.events_lost, r.faults.events_lost === 0, '0'),
+    c('final_state_correct', r.faults.final_state_correct, r.faults.final_state_correct, 'true'),
+    c('bad_inputs_tried', r.bad.bad_inputs_tried, r.bad.bad_inputs_tried >= 10_000, '≥ 10000'),
+    c('crashes', r.bad.crashes, r.bad.crashes === 0, '0'),
+    c('partial_effects', r.bad.partial_effects, r.bad.partial_effects === 0, '0'),
+  ];
+}
+
+export async function runSuite(o: SuiteOptions = {}): Promise<Record<string, unknown>> {
+  const t0 = performance.now();
+  const concurrent = await concurrentImages(20, 4);
+  const same = await sameImage(5, 3);
+  const faults = await imageEventsUnderFaults({ images: o.faultEvents ?? 100, redeliveries: 20, faultRate: o.faultRate ?? 0.1, seed: o.seed ?? 7 });
+  const bad = await badInputs({ count: o.badInputs ?? 10_000, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+  const cluster = pendingClusterFigures();
+  const list = checks({ concurrent, same, faults, bad });
+  const get = (name: string) => list.find((x) => x.name === name)!.value;
+  return {
+    lost_updates: get('lost_updates'),
+    events_lost: get('events_lost'),
+    final_state_correct: get('final_state_correct'),
+    duplicate_applies_effect: null,
+    bad_inputs_tried: get('bad_inputs_tried'),
+    crashes: get('crashes'),
+    partial_effects: get('partial_effects'),
+    conflicting_commits: get('conflicting_commits'),
+    ...cluster.figures,
+    pending: cluster.pending,
+    checks: list,
+    ok: list.every((x) => x.ok),
+    scenarios: { concurrent_images: concurrent, same_image: same, github_faults: faults, bad_input: bad },
+    ms: Math.round(performance.now() - t0),
+  };
+}
