@@ -19,9 +19,9 @@ import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delive
 
 /** Process-level log lines (no invocation): JSON on stderr, which the host forwards to Application Insights. */
 const processLog: Logger = {
-  info: (event, fields) => console.info(JSON.stringify({ event, ...fields })),
-  warn: (event, fields) => console.warn(JSON.stringify({ event, ...fields })),
-  error: (event, fields) => console.error(JSON.stringify({ event, ...fields })),
+  info: (event, fields) => console.info(JSON.stringify({ ...fields, event })),
+  warn: (event, fields) => console.warn(JSON.stringify({ ...fields, event })),
+  error: (event, fields) => console.error(JSON.stringify({ ...fields, event })),
 };
 
 export interface AzureRuntimeParts {

@@ -7,7 +7,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { LogFields, Logger } from '../shared/pipeline/logger.ts';
 
 export function invocationLogger(context: InvocationContext): Logger {
-  const line = (event: string, fields: LogFields = {}) => JSON.stringify({ event, ...fields, invocation: context.invocationId });
+  const line = (event: string, fields: LogFields = {}) => JSON.stringify({ ...fields, event, invocation: context.invocationId });
   return {
     info: (event, fields) => context.info(line(event, fields)),
     warn: (event, fields) => context.warn(line(event, fields)),

@@ -11,7 +11,7 @@ import { getRuntime } from './runtime.ts';
 export async function registryPushHandler(event: EventGridEvent, context: InvocationContext): Promise<void> {
   const log = invocationLogger(context);
   const result = await registryPush(await getRuntime(), log, event);
-  log.info('image.done', { event: event.id, result: JSON.stringify(result).slice(0, 2000) });
+  log.info('image.done', { eventId: event.id, result: JSON.stringify(result).slice(0, 2000) });
 }
 
 app.eventGrid('registry-push', { handler: registryPushHandler });

@@ -95,6 +95,11 @@ export interface Settings {
 
 /** Reads and validates settings from an environment map; throws ConfigError naming every bad setting. */
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
+  // App Service passes an unresolved Key Vault reference through as its literal text: never use that as a value.
+  const unresolved = Object.keys(SETTINGS).filter((name) => /^@Microsoft\.KeyVault\(/i.test(env[name]?.trim() ?? ''));
+  if (unresolved.length > 0) {
+    throw new ConfigError(unresolved.map((name) => `setting ${name}: its Key Vault reference did not resolve (does the secret exist, and may the app's identity read it?)`));
+  }
   const r = settingsSchema.safeParse(env);
   if (!r.success) {
     throw new ConfigError(r.error.issues.map((i) => `setting ${String(i.path[0])}: ${i.message}`));

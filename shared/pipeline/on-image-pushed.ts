@@ -69,7 +69,7 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
   const image = `${event.registry}/${event.repository}:${event.tag}`;
   if (envs.length === 0) {
     const reason = `no environment lists registry ${event.registry}`;
-    log.info('image.ignored', { event: event.id, image, result: reason });
+    log.info('image.ignored', { eventId: event.id, image, result: reason });
     return { kind: 'ignored', reason };
   }
   const ref = parseImageRef(image);
@@ -86,14 +86,14 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
   );
   for (const b of branches) {
     log.info('image.release', {
-      event: event.id,
+      eventId: event.id,
       image,
       branch: b.branch,
       environment: b.environments,
       commit: b.revision,
       result: `${b.status}: ${b.changes.length} changed, ${b.skipped.length} skipped, ${b.errors.length} errors${b.attempts > 1 ? `, ${b.attempts} attempts` : ''}`,
     });
-    for (const e of b.errors) log.warn('image.error', { event: event.id, image, branch: b.branch, environment: e.env, file: e.file, workload: e.workload, result: e.message });
+    for (const e of b.errors) log.warn('image.error', { eventId: event.id, image, branch: b.branch, environment: e.env, file: e.file, workload: e.workload, result: e.message });
   }
   return { kind: 'released', image, branches };
 }

@@ -55,3 +55,10 @@ test('every invalid or incomplete setting is named, and secret values are never 
   assert.throws(() => loadSettings({ GITHUB_TOKEN: 't' }), /setting GITHUB_REPOSITORY: GitHub credentials are set/);
   assert.throws(() => loadSettings({ GITHUB_REPOSITORY: 'o/r', GITHUB_APP_ID: '1' }), /needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID together/);
 });
+
+test('an unresolved Key Vault reference is refused, never used as the secret', () => {
+  assert.throws(
+    () => loadSettings({ GITHUB_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/github-webhook-secret/)' }),
+    (e: unknown) => e instanceof ConfigError && /setting GITHUB_WEBHOOK_SECRET: its Key Vault reference did not resolve/.test(e.message) && !/kv\.vault/.test(e.message),
+  );
+});
