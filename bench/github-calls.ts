@@ -2,9 +2,10 @@
  * GitHub calls per push and per image event at several repository sizes, through the real handlers and the
  * real GitHub adapter against the GitHub fake. The goal is a constant count (no call per file).
  *
- * A push costs what onPush's configuration read costs (cold: default branch, branch, tree, gitops.yaml) plus
- * what a sync job's read costs: through renderEnvironment (what syncCluster calls: branch, tree, every file of
- * the environment in GraphQL batches of 200) and, for comparison, the narrower read of the changed files only.
+ * A push costs what onPush's configuration read costs (cold: one GraphQL query for the default branch, its tip
+ * and gitops.yaml) plus what a sync job's read costs: through renderEnvironment (what syncCluster calls: branch,
+ * then on a cold instance the commit's tarball, on a warm one the tree and the changed texts) and, for
+ * comparison, the narrower read of the changed files only.
  */
 import { githubWebhook, registryPush } from '../shared/app/handlers.ts';
 import type { Runtime } from '../shared/app/runtime.ts';
@@ -30,13 +31,20 @@ export interface CallOptions {
   changed: number;
 }
 
-interface Counts { reads: number; writes: number; statuses: number; total: number }
+interface Counts { reads: number; writes: number; statuses: number; total: number; downloads: number }
 
+/**
+ * API calls. The tarball call (`GET /repos/{o}/{r}/tarball/{ref}`) answers with a redirect that fetch follows to
+ * the archive (codeload.github.com on github.com: a download, not an API call, not rate-limited): the fake logs
+ * that hop as `/_codeload/…`; it is the same call's body, so it is not counted again.
+ */
 function count(fake: GitHubFake): Counts {
-  const log = fake.requests();
+  const all = fake.requests();
+  const log = all.filter((e) => !e.route.includes('/_codeload/'));
+  const downloads = all.length - log.length;
   const statuses = log.filter((e) => e.route.includes('/statuses/')).length;
   const reads = log.filter((e) => e.method === 'GET' || e.route.endsWith('/graphql')).length;
-  return { reads, writes: log.length - reads - statuses, statuses, total: log.length - statuses };
+  return { reads, writes: log.length - reads - statuses, statuses, total: log.length - statuses, downloads };
 }
 
 export function benchSource(fake: GitHubFake): GitHubSource {

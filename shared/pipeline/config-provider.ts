@@ -2,11 +2,12 @@
  * Where the environments come from at run time: inline YAML (the GITOPS_CONFIG
  * setting), else gitops.yaml at the tip of the repository's default branch,
  * else the seed's defaults. Re-read at most every `ttlMs` (a warm instance
- * pays no GitHub call per event for it); an invalid file is a ConfigError.
+ * pays no GitHub call per event for it; a cold one pays one where the source
+ * reads branch and file at once); an invalid file is a ConfigError.
  */
-import { parseConfig, type GitopsConfig } from '../config/index.ts';
+import { DEFAULT_CONFIG, parseConfig, type GitopsConfig } from '../config/index.ts';
 import type { SourceReader } from '../sources/port.ts';
-import { loadConfig } from './load-config.ts';
+import { CONFIG_FILE, loadConfig } from './load-config.ts';
 
 export type ConfigProvider = () => Promise<GitopsConfig>;
 
@@ -21,6 +22,10 @@ export function createConfigProvider(source: SourceReader, options: { inlineYaml
   return () => {
     if (cached && now() - cached.at < ttl) return cached.value;
     const value = (async () => {
+      if (source.readDefaultBranchFile) {
+        const { text } = await source.readDefaultBranchFile(CONFIG_FILE);
+        return text === undefined ? DEFAULT_CONFIG : parseConfig(text, CONFIG_FILE);
+      }
       const branch = await source.defaultBranch();
       return loadConfig(source, await source.resolveBranch(branch));
     })();

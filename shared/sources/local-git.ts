@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { CommitRequest, CommitResult, SourceReader, SourceWriter, TreeFile } from './port.ts';
+import type { CommitRequest, CommitResult, DefaultBranchFile, SourceReader, SourceWriter, TreeFile } from './port.ts';
 
 const execFileP = promisify(execFile);
 
@@ -39,6 +39,12 @@ export class LocalGitSource implements SourceReader, SourceWriter {
     } catch {
       throw new Error(`branch ${branch} does not exist in ${this.dir}`);
     }
+  }
+
+  async readDefaultBranchFile(file: string): Promise<DefaultBranchFile> {
+    const branch = await this.defaultBranch();
+    const revision = await this.resolveBranch(branch);
+    return { branch, revision, text: (await this.readFiles(revision, [file])).get(file) };
   }
 
   async listFiles(revision: string): Promise<TreeFile[]> {

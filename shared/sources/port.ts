@@ -11,6 +11,15 @@ export interface TreeFile {
   sha?: string;
 }
 
+/** The tip of the default branch and one file there (see {@link SourceReader.readDefaultBranchFile}). */
+export interface DefaultBranchFile {
+  branch: string;
+  /** The revision at the branch's tip. */
+  revision: string;
+  /** The file's text at that revision; undefined when it does not exist there. */
+  text: string | undefined;
+}
+
 /** Reads the config repository at a revision. */
 export interface SourceReader {
   /** A short description for logs and messages, e.g. `github:equinor/radix-flux` or a directory. */
@@ -23,6 +32,11 @@ export interface SourceReader {
   listFiles(revision: string): Promise<TreeFile[]>;
   /** Contents of the given files at a revision; files that do not exist are absent from the map. */
   readFiles(revision: string, paths: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Optional: the default branch, its tip and one file there (gitops.yaml) in one read, where the source can
+   * do it cheaper than `defaultBranch` + `resolveBranch` + `readFiles` (GitHub: one GraphQL query).
+   */
+  readDefaultBranchFile?(path: string): Promise<DefaultBranchFile>;
 }
 
 /** One commit's worth of file changes: new content, or null to delete. */

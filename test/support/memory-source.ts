@@ -13,14 +13,14 @@ export interface MemorySource extends SourceReader {
   /** The revision a branch points at. */
   head(branch: string): string;
   /** Calls per method, for tests that count reads. */
-  readonly calls: { resolveBranch: number; listFiles: number; readFiles: number };
+  readonly calls: { resolveBranch: number; listFiles: number; readFiles: number; readDefaultBranchFile: number };
 }
 
 /** A source holding the given branches (each with its initial files). */
 export function memorySource(branches: Readonly<Record<string, Readonly<Record<string, string>>>> = {}): MemorySource {
   const revisions = new Map<string, Map<string, string>>();
   const heads = new Map<string, string>();
-  const calls = { resolveBranch: 0, listFiles: 0, readFiles: 0 };
+  const calls = { resolveBranch: 0, listFiles: 0, readFiles: 0, readDefaultBranchFile: 0 };
   const files = (revision: string): Map<string, string> => {
     const f = revisions.get(revision);
     if (!f) throw new Error(`no such revision ${revision}`);
@@ -47,6 +47,12 @@ export function memorySource(branches: Readonly<Record<string, Readonly<Record<s
     async resolveBranch(branch) {
       calls.resolveBranch++;
       return source.head(branch);
+    },
+    async readDefaultBranchFile(file) {
+      calls.readDefaultBranchFile++;
+      const branch = await source.defaultBranch();
+      const revision = source.head(branch);
+      return { branch, revision, text: files(revision).get(file) };
     },
     async listFiles(revision): Promise<TreeFile[]> {
       calls.listFiles++;

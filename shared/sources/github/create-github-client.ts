@@ -1,6 +1,6 @@
 /**
  * The one place an Octokit is built: retry (5xx, network) and throttling (primary and secondary rate limits,
- * bounded waits, spaced writes) plugins, token or GitHub App authentication (installation tokens are created
+ * bounded waits) plugins, writes spaced by `writeIntervalMs` (reads, GraphQL queries included, are not), token or GitHub App authentication (installation tokens are created
  * and refreshed by `@octokit/auth-app`), and a base URL for GitHub Enterprise Server.
  */
 import { Octokit } from '@octokit/rest';
@@ -61,7 +61,9 @@ export function createGitHubClient(input: unknown, options: GitHubClientOptions 
     onRateLimit: limitHandler('rate limit'),
     onSecondaryRateLimit: limitHandler('secondary rate limit'),
     retryAfterBaseValue: options.retryAfterBaseMs ?? 1000,
-    write: spacedGroup(settings.writeIntervalMs),
+    // The plugin spaces GraphQL queries like writes and cannot tell them apart (its limiter sees no request):
+    // its group is a pass-through and `spaceWrites` below spaces the content-creating requests only.
+    write: passThroughGroup(),
   };
   const octokit = new GitOpsOctokit({
     baseUrl: settings.baseUrl,
@@ -75,27 +77,44 @@ export function createGitHubClient(input: unknown, options: GitHubClientOptions 
     // 4xx answers are final (rate limits are the throttling plugin's); 5xx and network errors are retried.
     retry: { retries: settings.maxRetries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: options.retryAfterBaseMs ?? 1000 },
   });
+  spaceWrites(octokit, settings.writeIntervalMs);
   return { octokit, owner, repo, graphqlUrl: settings.graphqlUrl ?? graphqlUrlFor(settings.baseUrl), settings: visible, log };
 }
 
-/**
- * A stand-in for the throttling plugin's Bottleneck group of writes: starts at most one write every
- * `intervalMs` (the plugin schedules a no-op on it before each write and GraphQL query). Owned by one client.
- */
-function spacedGroup(intervalMs: number): NonNullable<ThrottlingOptions['write']> {
-  let next = 0;
+/** The throttling plugin's write group, doing no spacing (see {@link spaceWrites}). Owned by one client. */
+function passThroughGroup(): NonNullable<ThrottlingOptions['write']> {
   const limiter = {
     schedule: async (...args: unknown[]): Promise<unknown> => {
       const fn = args.find((a) => typeof a === 'function') as (...a: unknown[]) => unknown;
-      const rest = args.slice(args.indexOf(fn) + 1);
+      return fn(...args.slice(args.indexOf(fn) + 1));
+    },
+  };
+  return { key: () => limiter } as unknown as NonNullable<ThrottlingOptions['write']>;
+}
+
+/**
+ * Starts at most one content-creating request every `intervalMs` (GitHub asks for a second between POST, PATCH,
+ * PUT and DELETE requests). GraphQL queries, reads and token exchanges start at once; GraphQL mutations are writes.
+ */
+function spaceWrites(octokit: GitOpsOctokit, intervalMs: number): void {
+  let next = 0;
+  octokit.hook.wrap('request', async (request, options) => {
+    if (intervalMs > 0 && isContentWrite(options.method, String(options.url), options['query'])) {
       const now = Date.now();
       const start = Math.max(now, next);
       next = start + intervalMs;
       if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
-      return fn(...rest);
-    },
-  };
-  return { key: () => limiter } as unknown as NonNullable<ThrottlingOptions['write']>;
+    }
+    return request(options);
+  });
+}
+
+/** Whether a request creates content: not a read, not a GraphQL query, not an authentication exchange. */
+export function isContentWrite(method: string | undefined, url: string, query?: unknown): boolean {
+  if (!method || method === 'GET' || method === 'HEAD') return false;
+  const path = new URL(url, 'http://github.invalid').pathname;
+  if (/\/graphql$/.test(path)) return typeof query === 'string' && /^\s*mutation\b/.test(query);
+  return !/\/(app\/installations\/[^/]+\/access_tokens|applications\/[^/]+\/token(\/scoped)?|login\/oauth\/access_token)$/.test(path);
 }
 
 /** A one-line reason for a failed GitHub call, naming rate limits and their reset time. No secrets. */

@@ -1,13 +1,19 @@
 /**
- * Reads the config repository through the GitHub API with a constant number of calls per event:
- * one recursive tree per commit (cached: commits are immutable; walks subtrees when GitHub truncates),
- * file texts in GraphQL batches of `object(expression: "<commit>:<path>")` aliases, and a bounded LRU of
- * texts by blob SHA, so a file whose content did not change is never fetched twice by a warm instance.
+ * Reads the config repository through the GitHub API with a constant number of calls per event, whatever its
+ * size. A cold reader gets a whole commit in one call, its tarball, checked against the commit's tree SHA (known
+ * from resolving the branch); a warm one reads the recursive tree (cached: commits are immutable; subtrees walked
+ * when GitHub truncates it) and only the texts it lacks, in GraphQL batches, or the tarball when that would take
+ * more than one batch. Texts are kept in a bounded LRU by blob SHA: unchanged files are never fetched twice.
  */
-import type { SourceReader, TreeFile } from '../port.ts';
+import type { DefaultBranchFile, SourceReader, TreeFile } from '../port.ts';
 import { gitHubFailure, type GitHubClient } from './create-github-client.ts';
 import { createHash } from 'node:crypto';
 import { LruCache } from './lru-cache.ts';
+import { compareCommits, type Comparison } from './github-compare.ts';
+import { BLOB_QUERY_FIELDS, batches, blobText, fetchBatch, type BlobNode, type WantedFile } from './github-file-batches.ts';
+import { fetchArchive } from './github-tarball.ts';
+
+export { diffTrees, type ChangeStatus, type ChangedFile, type Comparison } from './github-compare.ts';
 
 /** A blob in a tree. */
 export interface TreeEntry {
@@ -23,49 +29,24 @@ export interface GitHubTree {
   files: ReadonlyMap<string, TreeEntry>;
 }
 
-export type ChangeStatus = 'added' | 'modified' | 'removed';
-
-export interface ChangedFile {
-  path: string;
-  status: ChangeStatus;
-  /** Blob SHA at head (absent when removed). */
-  sha?: string;
-}
-
-/** What changed from `base` to `head` (two-point: exactly the difference of the two trees). */
-export interface Comparison {
-  base: string;
-  head: string;
-  /** `ahead`: head descends from base; `behind`: a rollback; `diverged`: e.g. a force push. */
-  status: 'ahead' | 'behind' | 'identical' | 'diverged';
-  mergeBase: string;
-  files: ChangedFile[];
-  /** `compare` when GitHub's compare answer was complete; `trees` when the two trees were diffed instead. */
-  via: 'compare' | 'trees';
-}
-
-/** Limits of one GraphQL read: GitHub allows far more, but a query must stay quick (10 s) and small. */
-const BATCH_FILES = 200;
-const BATCH_BYTES = 2 * 1024 * 1024;
-/** GitHub lists at most 300 files in a compare answer. */
-const COMPARE_FILES_LIMIT = 300;
 const FULL_SHA = /^[0-9a-f]{40}$/;
+/** Files larger than this are not kept from a tarball (GraphQL or the blob API reads them when asked). */
+const ARCHIVE_TEXT_MAX = 4 * 1024 * 1024;
 
-const BLOB_QUERY_FIELDS = '... on Blob { oid text byteSize isBinary isTruncated }';
-
-interface BlobNode {
-  oid: string;
-  text: string | null;
-  byteSize: number;
-  isBinary: boolean | null;
-  isTruncated: boolean;
-}
+interface CommitNode { oid: string; tree?: { oid: string } }
 
 export class GitHubReader implements SourceReader {
   readonly description: string;
   private readonly client: GitHubClient;
   private readonly texts: LruCache<string, string>;
   private readonly trees = new LruCache<string, GitHubTree>({ maxEntries: 16 });
+  /** Root tree SHAs of commits read through a branch: what a tarball must hash to. */
+  private readonly commitTrees = new LruCache<string, string>({ maxEntries: 256 });
+  /** The last tarball's texts by blob SHA (one tarball at most): read right after it, even past a small LRU. */
+  private archived: { revision: string; texts: Map<string, string> } | undefined;
+  private readonly pending = new Map<string, Promise<unknown>>();
+  private archivesOff = false;
+  private commitFileMissing = false;
   private defaultBranchName: Promise<string> | undefined;
 
   constructor(client: GitHubClient) {
@@ -91,15 +72,41 @@ export class GitHubReader implements SourceReader {
     return this.defaultBranchName;
   }
 
-  async resolveBranch(branch: string): Promise<string> {
-    const { octokit, owner, repo } = this.client;
+  /** The default branch, its tip and one file there, in one GraphQL query (the configuration's read). */
+  async readDefaultBranchFile(path: string): Promise<DefaultBranchFile> {
+    // `Commit.file` reads the file at exactly the tip that is returned; a server without it (an older GitHub
+    // Enterprise Server) gets `object(expression: "HEAD:<path>")` in the same query (the tip may move in between).
+    const file = this.commitFileMissing ? '' : `file(path: $path) { object { ${BLOB_QUERY_FIELDS} } }`;
+    const head = this.commitFileMissing ? `head: object(expression: $expression) { ${BLOB_QUERY_FIELDS} }` : '';
+    const query = `query DefaultBranchFile($owner: String!, $name: String!, ${file ? '$path' : '$expression'}: String!) { repository(owner: $owner, name: $name) {
+      defaultBranchRef { name target { oid ... on Commit { tree { oid } ${file} } } } ${head} } }`;
+    type Answer = { repository: { defaultBranchRef: { name: string; target: CommitNode & { file?: { object: BlobNode | null } | null } } | null; head?: BlobNode | null } | null };
+    let data: Answer;
     try {
-      const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
-      return data.object.sha;
+      data = await this.query<Answer>(query, file ? { path } : { expression: `HEAD:${path}` }, `read ${path} at the default branch of ${this.description}`);
     } catch (error) {
-      if ((error as { status?: number }).status === 404) throw new Error(`branch ${branch} does not exist in ${this.description}`, { cause: error });
-      throw gitHubFailure(`resolve branch ${branch} in ${this.description}`, error);
+      if (this.commitFileMissing || !/Field 'file' doesn't exist on type 'Commit'/.test((error as Error).message)) throw error;
+      this.commitFileMissing = true;
+      return this.readDefaultBranchFile(path);
     }
+    const ref = data.repository?.defaultBranchRef;
+    if (!ref) throw new Error(`failed to read ${path}: ${this.description} has no default branch (an empty repository?)`);
+    this.defaultBranchName = Promise.resolve(ref.name);
+    this.noteCommit(ref.target);
+    const blob = file ? ref.target.file?.object : data.repository?.head;
+    if (!blob || !('oid' in blob)) return { branch: ref.name, revision: ref.target.oid, text: undefined };
+    const text = this.texts.get(blob.oid) ?? (await blobText(this.client, blob, blob.oid));
+    this.texts.set(blob.oid, text);
+    return { branch: ref.name, revision: ref.target.oid, text };
+  }
+
+  async resolveBranch(branch: string): Promise<string> {
+    const query = 'query ResolveBranch($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid ... on Commit { tree { oid } } } } } }';
+    const data = await this.query<{ repository: { ref: { target: CommitNode } | null } | null }>(query, { ref: `refs/heads/${branch}` }, `resolve branch ${branch} in ${this.description}`);
+    const target = data.repository?.ref?.target;
+    if (!target) throw new Error(`branch ${branch} does not exist in ${this.description}`);
+    this.noteCommit(target);
+    return target.oid;
   }
 
   async listFiles(revision: string): Promise<TreeFile[]> {
@@ -107,70 +114,117 @@ export class GitHubReader implements SourceReader {
     return [...tree.files].map(([path, entry]) => ({ path, sha: entry.sha })).sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
-  /** The files of a commit: one recursive tree call; subtrees walked one by one when GitHub truncates it. */
+  /** The files of a commit (cached per commit; concurrent reads of one commit share their calls). */
   async tree(revision: string): Promise<GitHubTree> {
-    const cached = this.trees.get(revision);
-    if (cached) return cached;
-    const files = new Map<string, TreeEntry>();
-    const root = await this.getTree(revision, true);
-    if (root.truncated) await this.walk(revision, '', files);
-    else addBlobs(files, '', root.tree);
-    const tree: GitHubTree = { revision, treeSha: root.sha, files };
-    if (FULL_SHA.test(revision)) this.trees.set(revision, tree);
-    return tree;
+    return this.trees.get(revision) ?? this.once(`tree ${revision}`, () => this.loadTree(revision));
   }
 
   /** Records a commit this instance created (its files and new texts are known), so reading it costs nothing. */
   remember(revision: string, treeSha: string, files: ReadonlyMap<string, TreeEntry>, texts: Iterable<string> = []): void {
     this.trees.set(revision, { revision, treeSha, files });
+    this.commitTrees.set(revision, treeSha);
     for (const text of texts) this.texts.set(gitBlobSha(text), text);
   }
 
   async readFiles(revision: string, paths: readonly string[]): Promise<Map<string, string>> {
     const tree = await this.tree(revision);
-    const out = new Map<string, string>();
-    const wanted = new Map<string, { path: string; entry: TreeEntry }>(); // by blob SHA: equal contents fetched once
-    for (const path of paths) {
-      const entry = tree.files.get(path);
-      if (!entry) continue;
-      const text = this.texts.get(entry.sha);
-      if (text !== undefined) out.set(path, text);
-      else if (!wanted.has(entry.sha)) wanted.set(entry.sha, { path, entry });
+    const found = new Map<string, string>(); // by blob SHA, held for this read whatever the caches drop meanwhile
+    const wanted = (): WantedFile[] => {
+      const bySha = new Map<string, WantedFile>(); // equal contents fetched once
+      for (const path of paths) {
+        const entry = tree.files.get(path);
+        if (!entry || found.has(entry.sha) || bySha.has(entry.sha)) continue;
+        const text = this.cached(entry.sha);
+        if (text !== undefined) found.set(entry.sha, text);
+        else bySha.set(entry.sha, { path, entry });
+      }
+      return [...bySha.values()];
+    };
+    let missing = batches(wanted());
+    // More than one query's worth: the whole commit in one call instead (what it lacks, GraphQL reads after).
+    if (missing.length > 1 && this.archived?.revision !== revision && (await this.archive(revision))) missing = batches(wanted());
+    for (const batch of missing) {
+      for (const [sha, text] of await fetchBatch(this.client, revision, batch)) {
+        this.texts.set(sha, text);
+        found.set(sha, text);
+      }
     }
-    const fetched = new Map<string, string>();
-    for (const batch of batches([...wanted.values()])) await this.fetchBatch(revision, batch, fetched);
+    const out = new Map<string, string>();
     for (const path of paths) {
-      const entry = tree.files.get(path);
-      const text = entry && fetched.get(entry.sha);
-      if (text !== undefined && !out.has(path)) out.set(path, text);
+      const text = found.get(tree.files.get(path)?.sha ?? '');
+      if (text !== undefined) out.set(path, text);
     }
     return out;
   }
 
-  /** Changes from `base` to `head`: GitHub's compare when it is complete and linear, else a diff of both trees. */
-  async compare(base: string, head: string): Promise<Comparison> {
-    const { octokit, owner, repo } = this.client;
-    let data;
-    try {
-      ({ data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 1 }));
-    } catch (error) {
-      throw gitHubFailure(`compare ${base}...${head} in ${this.description}`, error);
-    }
-    const status = data.status;
-    const mergeBase = data.merge_base_commit.sha;
-    const listed = data.files ?? [];
-    if ((status === 'ahead' || status === 'identical') && listed.length < COMPARE_FILES_LIMIT) {
-      const files: ChangedFile[] = [];
-      for (const f of listed) {
-        if (f.status === 'renamed' && f.previous_filename) files.push({ path: f.previous_filename, status: 'removed' });
-        if (f.status === 'unchanged') continue;
-        const removed = f.status === 'removed';
-        files.push({ path: f.filename, status: removed ? 'removed' : f.status === 'added' || f.status === 'renamed' || f.status === 'copied' ? 'added' : 'modified', ...(removed || !f.sha ? {} : { sha: f.sha }) });
+  /** What changed between two commits (exact; falls back to diffing trees when GitHub's answer is partial). */
+  compare(base: string, head: string): Promise<Comparison> {
+    return compareCommits(this.client, (revision) => this.tree(revision), base, head);
+  }
+
+  private cached(sha: string): string | undefined {
+    return this.texts.get(sha) ?? this.archived?.texts.get(sha);
+  }
+
+  private noteCommit(commit: CommitNode): void {
+    if (commit.tree?.oid) this.commitTrees.set(commit.oid, commit.tree.oid);
+  }
+
+  private async loadTree(revision: string): Promise<GitHubTree> {
+    let tree: GitHubTree | undefined;
+    // A cold reader: whoever lists a commit reads its files next, so the whole commit comes in one call.
+    if (this.trees.size === 0 && this.archivesAllowed(revision)) {
+      const known = this.commitTrees.get(revision);
+      if (known) {
+        const archive = await this.archive(revision);
+        if (archive?.treeSha === known) tree = { revision, treeSha: known, files: archive.files };
+        else if (archive) this.client.log.warn(`the tarball of ${revision.slice(0, 12)} in ${this.description} differs from its tree (export-ignore, export-subst or eol attributes?): reading the tree`);
+      } else {
+        // The tree SHA is unknown: the tree lists the files, the tarball brings their texts, both at once.
+        [tree] = await Promise.all([this.restTree(revision), this.archive(revision)]);
       }
-      return { base, head, status, mergeBase, files, via: 'compare' };
     }
-    const [from, to] = await Promise.all([this.tree(base), this.tree(head)]);
-    return { base, head, status, mergeBase, files: diffTrees(from, to), via: 'trees' };
+    tree ??= await this.restTree(revision);
+    if (FULL_SHA.test(revision)) this.trees.set(revision, tree);
+    return tree;
+  }
+
+  private archivesAllowed(revision: string): boolean {
+    return !this.archivesOff && this.client.settings.archiveMaxBytes > 0 && FULL_SHA.test(revision);
+  }
+
+  /** A commit's tarball: its texts cached by blob SHA; its files and tree SHA. Undefined when it cannot be read. */
+  private archive(revision: string): Promise<{ treeSha: string; files: Map<string, TreeEntry> } | undefined> {
+    if (!this.archivesAllowed(revision)) return Promise.resolve(undefined);
+    return this.once(`archive ${revision}`, async () => {
+      const maxBytes = this.client.settings.archiveMaxBytes;
+      try {
+        const archive = await fetchArchive(this.client, revision, { maxBytes, maxTextBytes: Math.min(ARCHIVE_TEXT_MAX, this.client.settings.cacheMaxBytes) });
+        const texts = new Map<string, string>();
+        const files = new Map<string, TreeEntry>();
+        for (const f of archive.files) {
+          if (f.mode !== '120000') files.set(f.path, { sha: f.sha, mode: f.mode, size: f.size }); // symlinks are not manifests
+          if (f.text === undefined) continue;
+          texts.set(f.sha, f.text);
+          this.texts.set(f.sha, f.text);
+        }
+        this.archived = { revision, texts };
+        return { treeSha: archive.treeSha, files };
+      } catch (error) {
+        if ((error as { tooLarge?: boolean }).tooLarge) this.archivesOff = true;
+        this.client.log.warn(`${(error as Error).message}${this.archivesOff ? ' (tarballs are not read again)' : ''}: reading the tree and file batches instead`);
+        return undefined;
+      }
+    });
+  }
+
+  /** One recursive tree call; subtrees walked one by one when GitHub truncates it. */
+  private async restTree(revision: string): Promise<GitHubTree> {
+    const files = new Map<string, TreeEntry>();
+    const root = await this.getTree(revision, true);
+    if (root.truncated) await this.walk(revision, '', files);
+    else addBlobs(files, '', root.tree);
+    return { revision, treeSha: root.sha, files };
   }
 
   private async getTree(sha: string, recursive: boolean) {
@@ -195,44 +249,22 @@ export class GitHubReader implements SourceReader {
     }
   }
 
-  private async fetchBatch(revision: string, batch: { path: string; entry: TreeEntry }[], into: Map<string, string>): Promise<void> {
+  private async query<T>(query: string, variables: Record<string, string>, action: string): Promise<T> {
     const { octokit, owner, repo, graphqlUrl } = this.client;
-    const vars: Record<string, string> = { owner, name: repo };
-    batch.forEach(({ path }, i) => { vars[`e${i}`] = `${revision}:${path}`; });
-    const declared = batch.map((_, i) => `$e${i}: String!`).join(', ');
-    const fields = batch.map((_, i) => `f${i}: object(expression: $e${i}) { ${BLOB_QUERY_FIELDS} }`).join('\n');
-    const query = `query ReadFiles($owner: String!, $name: String!, ${declared}) { repository(owner: $owner, name: $name) { ${fields} } }`;
-    let result: { repository: Record<string, BlobNode | null> | null };
     try {
-      result = await octokit.graphql({ query, url: graphqlUrl, ...vars });
+      return await octokit.graphql<T>({ query, url: graphqlUrl, owner, name: repo, ...variables });
     } catch (error) {
-      throw gitHubFailure(`read ${batch.length} files at ${revision} from ${this.description}`, error);
+      throw gitHubFailure(action, error);
     }
-    if (!result.repository) throw new Error(`failed to read files: repository ${this.description} not found`);
-    await Promise.all(
-      batch.map(async ({ entry }, i) => {
-        const node = result.repository![`f${i}`];
-        if (!node) return;
-        // A branch name may have moved since the tree was read: only a blob with the tree's SHA is taken.
-        const usable = node.oid === entry.sha && !node.isTruncated && !node.isBinary && node.text !== null;
-        const text = usable ? node.text! : await this.fetchBlob(entry.sha);
-        this.texts.set(entry.sha, text);
-        into.set(entry.sha, text);
-      }),
-    );
   }
 
-  /** One blob through the REST blob API (files over GraphQL's text limit, binary files). */
-  private async fetchBlob(sha: string): Promise<string> {
-    const { octokit, owner, repo } = this.client;
-    try {
-      const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
-      const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
-      this.texts.set(sha, text);
-      return text;
-    } catch (error) {
-      throw gitHubFailure(`read blob ${sha} from ${this.description}`, error);
-    }
+  /** Runs `load` once for concurrent callers with the same key. */
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const running = this.pending.get(key) as Promise<T> | undefined;
+    if (running) return running;
+    const started = load().finally(() => this.pending.delete(key));
+    this.pending.set(key, started);
+    return started;
   }
 }
 
@@ -241,37 +273,6 @@ function addBlobs(files: Map<string, TreeEntry>, prefix: string, entries: readon
     if (e.type !== 'blob' || !e.path || !e.sha || e.mode === '120000') continue; // symlinks are not manifests
     files.set(prefix + e.path, { sha: e.sha, mode: e.mode ?? '100644', ...(e.size !== undefined ? { size: e.size } : {}) });
   }
-}
-
-/** Batches of at most BATCH_FILES files and about BATCH_BYTES (sizes from the tree). */
-function batches<T extends { entry: TreeEntry }>(items: T[]): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = item.entry.size ?? 0;
-    if (current.length > 0 && (current.length >= BATCH_FILES || bytes + size > BATCH_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += size;
-  }
-  if (current.length) out.push(current);
-  return out;
-}
-
-/** The two-point difference of two trees. */
-export function diffTrees(from: GitHubTree, to: GitHubTree): ChangedFile[] {
-  const files: ChangedFile[] = [];
-  for (const [path, entry] of to.files) {
-    const before = from.files.get(path);
-    if (!before) files.push({ path, status: 'added', sha: entry.sha });
-    else if (before.sha !== entry.sha) files.push({ path, status: 'modified', sha: entry.sha });
-  }
-  for (const path of from.files.keys()) if (!to.files.has(path)) files.push({ path, status: 'removed' });
-  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /** Git's object id of a file's content: SHA-1 of `blob <byte length>\0<bytes>`, as GitHub's trees report it. */

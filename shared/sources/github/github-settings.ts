@@ -37,10 +37,12 @@ export const gitHubSettingsSchema = z
     maxRateLimitWaitSeconds: z.number().int().min(0).default(120),
     /** How many times one request may be retried after rate limits or server errors. */
     maxRetries: z.number().int().min(0).max(10).default(3),
-    /** Spacing of content-creating requests and GraphQL queries (GitHub asks for 1 s between writes). */
+    /** Spacing of content-creating requests (GitHub asks for 1 s between writes); reads and GraphQL queries are not spaced. */
     writeIntervalMs: z.number().int().min(0).default(1000),
     /** Size of the blob-text cache (bytes of text, UTF-16 code units × 2). */
     cacheMaxBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+    /** Largest commit tarball (uncompressed bytes) read in one call instead of a tree and file batches; 0: never. */
+    archiveMaxBytes: z.number().int().min(0).default(128 * 1024 * 1024),
   })
   .strict();
 

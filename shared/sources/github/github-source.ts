@@ -3,7 +3,7 @@
  * (SourceWriter, compare-and-swap), proposes pull requests and reports commit statuses. Build one per
  * repository and keep it for the life of the Functions instance: it owns the client and the caches.
  */
-import type { CommitRequest, CommitResult, SourceReader, SourceWriter, StatusReporter, StatusState, TreeFile } from '../port.ts';
+import type { CommitRequest, CommitResult, DefaultBranchFile, SourceReader, SourceWriter, StatusReporter, StatusState, TreeFile } from '../port.ts';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './create-github-client.ts';
 import { GitHubReader, type Comparison, type GitHubTree } from './github-reader.ts';
 import { GitHubWriter } from './github-writer.ts';
@@ -35,6 +35,10 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
 
   resolveBranch(branch: string): Promise<string> {
     return this.reader.resolveBranch(branch);
+  }
+
+  readDefaultBranchFile(path: string): Promise<DefaultBranchFile> {
+    return this.reader.readDefaultBranchFile(path);
   }
 
   listFiles(revision: string): Promise<TreeFile[]> {

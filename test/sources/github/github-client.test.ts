@@ -4,6 +4,7 @@ import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { REPO, TOKEN, memoryLog, startFixture } from './fixture.ts';
 import { startGitHubFake } from '../../support/github-fake/index.ts';
 import { createGitHubSource, graphqlUrlFor, parseGitHubSettings } from '../../../shared/sources/github/index.ts';
+import { isContentWrite } from '../../../shared/sources/github/create-github-client.ts';
 
 test('settings that are wrong are refused with the name of each bad setting and without its value', () => {
   assert.throws(
@@ -51,7 +52,7 @@ test('an enterprise base URL with /api/v3 reaches REST under /api/v3 and GraphQL
     const source = createGitHubSource({ repository: REPO, baseUrl: `${fake.url}/api/v3`, auth: { token: TOKEN }, writeIntervalMs: 0 }, { fetch: fetchSpy });
     const head = await source.resolveBranch('main');
     assert.equal((await source.readFiles(head, ['a.yaml'])).get('a.yaml'), 'a: 1\n');
-    assert.ok(seen.some((p) => /^\/api\/v3\/repos\/acme\/config\/git\/ref\/heads(\/|%2F)main$/.test(p)), seen.join(' '));
+    assert.ok(seen.some((p) => /^\/api\/v3\/repos\/acme\/config\/tarball\/[0-9a-f]{40}$/.test(p)), seen.join(' '));
     assert.ok(seen.includes('/api/graphql'));
   } finally {
     await fake.close();
@@ -61,7 +62,7 @@ test('an enterprise base URL with /api/v3 reaches REST under /api/v3 and GraphQL
 test('a primary rate limit is waited out until its reset and the read then succeeds', async () => {
   const f = await startFixture({ 'a.yaml': 'a: 1\n' });
   try {
-    f.fake.setRateLimit({ remaining: 0, resetInSeconds: 1 });
+    f.fake.setRateLimit({ resource: 'graphql', remaining: 0, resetInSeconds: 1 });
     const started = Date.now();
     const head = await f.source.resolveBranch('main');
     assert.match(head, /^[0-9a-f]{40}$/);
@@ -88,7 +89,7 @@ test('a secondary rate limit is waited out for its retry-after and the write the
 test('a rate limit that resets later than the allowed wait fails with a clear error naming the reset', async () => {
   const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { settings: { maxRateLimitWaitSeconds: 5 } });
   try {
-    f.fake.setRateLimit({ remaining: 0, resetInSeconds: 3600 });
+    f.fake.setRateLimit({ resource: 'graphql', remaining: 0, resetInSeconds: 3600 });
     await assert.rejects(f.source.resolveBranch('main'), /failed to resolve branch main in github:acme\/config: GitHub rate limit exceeded until \d{4}-/);
   } finally {
     await f.close();
@@ -153,4 +154,39 @@ test('a wrong token fails with GitHub’s answer and the token appears in no log
   } finally {
     await f.close();
   }
+});
+
+test('reads and GraphQL queries are not spaced by writeIntervalMs while writes keep their spacing', async () => {
+  const f = await startFixture({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' }, { settings: { writeIntervalMs: 400 } });
+  try {
+    let started = Date.now();
+    const head = await f.source.resolveBranch('main');
+    await f.source.readDefaultBranchFile('a.yaml');
+    await f.source.resolveBranch('main');
+    await Promise.all([f.source.listFiles(head), f.source.defaultBranch()]);
+    await f.source.readFiles(head, ['b.yaml']);
+    const reads = Date.now() - started;
+    assert.ok(reads < 400, `five reads, three of them GraphQL queries, took ${reads} ms`);
+    started = Date.now();
+    const result = await f.source.commit({ branch: 'main', expectedHead: head, files: new Map([['a.yaml', 'a: 2\n']]), message: 'm' });
+    assert.equal(result.status, 'committed');
+    const writes = f.fake.requests().filter((e) => e.method !== 'GET' && !e.route.endsWith('/graphql')).map((e) => Date.parse(e.at));
+    assert.equal(writes.length, 3, 'tree, commit, ref');
+    for (let i = 1; i < writes.length; i++) assert.ok(writes[i]! - writes[i - 1]! >= 300, `write ${i} started ${writes[i]! - writes[i - 1]!} ms after the previous one`);
+    assert.ok(Date.now() - started >= 790);
+  } finally {
+    await f.close();
+  }
+});
+
+test('content-creating requests are told from reads, GraphQL queries and token exchanges', () => {
+  assert.equal(isContentWrite('POST', '/repos/{owner}/{repo}/git/trees'), true);
+  assert.equal(isContentWrite('PATCH', '/repos/{owner}/{repo}/git/refs/{ref}'), true);
+  assert.equal(isContentWrite('POST', '/repos/{owner}/{repo}/statuses/{sha}'), true);
+  assert.equal(isContentWrite('GET', '/repos/{owner}/{repo}/tarball/{ref}'), false);
+  assert.equal(isContentWrite('POST', 'https://api.github.com/graphql', 'query ReadFiles { x }'), false);
+  assert.equal(isContentWrite('POST', 'https://ghe.example.com/api/graphql', '{ repository { x } }'), false);
+  assert.equal(isContentWrite('POST', 'https://api.github.com/graphql', '  mutation M { x }'), true);
+  assert.equal(isContentWrite('POST', '/app/installations/42/access_tokens'), false);
+  assert.equal(isContentWrite('POST', 'https://ghe.example.com/api/v3/app/installations/42/access_tokens'), false);
 });

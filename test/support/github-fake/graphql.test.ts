@@ -84,3 +84,19 @@ test('GraphQL errors come in GitHub\'s shape with paths and locations', async ()
     await fake.close();
   }
 });
+
+test('Commit.file answers the tree entry at a path of that commit, or null', async () => {
+  const { fake, octokit } = await setup();
+  try {
+    const data = await octokit.graphql<{ repository: { defaultBranchRef: { target: { oid: string; file: { name: string; path: string; mode: number; type: string; object: { text: string } }; root: { type: string } | null; none: null } } } }>(
+      `{ repository(owner: "acme", name: "config") { defaultBranchRef { target { oid ... on Commit {
+        file(path: "apps/web/deployment.yaml") { name path mode type object { ... on Blob { text } } }
+        root: file(path: "apps") { type } none: file(path: "apps/none.yaml") { oid } } } } } }`);
+    const target = data.repository.defaultBranchRef.target;
+    assert.deepEqual(target.file, { name: 'deployment.yaml', path: 'apps/web/deployment.yaml', mode: 0o100644, type: 'blob', object: { text: FILES['apps/web/deployment.yaml'] } });
+    assert.deepEqual(target.root, { type: 'tree' });
+    assert.equal(target.none, null);
+  } finally {
+    await fake.close();
+  }
+});

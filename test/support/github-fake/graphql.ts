@@ -1,7 +1,7 @@
 /**
  * `POST /graphql`: the slice of GitHub's GraphQL schema our adapter uses to batch-read files —
  * `repository(owner, name) { <alias>: object(expression: "rev:path" | oid: "...") { ... on Blob { oid text byteSize
- * isBinary isTruncated } } }`, trees, commits, refs and `rateLimit`. Queries are parsed with `graphql`, validated
+ * isBinary isTruncated } } }`, trees, commits (with `file(path:)`), refs and `rateLimit`. Queries are parsed with `graphql`, validated
  * against a small schema (GitHub's error messages), and every `object` in a query is read by one `git cat-file --batch`.
  */
 import { getLocation, Kind, parse, Source, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
@@ -19,7 +19,7 @@ const SCHEMA: Record<string, Record<string, string>> = {
   GitObject: OBJECT_FIELDS,
   Blob: { ...OBJECT_FIELDS, byteSize: 'Int', text: 'String', isBinary: 'Boolean', isTruncated: 'Boolean' },
   Tree: { ...OBJECT_FIELDS, entries: 'TreeEntry' },
-  Commit: { ...OBJECT_FIELDS, message: 'String', messageHeadline: 'String', committedDate: 'DateTime', authoredDate: 'DateTime', tree: 'Tree', url: 'URI' },
+  Commit: { ...OBJECT_FIELDS, message: 'String', messageHeadline: 'String', committedDate: 'DateTime', authoredDate: 'DateTime', tree: 'Tree', file: 'TreeEntry', url: 'URI' },
   Tag: { ...OBJECT_FIELDS, name: 'String' },
   TreeEntry: { name: 'String', path: 'String', type: 'String', mode: 'Int', oid: 'GitObjectID', object: 'GitObject', __typename: 'String' },
   RateLimit: { cost: 'Int', remaining: 'Int', limit: 'Int', used: 'Int', resetAt: 'DateTime', nodeCount: 'Int', __typename: 'String' },
@@ -237,9 +237,20 @@ class Executor {
       if (name === 'committedDate') return c.committer.date;
       if (name === 'authoredDate') return c.author.date;
       if (name === 'tree') return this.loader.load(o.repo, c.tree);
+      if (name === 'file') return this.file(o.repo, o.sha, args['path']);
     }
     if (type === 'Tag' && name === 'name') return /^tag (.*)$/m.exec(o.content.toString('utf8'))?.[1] ?? null;
     return null;
+  }
+
+  /** `Commit.file(path:)`: the tree entry at a path of the commit's tree, or null. */
+  async file(repo: FakeRepo, commit: string, path: unknown): Promise<unknown> {
+    if (typeof path !== 'string' || !path || path.startsWith('/') || path.split('/').includes('..')) return null;
+    const slash = path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : path.slice(0, slash);
+    const level = await repo.git.lsTree(`${commit}:${dir}`, false).catch(() => []);
+    const entry = level.find((e) => e.path === path.slice(slash + 1));
+    return entry ? { ...entry, repo, dir } : null;
   }
 
   async ref(repo: FakeRepo, full: string): Promise<unknown> {
