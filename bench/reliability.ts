@@ -2,9 +2,11 @@
  * `npm run test:reliability`: the reliability scenarios of test/reliability/ in one run.
  *
  *   node bench/reliability.ts [--json] [--seed N] [--bad-inputs 10000] [--fault-events 100] [--fault-rate 0.1]
+ *                             [--cluster-events 80]
  *
  * Prints the checks (or, with --json, one JSON object with every figure, machine and date); exits 1 when a
- * check fails. Cluster scenarios are null with the reason until pipeline.syncCluster lands.
+ * check fails. --fault-events image events (plus 20 redeliveries) and --cluster-events push deliveries run
+ * under faults: 200 events by default.
  */
 import { parseArgs } from 'node:util';
 import { runSuite, type Check } from '../test/reliability/suite.ts';
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     'bad-inputs': { type: 'string', default: '10000' },
     'fault-events': { type: 'string', default: '100' },
     'fault-rate': { type: 'string', default: '0.1' },
+    'cluster-events': { type: 'string', default: '80' },
   },
 });
 
@@ -25,6 +28,7 @@ const result = await runSuite({
   badInputs: Number(values['bad-inputs']),
   faultEvents: Number(values['fault-events']),
   faultRate: Number(values['fault-rate']),
+  clusterEvents: Number(values['cluster-events']),
 });
 
 if (values.json) {

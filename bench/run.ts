@@ -54,7 +54,7 @@ const options = {
 
 const progress = (m: string) => { if (!values.json) process.stderr.write(`${m}\n`); };
 const figures: Figure[] = [];
-if (options.only.has('clusters')) figures.push(...(await clusterFigures(options)));
+if (options.only.has('clusters')) figures.push(...(await clusterFigures(options, progress)));
 if (options.only.has('calls')) {
   progress(`GitHub calls at ${options.sizes.join(', ')} manifests (GitHub latency ${options.githubLatencyMs} ms)…`);
   figures.push(...(await githubCallFigures({ sizes: options.sizes, githubLatencyMs: options.githubLatencyMs, clusters: options.clusters, changed: options.changed })));

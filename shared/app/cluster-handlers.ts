@@ -28,6 +28,7 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       connector: runtime.connector,
       clock: runtime.clock,
       log,
+      parseCache: runtime.parseCache,
       settings: { gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare },
     },
     { job },

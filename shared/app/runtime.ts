@@ -7,6 +7,7 @@ import type { Clock, ClusterConnector, ClusterTarget } from '../clusters/index.t
 import type { Environment } from '../config/index.ts';
 import type { Settings } from '../config/settings.ts';
 import type { ImageRef } from '../images/index.ts';
+import { ParseCache } from '../manifests/index.ts';
 import type { ConfigProvider } from '../pipeline/config-provider.ts';
 import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
@@ -36,9 +37,11 @@ export interface Runtime {
   buildTimes: ((refs: readonly ImageRef[]) => Promise<ReadonlyMap<string, Date>>) | undefined;
   /** Serialises this process's writes per branch. */
   branchLocks: KeyedMutex;
+  /** Parsed manifests by file text: a commit synced to many clusters is parsed once per process. */
+  parseCache: ParseCache;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'statuses' | 'proposer' | 'buildTimes' | 'discover'> &
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover'> &
   Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
@@ -54,5 +57,5 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, ...rest, discover, branchLocks: new KeyedMutex() };
+  return { statuses: undefined, proposer: undefined, buildTimes: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache() };
 }

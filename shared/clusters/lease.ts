@@ -22,6 +22,8 @@ export interface LeaseOptions {
   clock: Clock;
 }
 
+const DEFAULT_DURATION_SECONDS = 300;
+
 export type LeaseResult = { status: 'acquired'; lease: HeldLease } | { status: 'held'; holder: string; expiresAt: string };
 
 interface LeaseObject {
@@ -48,11 +50,15 @@ export class HeldLease {
   private current: LeaseObject;
   private readonly client: KubeClient;
   private readonly options: LeaseOptions;
+  /** When the lease was last written by us (our clock). */
+  private renewedAt: number;
 
   constructor(client: KubeClient, options: LeaseOptions, current: LeaseObject) {
     this.client = client;
     this.options = options;
     this.current = current;
+    const written = Date.parse(current.spec?.renewTime ?? '');
+    this.renewedAt = Number.isFinite(written) ? written : options.clock.now();
   }
 
   get resourceVersion(): string | undefined {
@@ -61,13 +67,26 @@ export class HeldLease {
 
   /** Extends the lease; throws {@link LeaseLostError} when someone else changed it. */
   async renew(): Promise<void> {
-    const next = { ...this.current, spec: { ...this.current.spec, renewTime: microTime(this.options.clock.now()) } };
+    const now = this.options.clock.now();
+    const next = { ...this.current, spec: { ...this.current.spec, renewTime: microTime(now) } };
     try {
       this.current = (await this.client.request({ method: 'PUT', path: leasePath(this.options), body: next })).body as LeaseObject;
+      this.renewedAt = now;
     } catch (err) {
       if (err instanceof KubeApiError && (err.status === 409 || err.status === 404)) throw new LeaseLostError(`lost the lease ${stateObjectName(this.options.environment)}: ${err.serverMessage}`);
       throw err;
     }
+  }
+
+  /**
+   * Renews only when a third of the lease's duration has passed since we last wrote it (as client-go's leader
+   * election renews well before the deadline): until then no other worker can take it (it is not expired),
+   * so a renewal per apply rank would only add a round trip to every rank.
+   */
+  async renewIfDue(): Promise<void> {
+    const durationMs = (this.options.durationSeconds ?? DEFAULT_DURATION_SECONDS) * 1000;
+    if (this.options.clock.now() - this.renewedAt < durationMs / 3) return;
+    await this.renew();
   }
 
   /** Gives the lease up (best effort: an unreleased lease expires by itself). */
@@ -91,7 +110,7 @@ const isConflict = (err: unknown): boolean => err instanceof KubeApiError && err
 /** Takes the environment's lease on a cluster, waiting up to `waitMs` for another holder. */
 export async function acquireLease(client: KubeClient, options: LeaseOptions): Promise<LeaseResult> {
   const { clock, holder } = options;
-  const duration = options.durationSeconds ?? 300;
+  const duration = options.durationSeconds ?? DEFAULT_DURATION_SECONDS;
   const deadline = clock.now() + (options.waitMs ?? 0);
   const name = stateObjectName(options.environment);
   const path = leasePath(options);

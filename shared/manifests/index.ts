@@ -25,3 +25,4 @@ export { CLUSTER_SCOPE, resourceId } from './resource.ts';
 export type { KubeObject, Resource, SourceLocation } from './resource.ts';
 export { policiesFromAnnotations, policyOfAnnotation } from './policies.ts';
 export type { IgnorePolicy, Policies } from './policies.ts';
+export { ParseCache } from './parse-cache.ts';

@@ -16,6 +16,7 @@ import { policiesFromAnnotations } from './policies.ts';
 import { compareWalkOrder } from './repo-paths.ts';
 import { resourceId } from './resource.ts';
 import type { Resource } from './resource.ts';
+import type { ParseCache } from './parse-cache.ts';
 import { parseYamlDocuments } from './yaml.ts';
 import type { YamlLimits } from './yaml.ts';
 
@@ -34,6 +35,8 @@ export interface LoadManifestsInput {
   scopeOf?: ScopeOf;
   /** Overrides of the YAML guards. */
   limits?: Partial<YamlLimits>;
+  /** Parses shared across calls (a process rendering one commit for many clusters parses each file once). */
+  parseCache?: ParseCache;
 }
 
 const missingContent = (file: string): ManifestError => ({ file, message: 'no content was read for this planned file' });
@@ -97,7 +100,11 @@ export function loadManifests(input: LoadManifestsInput): ManifestSet {
       errors.push(missingContent(file));
       continue;
     }
-    const parsed = parseYamlDocuments(text, file, limits);
+    let parsed = input.parseCache?.get(text, file);
+    if (!parsed) {
+      parsed = parseYamlDocuments(text, file, limits);
+      input.parseCache?.set(text, file, parsed);
+    }
     if (!parsed.ok) {
       errors.push(parsed.error);
       continue;

@@ -3,7 +3,7 @@
  * files Flux's rules select, load them into resources (in apply order).
  */
 import { pathInEnvironment, type Environment } from '../config/index.ts';
-import { loadManifests, planManifestReads, sortForApply, type ManifestSet } from '../manifests/index.ts';
+import { loadManifests, planManifestReads, sortForApply, type ManifestSet, type ParseCache } from '../manifests/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 
 export interface RenderedEnvironment extends ManifestSet {
@@ -16,6 +16,8 @@ export interface RenderedEnvironment extends ManifestSet {
 export interface RenderOptions {
   /** Cluster discovery's answer to "is this kind cluster-scoped?"; built-in tables and CRDs otherwise. */
   scopeOf?: (apiVersion: string, kind: string) => 'Namespaced' | 'Cluster' | undefined;
+  /** Parsed files shared across renders (one per process). */
+  parseCache?: ParseCache;
 }
 
 /** Renders one environment at a revision; resources come back in apply order. */
@@ -36,6 +38,7 @@ export async function renderEnvironment(
     contents,
     defaultNamespace: environment.namespace,
     ...(options.scopeOf ? { scopeOf: options.scopeOf } : {}),
+    ...(options.parseCache ? { parseCache: options.parseCache } : {}),
   });
   const errors = [...set.errors];
   if (environment.path !== '' && !tree.some((f) => pathInEnvironment(environment, f.path))) {

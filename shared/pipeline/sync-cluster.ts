@@ -4,12 +4,12 @@
  * sync), prune (opt-in), write the state, release the lease, report a commit status a person can act on.
  */
 import {
-  DEFAULT_STATE_NAMESPACE, FIELD_MANAGER, LeaseLostError, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace,
+  DEFAULT_STATE_NAMESPACE, FIELD_MANAGER, KubeApiError, LeaseLostError, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace,
   listMarkedObjects, nextInventory, planApply, planPrune, readSyncState, syncSetName, writeSyncState,
   type Clock, type ClusterConnection, type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
 } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
-import type { ManifestError } from '../manifests/index.ts';
+import type { ManifestError, ParseCache } from '../manifests/index.ts';
 import type { SourceReader, StatusReporter, StatusState } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
 import { renderEnvironment } from './render-environment.ts';
@@ -25,7 +25,7 @@ export interface SyncSettings {
   /** Namespace of the sync state and lease (default gitops-system). */
   stateNamespace?: string;
   fieldManager?: string;
-  /** Objects applied at once within a rank (default 16). */
+  /** Objects applied at once within a rank (default 32). */
   concurrency?: number;
   /** Largest share of the owned objects one prune may delete without force (default 0.5). */
   pruneMaxShare?: number;
@@ -43,6 +43,8 @@ export interface SyncClusterDeps {
   clock: Clock;
   log: Logger;
   settings: SyncSettings;
+  /** Parsed files shared by this process's syncs (many clusters render the same commit). */
+  parseCache?: ParseCache;
 }
 
 export interface SyncOptions {
@@ -127,13 +129,17 @@ export async function syncCluster(env: Environment, cluster: ClusterTarget | str
   const name = typeof cluster === 'string' ? cluster : cluster.name;
   const base = emptyResult(env, name, options);
   const context = `gitops/${env.name}`;
-  const report = async (revision: string | undefined, state: StatusState, description: string): Promise<void> => {
-    if (!deps.status || !revision || options.dryRun) return;
-    try {
-      await deps.status.setStatus(revision, { context, state, description: clip(description) });
-    } catch (err) {
-      log.warn('sync.status-failed', { environment: env.name, cluster: name, commit: revision, result: message(err) });
-    }
+  // Statuses go out in order, off the apply path: only the end of the sync waits for them.
+  let statuses: Promise<void> = Promise.resolve();
+  const report = (revision: string | undefined, state: StatusState, description: string): Promise<void> => {
+    if (!deps.status || !revision || options.dryRun) return statuses;
+    const status = deps.status;
+    statuses = statuses.then(async () => {
+      try { await status.setStatus(revision, { context, state, description: clip(description) }); } catch (err) {
+        log.warn('sync.status-failed', { environment: env.name, cluster: name, commit: revision, result: message(err) });
+      }
+    });
+    return statuses;
   };
   const finish = (r: Omit<SyncClusterResult, 'description'>): SyncClusterResult => ({ ...r, description: describeSync(r) });
   const fail = async (r: Omit<SyncClusterResult, 'description'>, err: unknown, retryable: boolean): Promise<SyncClusterResult> => {
@@ -159,12 +165,17 @@ export async function syncCluster(env: Environment, cluster: ClusterTarget | str
   let lease: HeldLease | undefined;
   if (!options.dryRun) {
     try {
-      await ensureNamespace(conn.client, namespace, fieldManager);
-      const got = await acquireLease(conn.client, {
+      const acquire = () => acquireLease(conn.client, {
         namespace, environment: env.name, holder: settings.holderIdentity, clock: deps.clock,
         ...(settings.leaseDurationSeconds !== undefined ? { durationSeconds: settings.leaseDurationSeconds } : {}),
         ...(settings.leaseWaitMs !== undefined ? { waitMs: settings.leaseWaitMs } : {}),
         ...(settings.leasePollMs !== undefined ? { pollMs: settings.leasePollMs } : {}),
+      });
+      // The state namespace is created on a cluster's first sync only (not one round trip on every sync).
+      const got = await acquire().catch(async (err: unknown) => {
+        if (!(err instanceof KubeApiError && err.status === 404)) throw err;
+        await ensureNamespace(conn.client, namespace, fieldManager);
+        return acquire();
       });
       if (got.status === 'held') {
         log.info('sync.lease-held', { environment: env.name, cluster: name, result: `held by ${got.holder} until ${got.expiresAt}` });
@@ -179,13 +190,16 @@ export async function syncCluster(env: Environment, cluster: ClusterTarget | str
   try {
     return await syncHeld(env, conn, deps, options, base, lease, report, finish);
   } catch (err) {
-    return fail(base, err, !(err instanceof LeaseLostError));
+    return await fail(base, err, !(err instanceof LeaseLostError));
   } finally {
     if (lease) {
       await lease.release().catch((err: unknown) => log.warn('sync.lease-release-failed', { environment: env.name, cluster: name, result: message(err) }));
     }
+    await statuses;
   }
 }
+
+const isTransientFailure = (o: ObjectOutcome): boolean => (o.action === 'failed' || o.action === 'prune-failed') && o.status !== undefined && new KubeApiError(o.status, o.message ?? '').transient;
 
 type Report = (revision: string | undefined, state: StatusState, description: string) => Promise<void>;
 type Finish = (r: Omit<SyncClusterResult, 'description'>) => SyncClusterResult;
@@ -198,21 +212,21 @@ async function syncHeld(
   const cluster = base.cluster;
   const namespace = settings.stateNamespace ?? DEFAULT_STATE_NAMESPACE;
   const fieldManager = settings.fieldManager ?? FIELD_MANAGER;
-  const state = await readSyncState(conn.client, namespace, env.name);
-  // Read HEAD only now, under the lease: a job for an older commit applies HEAD, never its own revision.
-  const revision = await deps.source.resolveBranch(env.branch);
+  // HEAD is read under the lease (beside the state): a job for an older commit applies HEAD, never its own
+  // revision, and a worker that takes the lease after another cannot apply an older HEAD than it did.
+  const [state, revision] = await Promise.all([readSyncState(conn.client, namespace, env.name), deps.source.resolveBranch(env.branch)]);
   const full = Boolean(options.full || options.job?.full || options.job?.reason === 'drift' || !state || state.inventoryDropped);
   const prune = options.prune ?? env.prune;
   if (!full && state && state.revision === revision && state.errors.length === 0) {
     log.info('sync.up-to-date', { environment: env.name, cluster, commit: revision });
     const r = finish({ ...base, outcome: 'up-to-date', revision, full, counts: { ...base.counts, unchanged: state.inventory.length } });
-    await report(revision, 'success', r.description);
+    void report(revision, 'success', r.description);
     return r;
   }
-  await report(revision, 'pending', `${cluster}: ${options.dryRun ? 'dry run' : 'syncing'} ${revision.slice(0, 7)}${full ? ' (full)' : ''}`);
+  void report(revision, 'pending', `${cluster}: ${options.dryRun ? 'dry run' : 'syncing'} ${revision.slice(0, 7)}${full ? ' (full)' : ''}`);
 
   await conn.discovery.load();
-  const rendered = await renderEnvironment(deps.source, env, revision, { scopeOf: conn.discovery.scopeOf });
+  const rendered = await renderEnvironment(deps.source, env, revision, { scopeOf: conn.discovery.scopeOf, ...(deps.parseCache ? { parseCache: deps.parseCache } : {}) });
   const setName = syncSetName(settings.gitUrl, env.branch, settings.gcPaths?.(env) ?? [env.path]);
   const items = applyItems(rendered.resources, setName);
   const plan = planApply(items, state, full);
@@ -222,7 +236,7 @@ async function syncHeld(
     clock, fieldManager, dryRun: options.dryRun ?? false,
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
     ...(settings.crdWaitMs !== undefined ? { crdWaitMs: settings.crdWaitMs } : {}),
-    ...(lease ? { onRankDone: () => lease.renew() } : {}),
+    ...(lease ? { onRankDone: () => lease.renewIfDue() } : {}),
   });
   const outcomes = new Map<string, ObjectOutcome>(applied.map((o) => [o.id, o]));
   for (const item of plan.unchanged) outcomes.set(item.id, { id: item.id, action: 'unchanged' });
@@ -245,14 +259,18 @@ async function syncHeld(
     });
     pruneReport = { dryRun, candidates: pp.candidates.map((c) => c.id), protected: pp.protected, ...(pp.refused ? { refused: pp.refused } : {}) };
     if (pp.refused) log.warn('sync.prune-refused', { environment: env.name, cluster, commit: revision, result: pp.refused });
-    await lease?.renew();
+    await lease?.renewIfDue();
     pruneOutcomes.push(...(await deleteObjects(conn, pp.delete, { dryRun, ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}) })));
   }
 
   const objects = [...items.map((i) => outcomes.get(i.id)!), ...pruneOutcomes];
   const failed = objects.filter((o) => o.action === 'failed' || o.action === 'prune-failed');
+  // An object that failed for a reason a retry may cure (no answer, 429, 5xx after the client's retries) fails
+  // the sync as retryable (state written first): the queue's next delivery applies it, not the next push.
+  const transient = failed.find(isTransientFailure);
   const result = finish({
-    ...base, outcome: 'synced', revision, full,
+    ...base, outcome: transient ? 'failed' : 'synced', revision, full,
+    ...(transient ? { retryable: true, error: `${failed.filter(isTransientFailure).length} object(s) failed with transient errors, retrying (${transient.id}: ${transient.message ?? ''})` } : {}),
     counts: {
       applied: applied.filter((o) => o.action === 'applied').length,
       unchanged: plan.unchanged.length,
@@ -264,8 +282,10 @@ async function syncHeld(
     ...(pruneReport ? { prune: pruneReport } : {}),
   });
 
+  // The final status goes out beside the state write and lease release (a failed write reports again).
+  void report(revision, failed.length || rendered.errors.length ? 'failure' : 'success', result.description);
   if (!options.dryRun) {
-    await lease?.renew();
+    await lease?.renewIfDue();
     const now = new Date(clock.now()).toISOString();
     const next: SyncState = {
       environment: env.name, revision, syncedAt: now,
@@ -277,6 +297,5 @@ async function syncHeld(
     await writeSyncState(conn.client, namespace, next, fieldManager);
   }
   log.info('sync.done', { environment: env.name, cluster, commit: revision, result: result.description });
-  await report(revision, failed.length || rendered.errors.length ? 'failure' : 'success', result.description);
   return result;
 }

@@ -52,7 +52,7 @@ describe('syncCluster against the Kubernetes API fake', () => {
     fake.resetCounts();
     const again = await syncCluster(env, 'weekly-1', d);
     assert.equal(again.outcome, 'up-to-date');
-    assert.equal(fake.requestCount().byVerb.apply ?? 0, 1, 'only the state namespace is applied');
+    assert.equal(fake.requestCount().byVerb.apply ?? 0, 0, 'nothing is applied, not even the state namespace (it exists)');
   });
 
   it('applies only the objects whose content changed since the inventory', async () => {
@@ -100,6 +100,21 @@ describe('syncCluster against the Kubernetes API fake', () => {
     const again = await syncCluster(env, 'weekly-1', d);
     assert.equal(again.outcome, 'synced', 'a state with errors is not up to date');
     assert.deepEqual(again.objects.filter((o) => o.action !== 'unchanged').map((o) => o.id), ['shop:deployment/bad']);
+  });
+
+  it('fails as retryable when an object still fails with a transient error after the client\'s retries, and the next attempt applies it', async () => {
+    const source = memorySource({ master: files('1.0') });
+    const env = fakeEnvironment([fake], { name: 'transient' });
+    const { deps: d } = deps(source, testConnector(), { settings: testSettings({ concurrency: 1 }) });
+    fake.setFaults({ errorTimes: 3, errorStatus: 503, methods: ['PATCH'] }); // the first object's 3 attempts
+    const r = await syncCluster(env, 'weekly-1', d);
+    fake.setFaults({});
+    assert.equal(r.outcome, 'failed');
+    assert.equal(r.retryable, true);
+    assert.match(r.description, /^weekly-1: sync failed: 1 object\(s\) failed with transient errors, retrying \(<cluster>:namespace\/shop: 503/);
+    const again = await syncCluster(env, 'weekly-1', d);
+    assert.equal(again.outcome, 'synced');
+    assert.deepEqual(again.objects.filter((o) => o.action === 'applied').map((o) => o.id), ['<cluster>:namespace/shop']);
   });
 
   it('performs a dry run without storing objects, state or lease', async () => {

@@ -1,16 +1,17 @@
 /**
  * The runtime the real handlers take, assembled for the fakes: a GitHub source, its config provider, a queue
- * that records jobs, an in-memory delivery log, and `clusters` static clusters that are never connected to
- * (onPush only needs their names). The one place bench/ and test/reliability/ build a Runtime, so a change
- * of the Runtime's shape is one edit here.
+ * that records jobs, an in-memory delivery log, and `clusters` static clusters. Without `fleet` they are
+ * never connected to (onPush only needs their names); with it they are the given targets, reached through a
+ * real cluster connector (the Kubernetes fakes). The one place bench/ and test/reliability/ build a Runtime,
+ * so a change of the Runtime's shape is one edit here.
  */
 import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
-import { systemClock } from '../../shared/clusters/clock.ts';
-import type { ClusterTarget } from '../../shared/clusters/index.ts';
+import { systemClock, type Clock } from '../../shared/clusters/clock.ts';
+import type { ClusterConnector, ClusterTarget } from '../../shared/clusters/index.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
 import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
-import type { SyncJob } from '../../shared/pipeline/sync-job.ts';
+import type { JobQueue, SyncJob } from '../../shared/pipeline/sync-job.ts';
 import type { GitHubSource } from '../../shared/sources/github/index.ts';
 
 export interface TestRuntimeParts {
@@ -22,10 +23,16 @@ export interface TestRuntimeParts {
   clusters: number;
   /** Config cache TTL (default the provider's). */
   configTtlMs?: number;
+  /** Reachable clusters: every environment deploys to `targets`, connected through `connector`. */
+  fleet?: { targets: ClusterTarget[]; connector: ClusterConnector };
+  /** Where jobs go after being recorded in `jobs` (e.g. a MemoryJobQueue with workers). */
+  queue?: JobQueue;
+  clock?: Clock;
 }
 
 export function testRuntime(p: TestRuntimeParts): Runtime {
-  const targets: ClusterTarget[] = Array.from({ length: p.clusters }, (_, i) => ({ name: `cluster-${i + 1}`, origin: 'static', server: `https://cluster-${i + 1}.invalid`, auth: 'none' }));
+  const targets: ClusterTarget[] = p.fleet?.targets ?? Array.from({ length: p.clusters }, (_, i) => ({ name: `cluster-${i + 1}`, origin: 'static', server: `https://cluster-${i + 1}.invalid`, auth: 'none' }));
+  const fleet = p.fleet;
   return assembleRuntime({
     settings: loadSettings(p.settings),
     repository: p.settings.GITHUB_REPOSITORY!,
@@ -33,13 +40,13 @@ export function testRuntime(p: TestRuntimeParts): Runtime {
     statuses: p.source,
     proposer: p.source,
     config: createConfigProvider(p.source, p.configTtlMs !== undefined ? { ttlMs: p.configTtlMs } : {}),
-    queue: { send: async (job) => void p.jobs.push(job) },
+    queue: { send: async (job) => { p.jobs.push(job); await p.queue?.send(job); } },
     deliveries: new MemoryDeliveryLog(),
     connector: {
       discover: async () => targets,
-      connect: async (t) => { throw new Error(`cluster ${t.name} is not reachable in this scenario`); },
+      connect: fleet ? (t) => fleet.connector.connect(t) : async (t) => { throw new Error(`cluster ${t.name} is not reachable in this scenario`); },
     },
-    clock: systemClock,
+    clock: p.clock ?? systemClock,
     gitUrl: `git@github.com:${p.settings.GITHUB_REPOSITORY}`,
   });
 }
