@@ -128,7 +128,8 @@ export async function syncCluster(env: Environment, cluster: ClusterTarget | str
   const { log, settings } = deps;
   const name = typeof cluster === 'string' ? cluster : cluster.name;
   const base = emptyResult(env, name, options);
-  const context = `gitops/${env.name}`;
+  // One status per cluster: a shared environment context would let the last cluster's success hide another's failure.
+  const context = `gitops/${env.name}/${name}`;
   // Statuses go out in order, off the apply path: only the end of the sync waits for them.
   let statuses: Promise<void> = Promise.resolve();
   const report = (revision: string | undefined, state: StatusState, description: string): Promise<void> => {

@@ -77,7 +77,7 @@ test('sync-cluster: a queue message applies HEAD to the cluster and reports a co
   await syncClusterHandler({ v: 1, environment: 'production', cluster: 'prod-1', reason: 'push', full: false, changed: [], removed: [] }, context('sync-cluster'));
   assert.equal((kube.get('apps/v1', 'Deployment', 'default', 'app') as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers[0]!.image, 'radixprod.azurecr.io/app:release-1');
   const statuses = github.statuses(REPO, (await github.head(REPO, 'main'))!);
-  assert.ok(statuses.some((s: { context: string; state: string }) => s.context === 'gitops/production' && s.state === 'success'), JSON.stringify(statuses));
+  assert.ok(statuses.some((s: { context: string; state: string }) => s.context === 'gitops/production/prod-1' && s.state === 'success'), JSON.stringify(statuses));
   await assert.rejects(syncClusterHandler({ v: 1, environment: 'production' }, context('sync-cluster')), /invalid sync job: cluster: /);
 });
 

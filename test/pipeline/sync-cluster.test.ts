@@ -45,7 +45,7 @@ describe('syncCluster against the Kubernetes API fake', () => {
     const state = await readSyncState((await d.connector.connect((await d.connector.discover(env))[0]!)).client, 'gitops-system', 'development');
     assert.equal(state?.revision, source.head('master'));
     assert.equal(state?.inventory.length, 4);
-    assert.deepEqual(status.statuses.map((s) => [s.context, s.state]), [['gitops/development', 'pending'], ['gitops/development', 'success']]);
+    assert.deepEqual(status.statuses.map((s) => [s.context, s.state]), [['gitops/development/weekly-1', 'pending'], ['gitops/development/weekly-1', 'success']]);
     assert.equal(status.statuses[1]!.description, 'weekly-1: 4 applied');
     assert.equal(fake.get('coordination.k8s.io/v1', 'Lease', 'gitops-system', 'gitops-development')?.spec.holderIdentity, undefined, 'the lease is released');
 

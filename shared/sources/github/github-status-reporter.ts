@@ -9,11 +9,6 @@ import { gitHubFailure, type GitHubClient } from './create-github-client.ts';
 /** GitHub's limit on a commit status description. */
 export const STATUS_DESCRIPTION_MAX = 140;
 
-/** The status context of an environment. */
-export function statusContext(environment: string): string {
-  return `gitops/${environment}`;
-}
-
 /** One line of at most `max` characters; longer text is cut at a word boundary and ends with `…`. */
 export function truncateDescription(text: string, max = STATUS_DESCRIPTION_MAX): string {
   const line = text.replace(/\s+/g, ' ').trim();

@@ -4,4 +4,4 @@ export { createGitHubClient, describeGitHubError, type GitHubClient, type GitHub
 export { parseGitHubSettings, graphqlUrlFor, type GitHubSettings, type GitHubSettingsInput } from './github-settings.ts';
 export type { ChangedFile, Comparison, GitHubTree, TreeEntry } from './github-reader.ts';
 export { proposalBranch, type ProposedChange, type ProposeRequest, type ProposeResult } from './github-pull-request-writer.ts';
-export { statusContext, truncateDescription, STATUS_DESCRIPTION_MAX } from './github-status-reporter.ts';
+export { truncateDescription, STATUS_DESCRIPTION_MAX } from './github-status-reporter.ts';
