@@ -29,6 +29,7 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       clock: runtime.clock,
       log,
       parseCache: runtime.parseCache,
+      applyCache: runtime.applyCache,
       settings: { gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare },
     },
     { job },

@@ -3,6 +3,7 @@
  * settings, once per process (a Functions instance or the local host). Reads
  * no environment itself; `functions/` and `cli/serve` pass settings in.
  */
+import { ApplyItemCache } from '../clusters/apply-body.ts';
 import type { Clock, ClusterConnector, ClusterTarget } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
 import type { Settings } from '../config/settings.ts';
@@ -39,9 +40,11 @@ export interface Runtime {
   branchLocks: KeyedMutex;
   /** Parsed manifests by file text: a commit synced to many clusters is parsed once per process. */
   parseCache: ParseCache;
+  /** Apply bodies by parsed object: built once per process, not once per cluster. */
+  applyCache: ApplyItemCache;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover'> &
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover'> &
   Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
@@ -57,5 +60,5 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache() };
+  return { statuses: undefined, proposer: undefined, buildTimes: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
 }

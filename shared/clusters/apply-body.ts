@@ -59,3 +59,24 @@ export function buildApplyItem(resource: Resource, setName: string): ApplyItem {
   const body: KubeObject = { ...unsummed, metadata: { ...metadata, annotations: { ...annotations, [CHECKSUM_ANNOTATION]: checksum } } };
   return { id: resource.id, resource, body, checksum, mark };
 }
+
+/**
+ * Apply items by parsed object: with a ParseCache, every cluster job of one commit in a process sees the same
+ * parsed objects, so each object's body and checksum are built once, not once per cluster. Owned by the
+ * runtime; entries go when their parsed objects do (a WeakMap). Items are shared: never mutate a body.
+ */
+export class ApplyItemCache {
+  private readonly byObject = new WeakMap<object, Map<string, Omit<ApplyItem, 'resource'>>>();
+
+  build(resource: Resource, setName: string): ApplyItem {
+    const key = `${setName}\0${resource.id}\0${resource.apiVersion}`;
+    let perObject = this.byObject.get(resource.object);
+    const hit = perObject?.get(key);
+    if (hit) return { ...hit, resource };
+    const item = buildApplyItem(resource, setName);
+    if (!perObject) this.byObject.set(resource.object, (perObject = new Map()));
+    const { resource: _resource, ...shared } = item;
+    perObject.set(key, shared);
+    return item;
+  }
+}

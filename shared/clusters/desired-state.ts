@@ -4,13 +4,13 @@
  * last time); and the inventory the cluster holds afterwards.
  */
 import type { Resource } from '../manifests/index.ts';
-import { buildApplyItem, type ApplyItem } from './apply-body.ts';
+import { buildApplyItem, type ApplyItem, type ApplyItemCache } from './apply-body.ts';
 import type { ObjectOutcome } from './apply.ts';
 import type { InventoryEntry, SyncState } from './sync-state.ts';
 
 /** The apply items of rendered resources (already in apply order). */
-export function applyItems(resources: readonly Resource[], setName: string): ApplyItem[] {
-  return resources.map((r) => buildApplyItem(r, setName));
+export function applyItems(resources: readonly Resource[], setName: string, cache?: ApplyItemCache): ApplyItem[] {
+  return resources.map((r) => (cache ? cache.build(r, setName) : buildApplyItem(r, setName)));
 }
 
 export interface ApplyPlan {

@@ -6,7 +6,7 @@
 import {
   DEFAULT_STATE_NAMESPACE, FIELD_MANAGER, KubeApiError, LeaseLostError, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace,
   listMarkedObjects, nextInventory, planApply, planPrune, readSyncState, syncSetName, writeSyncState,
-  type Clock, type ClusterConnection, type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
+  type ApplyItemCache, type Clock, type ClusterConnection, type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
 } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
 import type { ManifestError, ParseCache } from '../manifests/index.ts';
@@ -45,6 +45,8 @@ export interface SyncClusterDeps {
   settings: SyncSettings;
   /** Parsed files shared by this process's syncs (many clusters render the same commit). */
   parseCache?: ParseCache;
+  /** Apply bodies shared by this process's syncs (built once per parsed object, not once per cluster). */
+  applyCache?: ApplyItemCache;
 }
 
 export interface SyncOptions {
@@ -229,7 +231,7 @@ async function syncHeld(
   await conn.discovery.load();
   const rendered = await renderEnvironment(deps.source, env, revision, { scopeOf: conn.discovery.scopeOf, ...(deps.parseCache ? { parseCache: deps.parseCache } : {}) });
   const setName = syncSetName(settings.gitUrl, env.branch, settings.gcPaths?.(env) ?? [env.path]);
-  const items = applyItems(rendered.resources, setName);
+  const items = applyItems(rendered.resources, setName, deps.applyCache);
   const plan = planApply(items, state, full);
   log.info('sync.start', { environment: env.name, cluster, commit: revision, result: `${plan.toApply.length} to apply, ${plan.unchanged.length} unchanged${full ? ' (full)' : ''}` });
 
