@@ -44,6 +44,8 @@ export class GitHubReader implements SourceReader {
   private readonly commitTrees = new LruCache<string, string>({ maxEntries: 256 });
   /** The last tarball's texts by blob SHA (one tarball at most): read right after it, even past a small LRU. */
   private archived: { revision: string; texts: Map<string, string> } | undefined;
+  /** Blob reads under way, by SHA: concurrent syncs of one commit (one per cluster) fetch each blob once. */
+  private readonly reading = new Map<string, Promise<string | undefined>>();
   private readonly pending = new Map<string, Promise<unknown>>();
   private archivesOff = false;
   private commitFileMissing = false;
@@ -143,12 +145,28 @@ export class GitHubReader implements SourceReader {
     let missing = batches(wanted());
     // More than one query's worth: the whole commit in one call instead (what it lacks, GraphQL reads after).
     if (missing.length > 1 && this.archived?.revision !== revision && (await this.archive(revision))) missing = batches(wanted());
-    for (const batch of missing) {
-      for (const [sha, text] of await fetchBatch(this.client, revision, batch)) {
-        this.texts.set(sha, text);
-        found.set(sha, text);
-      }
+    const joined: Promise<void>[] = [];
+    const own: WantedFile[] = [];
+    for (const w of missing.flat()) {
+      const underWay = this.reading.get(w.entry.sha);
+      if (underWay) joined.push(underWay.then((text) => void (text !== undefined && found.set(w.entry.sha, text))));
+      else own.push(w);
     }
+    await Promise.all([
+      ...joined,
+      ...batches(own).map(async (batch) => {
+        const fetched = fetchBatch(this.client, revision, batch);
+        for (const w of batch) {
+          const one = fetched.then((texts) => texts.get(w.entry.sha));
+          this.reading.set(w.entry.sha, one);
+          void one.then(() => this.reading.delete(w.entry.sha), () => this.reading.delete(w.entry.sha));
+        }
+        for (const [sha, text] of await fetched) {
+          this.texts.set(sha, text);
+          found.set(sha, text);
+        }
+      }),
+    ]);
     const out = new Map<string, string>();
     for (const path of paths) {
       const text = found.get(tree.files.get(path)?.sha ?? '');

@@ -173,6 +173,20 @@ test('reading the same commit twice fetches nothing the second time', async () =
   }
 });
 
+test('concurrent reads of the same blobs (one sync job per cluster) fetch each blob once', async () => {
+  const f = await startFixture(manifests(30), { settings: { archiveMaxBytes: 0 } });
+  try {
+    const head = await f.source.resolveBranch('main');
+    const paths = (await f.source.listFiles(head)).map((x) => x.path).slice(0, 10);
+    f.reset();
+    const reads = await Promise.all(Array.from({ length: 10 }, () => f.source.readFiles(head, paths)));
+    assert.ok(reads.every((r) => r.size === 10 && [...r.values()].every((t, i) => t === [...reads[0]!.values()][i])));
+    assert.deepEqual(f.calls(), { 'POST /graphql': 1 }, 'ten readers, one query');
+  } finally {
+    await f.close();
+  }
+});
+
 test('the blob cache stays within its byte bound, dropping the least recently used texts', async () => {
   const files = manifests(30);
   const one = Object.values(files)[0]!.length * 2;
