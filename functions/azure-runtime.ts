@@ -13,7 +13,7 @@ import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
 import type { Logger } from '../shared/pipeline/logger.ts';
 import { acrManifestReader } from '../shared/registry/acr-manifest-reader.ts';
 import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
-import { createGitHubSource } from '../shared/sources/github/index.ts';
+import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
 import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
 
@@ -41,12 +41,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
 
   const credential = parts.credential ?? (settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential());
   const github = settings.github!;
-  const source = createGitHubSource({
-    repository: github.repository,
-    baseUrl: github.apiUrl,
-    auth: github.auth.kind === 'token' ? { token: github.auth.token } : { appId: github.auth.appId, privateKey: github.auth.privateKey, installationId: github.auth.installationId },
-    committer: settings.commitAuthor,
-  });
+  const source = gitHubSourceFromSettings(github, settings.commitAuthor);
   const storage = settings.storage!;
   const queues = queueService('connectionString' in storage ? storage : { queueServiceUrl: storage.queueServiceUri, credential });
   const table =

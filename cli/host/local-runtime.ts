@@ -27,7 +27,7 @@ import { MemoryJobQueue } from '../../shared/pipeline/memory-job-queue.ts';
 import { onPush } from '../../shared/pipeline/on-push.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import { parseSyncJob, type JobQueue } from '../../shared/pipeline/sync-job.ts';
-import { createGitHubSource } from '../../shared/sources/github/index.ts';
+import { gitHubSourceFromSettings, type GitHubSource } from '../../shared/sources/github/index.ts';
 import { LocalGitSource } from '../../shared/sources/local-git.ts';
 import type { CommitRequest, CommitResult } from '../../shared/sources/port.ts';
 import { QueueWorker } from '../../shared/storage/queue-worker.ts';
@@ -77,16 +77,10 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
 
   let source: Runtime['source'];
   let repository: string;
-  let github: ReturnType<typeof createGitHubSource> | undefined;
+  let github: GitHubSource | undefined;
   if (settings.github) {
     const g = settings.github;
-    const gh = createGitHubSource({
-      repository: g.repository,
-      baseUrl: g.apiUrl,
-      auth: g.auth.kind === 'token' ? { token: g.auth.token } : { appId: g.auth.appId, privateKey: g.auth.privateKey, installationId: g.auth.installationId },
-      committer: settings.commitAuthor,
-      writeIntervalMs: 0,
-    });
+    const gh = gitHubSourceFromSettings(g, settings.commitAuthor, { writeIntervalMs: 0 });
     source = github = gh;
     repository = g.repository;
   } else {

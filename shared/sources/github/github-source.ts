@@ -77,3 +77,14 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
 export function createGitHubSource(settings: unknown, options: GitHubClientOptions = {}): GitHubSource {
   return new GitHubSource(createGitHubClient(settings, options));
 }
+
+/** The adapter for the app settings' GitHub section (repository, API URL, token or App) and commit author. */
+export function gitHubSourceFromSettings(
+  github: { repository: string; apiUrl: string; auth: { kind: 'token'; token: string } | { kind: 'app'; appId: number; privateKey: string; installationId: number } },
+  committer: { name: string; email: string },
+  overrides: { writeIntervalMs?: number } = {},
+  options: GitHubClientOptions = {},
+): GitHubSource {
+  const { kind: _kind, ...auth } = github.auth;
+  return createGitHubSource({ repository: github.repository, baseUrl: github.apiUrl, auth, committer, ...overrides }, options);
+}

@@ -1,5 +1,5 @@
 /** The GitHub adapter of the source port. */
-export { createGitHubSource, GitHubSource } from './github-source.ts';
+export { createGitHubSource, gitHubSourceFromSettings, GitHubSource } from './github-source.ts';
 export { createGitHubClient, describeGitHubError, type GitHubClient, type GitHubClientOptions, type GitHubLog } from './create-github-client.ts';
 export { parseGitHubSettings, graphqlUrlFor, type GitHubSettings, type GitHubSettingsInput } from './github-settings.ts';
 export type { ChangedFile, Comparison, GitHubTree, TreeEntry } from './github-reader.ts';
