@@ -37,7 +37,7 @@ import { silentLogger } from '../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../shared/pipeline/render-environment.ts';
 import { syncCluster } from '../shared/pipeline/sync-cluster.ts';
 import { startClusterRig, timedLogger, type ClusterRig } from '../test/reliability/cluster-harness.ts';
-import { realisticManifests } from './generate-manifests.ts';
+import { crdManifest, realisticManifests } from './generate-manifests.ts';
 import { median, round, type Figure } from './report.ts';
 
 export interface ClusterBenchOptions {
@@ -59,26 +59,7 @@ const PLATFORM = `${ENV_PATH}/platform.yaml`;
  * CRD (Flux's helm-operator) and the teams' namespaces.
  */
 export function platformManifests(): string {
-  const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: helmreleases.helm.fluxcd.io
-spec:
-  group: helm.fluxcd.io
-  scope: Namespaced
-  names: { plural: helmreleases, singular: helmrelease, kind: HelmRelease, listKind: HelmReleaseList, shortNames: [hr] }
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              x-kubernetes-preserve-unknown-fields: true
-`;
+  const crd = crdManifest({ group: 'helm.fluxcd.io', plural: 'helmreleases', singular: 'helmrelease', kind: 'HelmRelease', listKind: 'HelmReleaseList', shortNames: ['hr'] });
   const namespaces = Array.from({ length: 20 }, (_, i) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-${i}\n`);
   return [crd, ...namespaces].join('---\n');
 }

@@ -218,15 +218,21 @@ function namespace({ name }: Spec): string {
 }
 
 function crd({ name }: Spec): string {
-  const plural = `${name.replace(/-/g, '')}s`;
+  const singular = name.replace(/-/g, '');
+  return crdManifest({ group: 'radix.equinor.com', plural: `${singular}s`, singular, kind: singular.replace(/^./, (c) => c.toUpperCase()) });
+}
+
+/** A CustomResourceDefinition (v1, namespaced, one served version) whose spec keeps unknown fields. */
+export function crdManifest(n: { group: string; plural: string; singular: string; kind: string; listKind?: string; shortNames?: string[] }): string {
+  const extra = `${n.listKind ? `, listKind: ${n.listKind}` : ''}${n.shortNames ? `, shortNames: [${n.shortNames.join(', ')}]` : ''}`;
   return `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
-  name: ${plural}.radix.equinor.com
+  name: ${n.plural}.${n.group}
 spec:
-  group: radix.equinor.com
+  group: ${n.group}
   scope: Namespaced
-  names: { plural: ${plural}, singular: ${name.replace(/-/g, '')}, kind: ${name.replace(/-/g, '').replace(/^./, (c) => c.toUpperCase())} }
+  names: { plural: ${n.plural}, singular: ${n.singular}, kind: ${n.kind}${extra} }
   versions:
     - name: v1
       served: true
