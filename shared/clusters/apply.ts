@@ -32,7 +32,7 @@ export interface ObjectOutcome {
 export interface ApplyOptions {
   clock: Clock;
   fieldManager?: string;
-  /** Objects in flight at once within a rank (default 32). */
+  /** Objects in flight at once within a rank (default 16). */
   concurrency?: number;
   /** Longest wait for a CRD to be Established and served (default 60 s). */
   crdWaitMs?: number;

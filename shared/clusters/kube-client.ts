@@ -50,12 +50,17 @@ export class KubeApiError extends Error {
     this.details = init.details;
   }
 
-  /** Worth retrying: no answer, 429, or a 5xx other than a permanent schema error. */
+  /** Worth retrying: see {@link isTransientStatus}. */
   get transient(): boolean {
-    if (this.status === 0 || this.status === 429) return true;
-    if (this.status >= 500) return !/field not declared in schema|failed to create typed patch object/.test(this.serverMessage);
-    return false;
+    return isTransientStatus(this.status, this.serverMessage);
   }
+}
+
+/** Worth retrying: no answer (status 0), 429, or a 5xx other than a permanent schema error. */
+export function isTransientStatus(status: number, serverMessage: string): boolean {
+  if (status === 0 || status === 429) return true;
+  if (status >= 500) return !/field not declared in schema|failed to create typed patch object/.test(serverMessage);
+  return false;
 }
 
 /** Turns a non-2xx answer into a {@link KubeApiError}. */

@@ -4,7 +4,7 @@
  * sync), prune (opt-in), write the state, release the lease, report a commit status a person can act on.
  */
 import {
-  DEFAULT_STATE_NAMESPACE, FIELD_MANAGER, KubeApiError, LeaseLostError, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace,
+  DEFAULT_STATE_NAMESPACE, FIELD_MANAGER, KubeApiError, LeaseLostError, isTransientStatus, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace,
   listMarkedObjects, nextInventory, planApply, planPrune, readSyncState, syncSetName, writeSyncState,
   type ApplyItemCache, type Clock, type ClusterConnection, type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
 } from '../clusters/index.ts';
@@ -25,7 +25,7 @@ export interface SyncSettings {
   /** Namespace of the sync state and lease (default gitops-system). */
   stateNamespace?: string;
   fieldManager?: string;
-  /** Objects applied at once within a rank (default 32). */
+  /** Objects applied at once within a rank (default 16). */
   concurrency?: number;
   /** Largest share of the owned objects one prune may delete without force (default 0.5). */
   pruneMaxShare?: number;
@@ -202,7 +202,7 @@ export async function syncCluster(env: Environment, cluster: ClusterTarget | str
   }
 }
 
-const isTransientFailure = (o: ObjectOutcome): boolean => (o.action === 'failed' || o.action === 'prune-failed') && o.status !== undefined && new KubeApiError(o.status, o.message ?? '').transient;
+const isTransientFailure = (o: ObjectOutcome): boolean => (o.action === 'failed' || o.action === 'prune-failed') && o.status !== undefined && isTransientStatus(o.status, o.message ?? '');
 
 type Report = (revision: string | undefined, state: StatusState, description: string) => Promise<void>;
 type Finish = (r: Omit<SyncClusterResult, 'description'>) => SyncClusterResult;
