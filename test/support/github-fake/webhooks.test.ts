@@ -55,8 +55,7 @@ test('API ref moves send push events: fast-forward, new branch, forced and delet
   const { fake, octokit } = await setup({ webhook: { capture: true, secret: SECRET } });
   try {
     const head = (await fake.head(FULL, 'main'))!;
-    const created = await octokit.rest.git.createRef({ ...REPO, ref: 'refs/heads/gitops/web', sha: head });
-    void created;
+    await octokit.rest.git.createRef({ ...REPO, ref: 'refs/heads/gitops/web', sha: head });
     const tree = await octokit.rest.git.createTree({ ...REPO, base_tree: head, tree: [{ path: 'w.txt', mode: '100644', type: 'blob', content: 'w\n' }] });
     const next = (await octokit.rest.git.createCommit({ ...REPO, message: 'web 2', tree: tree.data.sha, parents: [head] })).data.sha;
     await octokit.rest.git.updateRef({ ...REPO, ref: 'heads/gitops/web', sha: next });
