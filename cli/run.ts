@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   diff: { summary: 'what a sync would change on each cluster (server-side dry run)', load: async () => (await import('./commands/diff.ts')).diff },
   serve: { summary: 'the Function App on a laptop: webhooks, Event Grid route, queue worker, timer', load: async () => (await import('./commands/serve.ts')).serve },
   demo: { summary: 'the main job on embedded defaults, no cloud account', load: async () => (await import('./commands/demo.ts')).demo },
+  policy: { summary: 'automate, deautomate, lock, unlock or set a tag filter on a workload', load: async () => (await import('./commands/policy.ts')).policy },
   release: { summary: 'apply an image push to the manifests of a branch', load: async () => (await import('./commands/release.ts')).release },
 };
 

@@ -65,3 +65,5 @@ export {
   type ReleaseSkip,
 } from './plan-release.ts';
 export { listImages, type ImageRow } from './list-images.ts';
+export { editAnnotations, type AnnotationChange, type AnnotationEditResult, type AnnotationTarget } from './annotation-edit.ts';
+export { planPolicy, policyCommitMessage, type PolicyPlan, type PolicyRequest } from './plan-policy.ts';
