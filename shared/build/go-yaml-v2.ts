@@ -3,7 +3,7 @@
  * slices, strings, numbers, booleans, nil), which is how Flux v1 wrote `flux-patch.yaml`
  * (`pkg/cluster/kubernetes/patch.go` `getPatch`).
  *
- * Rules reproduced: map keys sorted with go-yaml's `keyList.Less` (letters before other characters, digit runs
+ * Rules reproduced: map keys sorted with go-yaml's `keyList.Less` (other characters before letters, digit runs
  * compared as numbers); 2-space indentation with block sequences at their key's indentation; `{}` and `[]` for
  * empty collections; a string is plain unless it would read back as something else (bool, null, number,
  * timestamp, base-60 float: then double-quoted) or the emitter's scalar analysis forbids plain (then
