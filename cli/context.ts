@@ -1,8 +1,11 @@
 /** What every CLI command receives. */
+import type { RegistryAccess } from '../shared/pipeline/registry-tags.ts';
 import type { Output } from './output.ts';
 
 export interface CommandContext {
   out: Output;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Registry access by host (tests: a registry fake); default: ACR with the developer's Azure credentials. */
+  registries?: (host: string) => RegistryAccess | undefined;
 }

@@ -28,7 +28,7 @@ ${Object.entries(COMMANDS)
 Run 'gitops <command> --help' for a command's options.`;
 
 /** Runs the CLI with the given arguments and streams; returns the exit code. */
-export async function run(argv: string[], streams: OutputStreams & { cwd: string }): Promise<number> {
+export async function run(argv: string[], streams: OutputStreams & { cwd: string; registries?: CommandContext['registries'] }): Promise<number> {
   const out = createOutput(streams);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -41,7 +41,7 @@ export async function run(argv: string[], streams: OutputStreams & { cwd: string
     return 2;
   }
   try {
-    return await (await command.load())(rest, { out, env: streams.env, cwd: streams.cwd });
+    return await (await command.load())(rest, { out, env: streams.env, cwd: streams.cwd, ...(streams.registries ? { registries: streams.registries } : {}) });
   } catch (err) {
     if (err instanceof UsageError) {
       out.warn(`gitops ${name}: ${err.message}`);

@@ -102,7 +102,8 @@ test('images lists every container with its policies and filter', async () => {
     ['default:helmrelease/radix-operator', 'chart-image', 'radixdev.azurecr.io/radix-operator:master-39f7d4b524d94ada51267c98f4962abad475f0ff', true, 'glob:master-*'],
   ]);
   const human = await runCli(['images', '--repo', sample()]);
-  assert.match(human.stdout, /^development\n  WORKLOAD +CONTAINER +IMAGE +AUTOMATED +FILTER\n/);
+  assert.match(human.stdout, /^development\n  web:deployment\/web\n    web: radixdev\.azurecr\.io\/web\n      tag 1\.4\.2, automated, filter semver:~1\.4\n/);
+  for (const line of human.stdout.split('\n')) assert.ok(line.length <= 80, `wider than 80 columns: ${line}`);
   assert.match(human.stdout, /\nproduction\n/);
 });
 
