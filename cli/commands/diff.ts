@@ -10,7 +10,8 @@ import type { CommandContext } from '../context.ts';
 import { gitUrlFor, openLocalRepo, requireEnvironment } from '../load.ts';
 
 const HELP = `Usage: gitops diff --env NAME [--repo DIR] [--config FILE]
-                   [--kubeconfig FILE [--context PATTERN]] [--prune] [--git-url URL] [--json]
+                   [--kubeconfig FILE [--context PATTERN]] [--prune]
+                   [--git-url URL] [--json]
 
 Shows what 'gitops sync' would change on each cluster: every object of the
 environment as it is in DIR is read live and applied with dryRun=All (the API

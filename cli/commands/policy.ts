@@ -23,7 +23,8 @@ policies use, else fluxcd.io/. Removing a policy removes it under every prefix.
 ID is Flux's workload id, e.g. web:deployment/web (see gitops images).
 FILTER is glob:PATTERN, semver:RANGE or regex:RE; * or glob:* removes it.
 --unlock also removes locked_user and locked_msg.
---commit commits the file with Flux's message (e.g. "Automated: web:deployment/web").
+--commit commits the file with Flux's message
+(e.g. "Automated: web:deployment/web").
 Environments whose .flux.yaml generates manifests (patchUpdated,
 commandUpdated) are refused with the file to edit by hand.
 

@@ -17,8 +17,8 @@ import { UsageError } from '../usage-error.ts';
 const run = promisify(execFile);
 
 const HELP = `Usage: gitops release --branch BRANCH --image REF [--image REF...] [--commit]
-       gitops release --env NAME --workload ID (--update-image REF... | --update-all-images)
-                      [--force] [--commit]
+       gitops release --env NAME --workload ID [--force] [--commit]
+                      (--update-image REF... | --update-all-images)
        (both: [--repo DIR] [--config FILE] [--json])
 
 --branch: does what a registry push of each REF does: every automated workload

@@ -7,8 +7,9 @@ import { table } from '../output.ts';
 
 const HELP = `Usage: gitops render --env NAME [--repo DIR] [--config FILE] [--json]
 
-Lists the resources the environment applies, in apply order, with Flux v1's rules;
-every skipped file or document with its reason; every error with file and line.
+Lists the resources the environment applies, in apply order, with Flux v1's
+rules; every skipped file or document with its reason; every error with file
+and line.
 Exits 1 when a file or document has an error (the rest still renders).`;
 
 export async function render(args: string[], ctx: CommandContext): Promise<number> {

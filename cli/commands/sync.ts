@@ -18,16 +18,21 @@ import { UsageError } from '../usage-error.ts';
 
 const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
                    (--kubeconfig FILE [--context PATTERN] | --out DIR)
-                   [--prune] [--force-prune] [--dry-run] [--git-url URL] [--json]
+                   [--prune] [--force-prune] [--dry-run] [--git-url URL]
+                   [--json]
 
-Applies the environment as it is in DIR (uncommitted edits count) to every kubeconfig context matching
-PATTERN (default: the current context), by server-side apply in Flux v1's order, with the environment's
-lease and sync state in the cluster. --prune deletes objects this environment applied that are gone from
-git (refused when the render has errors, the desired state is empty, or more than half would go, unless
---force-prune). --dry-run asks the API server to check everything and stores nothing.
---out DIR writes each object as it would be applied, one file per object, and touches no cluster.
---git-url is the repository URL the GC marks are computed from (as Flux v1 was given it);
-default $GITOPS_GIT_URL, else https://github.com/<repository in gitops.yaml>, else the directory.
+Applies the environment as it is in DIR (uncommitted edits count) to every
+kubeconfig context matching PATTERN (default: the current context), by
+server-side apply in Flux v1's order, with the environment's lease and sync
+state in the cluster. --prune deletes objects this environment applied that
+are gone from git (refused when the render has errors, the desired state is
+empty, or more than half would go, unless --force-prune). --dry-run asks the
+API server to check everything and stores nothing.
+--out DIR writes each object as it would be applied, one file per object,
+and touches no cluster.
+--git-url is the repository URL the GC marks are computed from (as Flux v1
+was given it); default $GITOPS_GIT_URL, else
+https://github.com/<repository in gitops.yaml>, else the directory.
 Exits 1 when an object, a file or a cluster failed.`;
 
 export async function sync(args: string[], ctx: CommandContext): Promise<number> {

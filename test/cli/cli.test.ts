@@ -131,3 +131,16 @@ test('render on the 2019 corpus snapshot applies the HelmRelease and skips the H
   assert.deepEqual(out.resources.map((x: { id: string }) => x.id), ['default:helmrelease/radix-operator']);
   assert.deepEqual(out.errors, []);
 });
+
+test('every command has --help (exit 0) that fits 80 columns, and the command list does too', async () => {
+  const list = await runCli(['--help']);
+  assert.equal(list.code, 0);
+  const names = [...list.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]!);
+  assert.ok(names.length >= 11, names.join(' '));
+  for (const name of ['', ...names]) {
+    const r = await runCli(name ? [name, '--help'] : ['--help']);
+    assert.equal(r.code, 0, name);
+    assert.match(r.stdout, /Usage: gitops/, name);
+    for (const line of r.stdout.split('\n')) assert.ok(line.length <= 80, `gitops ${name} --help is wider than 80 columns: ${line}`);
+  }
+});
