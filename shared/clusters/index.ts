@@ -10,7 +10,7 @@ export type { ApiResource } from './api-discovery.ts';
 export { ApplyItemCache, SERVER_SET_METADATA, buildApplyItem, stableJson } from './apply-body.ts';
 export type { ApplyItem } from './apply-body.ts';
 export { APPLY_PATCH, FIELD_MANAGER, applyObjects, applyOne, waitForCrd } from './apply.ts';
-export type { ApplyOptions, ClusterApi, ObjectAction, ObjectOutcome } from './apply.ts';
+export type { ApplyOptions, ApplyProgress, ClusterApi, ObjectAction, ObjectOutcome } from './apply.ts';
 export { createAzureArm, discoverAzureClusters, resourceGroupOf, selectAzureClusters, serverFromKubeconfig } from './azure-clusters.ts';
 export type { AzureArm, AzureCluster } from './azure-clusters.ts';
 export { systemClock } from './clock.ts';
@@ -33,6 +33,6 @@ export { DEFAULT_STATE_NAMESPACE, STATE_BYTES_LIMIT, encodeSyncState, ensureName
 export { SUSPEND_FIELD_MANAGER, clearSuspension, suspensionFromData, writeSuspension } from './suspension.ts';
 export type { Suspension } from './suspension.ts';
 export type { InventoryEntry, StateError, SyncState } from './sync-state.ts';
-export { applyItems, nextInventory, planApply } from './desired-state.ts';
-export type { ApplyPlan } from './desired-state.ts';
+export { applyChange, applyItems, nextInventory, planApply } from './desired-state.ts';
+export type { ApplyChange, ApplyPlan } from './desired-state.ts';
 export { FOLDER_CLUSTER, writeObjects } from './folder-target.ts';

@@ -17,7 +17,8 @@ export const STATE_BYTES_LIMIT = 900 * 1024;
 const COMPRESS_ABOVE = 64 * 1024;
 const MAX_ERROR_CHARS = 1000;
 
-const inventoryEntry = z.object({ id: z.string(), apiVersion: z.string(), mark: z.string(), checksum: z.string() });
+/** `rv`: the resourceVersion the server answered our last apply with (tells "unchanged" from "configured" next time). */
+const inventoryEntry = z.object({ id: z.string(), apiVersion: z.string(), mark: z.string(), checksum: z.string(), rv: z.string().optional() });
 const errorEntry = z.object({ id: z.string(), message: z.string() });
 
 export type InventoryEntry = z.infer<typeof inventoryEntry>;
