@@ -43,7 +43,7 @@ export async function run(argv: string[], streams: OutputStreams & { cwd: string
     return 2;
   }
   try {
-    return await (await command.load())(rest, { out, env: streams.env, cwd: streams.cwd, ...(streams.registries ? { registries: streams.registries } : {}) });
+    return await (await command.load())(rest, { out, env: streams.env, cwd: streams.cwd, progress: streams.stderr, ...(streams.registries ? { registries: streams.registries } : {}) });
   } catch (err) {
     if (err instanceof UsageError) {
       out.warn(`gitops ${name}: ${err.message}`);

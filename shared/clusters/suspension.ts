@@ -59,15 +59,17 @@ export async function writeSuspension(client: KubeClient, namespace: string, env
 
 /**
  * Resumes: the suspend manager applies the ConfigMap without its keys, so server-side apply removes them
- * (the sync's keys are another manager's and stay). Returns false when there was no state to resume.
+ * (the sync's keys are another manager's and stay). Returns false (and writes nothing) when it was not suspended.
  */
 export async function clearSuspension(client: KubeClient, namespace: string, environment: string): Promise<boolean> {
+  let data: Record<string, unknown>;
   try {
-    await client.request({ method: 'GET', path: path(namespace, environment) });
+    data = ((await client.request({ method: 'GET', path: path(namespace, environment) })).body?.data ?? {}) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof KubeApiError && err.status === 404) return false;
     throw err;
   }
+  if (!suspensionFromData(data)) return false;
   await client.request({ method: 'PATCH', path: path(namespace, environment), query: { fieldManager: SUSPEND_FIELD_MANAGER, force: 'true' }, contentType: APPLY_PATCH, body: body(namespace, environment, undefined) });
   return true;
 }

@@ -5,13 +5,14 @@
  */
 import {
   DEFAULT_STATE_NAMESPACE, FIELD_MANAGER, KubeApiError, LeaseLostError, isTransientStatus, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace,
-  listMarkedObjects, nextInventory, planApply, planPrune, readSyncState, syncSetName, writeSyncState,
-  type ApplyItemCache, type Clock, type ClusterConnection, type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
+  applyChange, listMarkedObjects, nextInventory, planApply, planPrune, readStateObject, syncSetName, writeSyncState,
+  type ApplyItemCache, type ApplyProgress, type Clock, type ClusterConnection, type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type Suspension, type SyncState,
 } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
 import type { ManifestError, ParseCache } from '../manifests/index.ts';
 import type { SourceReader, StatusReporter, StatusState } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
+import { clipWords, describeSync } from './describe-sync.ts';
 import { renderEnvironment } from './render-environment.ts';
 import type { SyncJob } from './sync-job.ts';
 
@@ -47,6 +48,8 @@ export interface SyncClusterDeps {
   parseCache?: ParseCache;
   /** Apply bodies shared by this process's syncs (built once per parsed object, not once per cluster). */
   applyCache?: ApplyItemCache;
+  /** Progress for people (the CLI's terminal line): after each object applied. */
+  progress?: (cluster: string, p: ApplyProgress) => void;
 }
 
 export interface SyncOptions {
@@ -74,14 +77,23 @@ export interface PruneReport {
 export interface SyncClusterResult {
   environment: string;
   cluster: string;
-  /** synced: applied (with or without object failures); up-to-date: nothing to do; lease-held: another worker has it. */
-  outcome: 'synced' | 'up-to-date' | 'lease-held' | 'failed';
+  /**
+   * synced: applied (with or without object failures); up-to-date: nothing to do; lease-held: another worker
+   * has it; suspended: `gitops suspend` holds this environment on this cluster (nothing applied).
+   */
+  outcome: 'synced' | 'up-to-date' | 'lease-held' | 'suspended' | 'failed';
+  /** Why and by whom, when suspended. */
+  suspended?: Suspension;
   revision?: string;
   full: boolean;
   dryRun: boolean;
   skippedBecauseLeaseHeld: boolean;
   leaseHolder?: string;
-  counts: { applied: number; unchanged: number; failed: number; pruned: number; renderErrors: number };
+  /**
+   * applied: objects the server changed (created + configured); unchanged: not sent (content as in the
+   * inventory) or sent and left as they were (the answer's resourceVersion is the one recorded last time).
+   */
+  counts: { applied: number; created: number; configured: number; unchanged: number; failed: number; pruned: number; renderErrors: number };
   objects: ObjectOutcome[];
   prune?: PruneReport;
   renderErrors: ManifestError[];
@@ -93,33 +105,14 @@ export interface SyncClusterResult {
   description: string;
 }
 
-const STATUS_LIMIT = 140;
+const clip = (text: string): string => clipWords(text);
 
-function clip(text: string, n = STATUS_LIMIT): string {
-  return text.length <= n ? text : `${text.slice(0, n - 1)}…`;
-}
-
-/** "weekly-47: 41 applied, 1 failed (default:deployment/web: …)". */
-export function describeSync(r: Omit<SyncClusterResult, 'description'>): string {
-  if (r.outcome === 'failed' && r.error) return clip(`${r.cluster}: sync failed: ${r.error}`);
-  if (r.outcome === 'up-to-date') return clip(`${r.cluster}: up to date at ${r.revision?.slice(0, 7) ?? '?'}`);
-  if (r.outcome === 'lease-held') return clip(`${r.cluster}: another sync holds the lease (${r.leaseHolder ?? '?'})`);
-  const parts = [`${r.counts.applied} applied`];
-  if (r.counts.unchanged) parts.push(`${r.counts.unchanged} unchanged`);
-  if (r.counts.failed) parts.push(`${r.counts.failed} failed`);
-  if (r.counts.pruned) parts.push(`${r.counts.pruned} ${r.dryRun || r.prune?.dryRun ? 'would be pruned' : 'pruned'}`);
-  if (r.prune?.refused) parts.push('prune refused');
-  if (r.counts.renderErrors) parts.push(`${r.counts.renderErrors} file error${r.counts.renderErrors === 1 ? '' : 's'}`);
-  const firstFailure = r.objects.find((o) => o.action === 'failed' || o.action === 'prune-failed');
-  const firstError = r.renderErrors[0];
-  const detail = firstFailure ? ` (${firstFailure.id}: ${firstFailure.message ?? ''})` : firstError ? ` (${firstError.file}${firstError.line ? `:${firstError.line}` : ''}: ${firstError.message})` : r.prune?.refused ? ` (${r.prune.refused})` : '';
-  return clip(`${r.dryRun ? '[dry run] ' : ''}${r.cluster}: ${parts.join(', ')}${detail}`);
-}
+export { describeSync };
 
 function emptyResult(env: Environment, cluster: string, options: SyncOptions): Omit<SyncClusterResult, 'description'> {
   return {
     environment: env.name, cluster, outcome: 'failed', full: false, dryRun: options.dryRun ?? false, skippedBecauseLeaseHeld: false,
-    counts: { applied: 0, unchanged: 0, failed: 0, pruned: 0, renderErrors: 0 }, objects: [], renderErrors: [], retryable: false,
+    counts: { applied: 0, created: 0, configured: 0, unchanged: 0, failed: 0, pruned: 0, renderErrors: 0 }, objects: [], renderErrors: [], retryable: false,
   };
 }
 
@@ -217,7 +210,14 @@ async function syncHeld(
   const fieldManager = settings.fieldManager ?? FIELD_MANAGER;
   // HEAD is read under the lease (beside the state): a job for an older commit applies HEAD, never its own
   // revision, and a worker that takes the lease after another cannot apply an older HEAD than it did.
-  const [state, revision] = await Promise.all([readSyncState(conn.client, namespace, env.name), deps.source.resolveBranch(env.branch)]);
+  const [{ state, suspension }, revision] = await Promise.all([readStateObject(conn.client, namespace, env.name), deps.source.resolveBranch(env.branch)]);
+  if (suspension) {
+    // `gitops suspend`: nothing is applied or written; the status says so on the commit that was not applied.
+    log.warn('sync.suspended', { environment: env.name, cluster, commit: revision, result: `not applied: suspended by ${suspension.by} at ${suspension.at}: ${suspension.reason}` });
+    const r = finish({ ...base, outcome: 'suspended', revision, suspended: suspension });
+    void report(revision, 'pending', r.description);
+    return r;
+  }
   const full = Boolean(options.full || options.job?.full || options.job?.reason === 'drift' || !state || state.inventoryDropped);
   const prune = options.prune ?? env.prune;
   if (!full && state && state.revision === revision && state.errors.length === 0) {
@@ -240,6 +240,7 @@ async function syncHeld(
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
     ...(settings.crdWaitMs !== undefined ? { crdWaitMs: settings.crdWaitMs } : {}),
     ...(lease ? { onRankDone: () => lease.renewIfDue() } : {}),
+    ...(deps.progress ? { onProgress: (p: ApplyProgress) => deps.progress!(cluster, p) } : {}),
   });
   const outcomes = new Map<string, ObjectOutcome>(applied.map((o) => [o.id, o]));
   for (const item of plan.unchanged) outcomes.set(item.id, { id: item.id, action: 'unchanged' });
@@ -271,12 +272,21 @@ async function syncHeld(
   // An object that failed for a reason a retry may cure (no answer, 429, 5xx after the client's retries) fails
   // the sync as retryable (state written first): the queue's next delivery applies it, not the next push.
   const transient = failed.find(isTransientFailure);
+  // What each accepted apply did, from the server's answer against the inventory (see applyChange).
+  const previous = new Map((state?.inventory ?? []).map((e) => [e.id, e]));
+  const changes = { created: 0, configured: 0, unchanged: 0 };
+  for (const item of plan.toApply) {
+    const o = outcomes.get(item.id);
+    if (o?.action === 'applied') changes[applyChange(o, previous.get(item.id), item.checksum)] += 1;
+  }
   const result = finish({
     ...base, outcome: transient ? 'failed' : 'synced', revision, full,
     ...(transient ? { retryable: true, error: `${failed.filter(isTransientFailure).length} object(s) failed with transient errors, retrying (${transient.id}: ${transient.message ?? ''})` } : {}),
     counts: {
-      applied: applied.filter((o) => o.action === 'applied').length,
-      unchanged: plan.unchanged.length,
+      applied: changes.created + changes.configured,
+      created: changes.created,
+      configured: changes.configured,
+      unchanged: plan.unchanged.length + changes.unchanged,
       failed: failed.length,
       pruned: pruneOutcomes.filter((o) => o.action === 'pruned' || o.action === 'would-prune').length,
       renderErrors: rendered.errors.length,
