@@ -77,4 +77,11 @@ describe('gitops status (CLI) after syncs by the pipeline', () => {
     const bad = await runCli(['status', '--repo', repo.dir, '--env', 'nope', '--kubeconfig', clusters.kubeconfig], { cwd: dir });
     assert.equal(bad.code, 2);
   });
+  it('without --kubeconfig it reads the clusters the environment itself selects, as the app does (here a static server)', async () => {
+    const fake = clusters.fakes.get('dev-b')!;
+    await writeFile(path.join(dir, 'static.yaml'), `environments:\n  dev:\n    branch: master\n    path: configs\n    clusters:\n      static: [{ name: weekly-b, server: "${fake.url}", auth: none }]\n`);
+    const r = await runCli(['status', '--repo', repo.dir, '--config', path.join(dir, 'static.yaml'), '--json'], { cwd: dir });
+    const rows = JSON.parse(r.stdout) as Array<Record<string, any>>;
+    assert.deepEqual(rows.map((x) => [x.cluster, x.applied, x.behind, x.lease?.holder]), [['weekly-b', first, true, 'fn-2@instance-7']]);
+  });
 });
