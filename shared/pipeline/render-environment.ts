@@ -17,6 +17,7 @@ import { manifestId } from '../build/flux-patch-file.ts';
 import type { JsonMap } from '../build/json-values.ts';
 import type { Variables } from '../build/variables.ts';
 import type { PatchEnvironment } from '../build/release-patch.ts';
+import { BuildCache, type CachedBuild } from './build-cache.ts';
 
 /** How an environment is rendered. */
 export type EnvironmentMode = 'raw' | 'patchUpdated' | 'commandUpdated';
@@ -53,6 +54,8 @@ export interface RenderOptions {
   variablesSource?: string;
   /** Kustomize and the merge functions (defaults: ours). */
   buildDeps?: BuildDeps;
+  /** Generated builds shared across renders of immutable revisions (keyed by revision and variables). */
+  buildCache?: BuildCache;
 }
 
 /** Most rounds of "read these files too" a generated build may ask for. */
@@ -116,8 +119,10 @@ async function renderGenerated(
   if (!deps) {
     return refusedRender(environment, revision, config.mode, config.file, [{ file: config.file, message: 'manifest generation (kustomize) is not available in this build: the environment is refused rather than rendered from raw files' }], []);
   }
+  const cacheKey = options.buildCache ? BuildCache.key(revision, envPath, config.file, options.variables) : undefined;
+  let cached = cacheKey !== undefined ? options.buildCache!.get(cacheKey) : undefined;
   const files = new Map<string, string>();
-  for (let round = 0; ; round++) {
+  for (let round = 0; !cached; round++) {
     const r = buildGenerated({
       config, envPath, tree, files,
       ...(options.variables ? { variables: options.variables } : {}),
@@ -139,22 +144,32 @@ async function renderGenerated(
       }
       continue;
     }
-    const skipped: Skipped[] = [];
-    const errors: ManifestError[] = [];
-    const objects: DeclaredObject[] = [];
-    r.objects.forEach((o, i) => {
-      objectsOfDocument({ value: structuredClone(o.object), index: i, line: 0 }, o.file, { objects, skipped, errors });
-    });
-    const set = settleResources(objects, { defaultNamespace: environment.namespace, ...(options.scopeOf ? { scopeOf: options.scopeOf } : {}) }, skipped, errors);
-    const warnings = r.warnings.map((w) => ({ ...w }));
-    if (set.errors.length > 0) return refusedRender(environment, revision, config.mode, config.file, set.errors, r.generators);
-    const patched = new Map<string, JsonMap>();
-    for (const o of r.objects) patched.set(manifestId(o.object), o.object);
-    return {
-      ...base(environment, revision),
-      resources: sortForApply(set.resources), skipped: set.skipped, errors: [], files, mode: config.mode, fluxConfig: config.file,
-      generators: r.generators, warnings,
-      ...(config.mode === 'patchUpdated' ? { patch: { file: config.patchFile, generated: r.generated.map((o) => o.object), patched, isKnownKind: deps.isKnownKind } } : {}),
-    };
+    cached = { build: r, loaderObjects: r.objects.map((o) => structuredClone(o.object)), files };
+    if (cacheKey !== undefined) options.buildCache!.set(cacheKey, cached);
   }
+  return settleGenerated(environment, revision, options, config, deps, cached);
+}
+
+function settleGenerated(
+  environment: Environment, revision: string, options: RenderOptions, config: Exclude<FluxConfig, { mode: 'scanForFiles' }>,
+  deps: BuildDeps, cached: CachedBuild,
+): RenderedEnvironment {
+  const r = cached.build;
+  const skipped: Skipped[] = [];
+  const errors: ManifestError[] = [];
+  const objects: DeclaredObject[] = [];
+  r.objects.forEach((o, i) => {
+    objectsOfDocument({ value: cached.loaderObjects[i], index: i, line: 0 }, o.file, { objects, skipped, errors });
+  });
+  const set = settleResources(objects, { defaultNamespace: environment.namespace, ...(options.scopeOf ? { scopeOf: options.scopeOf } : {}) }, skipped, errors);
+  const warnings = r.warnings.map((w) => ({ ...w }));
+  if (set.errors.length > 0) return refusedRender(environment, revision, config.mode, config.file, set.errors, r.generators);
+  const patched = new Map<string, JsonMap>();
+  for (const o of r.objects) patched.set(manifestId(o.object), o.object);
+  return {
+    ...base(environment, revision),
+    resources: sortForApply(set.resources), skipped: set.skipped, errors: [], files: cached.files, mode: config.mode, fluxConfig: config.file,
+    generators: r.generators, warnings,
+    ...(config.mode === 'patchUpdated' ? { patch: { file: config.patchFile, generated: r.generated.map((o) => o.object), patched, isKnownKind: deps.isKnownKind } } : {}),
+  };
 }
