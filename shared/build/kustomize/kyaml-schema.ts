@@ -1,0 +1,80 @@
+/**
+ * The scalars of resource files as kustomize v5.5.0 reads them (kyaml = go-yaml v3, then JSON), checked against
+ * `kubectl kustomize`: unlike the YAML 1.1 reader used for raw manifests, `yes`/`no`/`on`/`off`/`y`/`n` stay strings;
+ * only `true`/`false` (and `True`, `TRUE`, ...) are booleans. Numbers follow go-yaml's resolver as in
+ * `shared/manifests/yaml-schema.ts` (`0755` is 493, `0x1F` is 31). A plain date `2001-12-14` becomes the string
+ * `2001-12-14T00:00:00Z` (go-yaml v3 reads a time, JSON prints it so); other plain timestamps stay as written.
+ * Infinities and NaN are refused (kustomize fails on them). `!!binary` is refused rather than decoded.
+ */
+import {
+  FAILSAFE_SCHEMA, NOT_RESOLVED, Schema, boolCoreTag, defineMappingTag, defineScalarTag, defineSequenceTag,
+  mapTag, mergeTag, nullYaml11Tag, seqTag,
+} from 'js-yaml';
+import { resolveKubeNumber } from '../../manifests/yaml-schema.ts';
+
+/** Thrown from the resolver for scalars kustomize cannot print (NaN, infinities) or that we refuse. */
+export class UnsupportedScalarError extends Error {}
+
+const numberTag = (tagName: string) => defineScalarTag<number>(tagName, {
+  implicit: true,
+  implicitFirstChars: ['-', '+', '.', ...'0123456789'],
+  resolve: (source) => {
+    const n = resolveKubeNumber(source);
+    if (n !== NOT_RESOLVED && !Number.isFinite(n)) throw new UnsupportedScalarError(`kustomize cannot print the number ${source}`);
+    return n;
+  },
+  identify: (data: unknown) => typeof data === 'number',
+  represent: (data: number) => String(data),
+});
+
+const DATE_ONLY = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+const dateTag = defineScalarTag<string>('tag:yaml.org,2002:timestamp', {
+  implicit: true,
+  implicitFirstChars: [...'0123456789'],
+  resolve: (source) => (DATE_ONLY.test(source) ? `${source}T00:00:00Z` : NOT_RESOLVED),
+  identify: () => false,
+  represent: (data: string) => data,
+});
+
+const binaryTag = defineScalarTag<string>('tag:yaml.org,2002:binary', {
+  resolve: () => {
+    throw new UnsupportedScalarError('!!binary scalars are not supported');
+  },
+  identify: () => false,
+});
+
+const unknownScalarTag = defineScalarTag<string>('', {
+  matchByTagPrefix: true,
+  resolve: (source) => source,
+  identify: () => false,
+});
+const unknownSequenceTag = defineSequenceTag<unknown[]>('', {
+  matchByTagPrefix: true,
+  create: seqTag.create,
+  addItem: seqTag.addItem,
+  identify: () => false,
+});
+const unknownMappingTag = defineMappingTag<Record<string, unknown>>('', {
+  matchByTagPrefix: true,
+  create: mapTag.create,
+  addPair: mapTag.addPair,
+  has: mapTag.has,
+  keys: mapTag.keys,
+  get: mapTag.get,
+  identify: () => false,
+});
+
+/** The schema kustomize's resource reader amounts to. */
+export const KYAML_SCHEMA: Schema = new Schema([
+  ...FAILSAFE_SCHEMA.tags,
+  nullYaml11Tag,
+  boolCoreTag,
+  numberTag('tag:yaml.org,2002:int'),
+  numberTag('tag:yaml.org,2002:float'),
+  dateTag,
+  binaryTag,
+  mergeTag,
+  unknownScalarTag,
+  unknownSequenceTag,
+  unknownMappingTag,
+]);
