@@ -18,6 +18,7 @@ import type { JsonMap } from '../build/json-values.ts';
 import type { Variables } from '../build/variables.ts';
 import type { PatchEnvironment } from '../build/release-patch.ts';
 import { BuildCache, type CachedBuild } from './build-cache.ts';
+import { defaultBuildDeps } from '../build/default-deps.ts';
 
 /** How an environment is rendered. */
 export type EnvironmentMode = 'raw' | 'patchUpdated' | 'commandUpdated';
@@ -115,10 +116,7 @@ async function renderGenerated(
   source: SourceReader, environment: Environment, revision: string, options: RenderOptions,
   tree: ReadonlySet<string>, envPath: string, config: Exclude<FluxConfig, { mode: 'scanForFiles' }>,
 ): Promise<RenderedEnvironment> {
-  const deps = options.buildDeps;
-  if (!deps) {
-    return refusedRender(environment, revision, config.mode, config.file, [{ file: config.file, message: 'manifest generation (kustomize) is not available in this build: the environment is refused rather than rendered from raw files' }], []);
-  }
+  const deps = options.buildDeps ?? defaultBuildDeps();
   const cacheKey = options.buildCache ? BuildCache.key(revision, envPath, config.file, options.variables) : undefined;
   let cached = cacheKey !== undefined ? options.buildCache!.get(cacheKey) : undefined;
   const files = new Map<string, string>();
