@@ -91,12 +91,30 @@ describe('image releases in generated environments', () => {
     assert.match(JSON.stringify(out.errors), /image automation is not supported in a commandUpdated environment/);
     assert.equal(readFileSync(path.join(dir, 'env/web.yaml'), 'utf8'), deploy('master-1'));
   });
-  it('a patchUpdated update of a built-in kind is refused (Flux wrote a two-way strategic merge patch), never written differently', async () => {
+  it('a patchUpdated update of a built-in kind writes the two-way strategic merge patch Flux wrote, and the next build takes it', async () => {
     const dir = repo({ 'gitops.yaml': gitops, 'env/.flux.yaml': patchUpdated, 'env/kustomization.yaml': 'resources:\n- web.yaml\n', 'env/web.yaml': deploy('master-1') });
     const r = await runCli(['release', '--repo', dir, '--branch', 'master', '--image', 'radixdev.azurecr.io/web:master-2', '--json']);
     const out = JSON.parse(r.stdout);
-    assert.equal(out.message, null);
-    assert.match(JSON.stringify(out.errors), /two-way strategic merge patch/);
+    assert.deepEqual(out.errors, []);
+    assert.equal(out.message, 'Auto-release radixdev.azurecr.io/web:master-2');
+    assert.equal(readFileSync(path.join(dir, 'env/flux-patch.yaml'), 'utf8'), [
+      '---', 'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:',
+      '      $setElementOrder/containers:', '      - name: web', '      containers:', '      - image: radixdev.azurecr.io/web:master-2', '        name: web', '',
+    ].join('\n'));
     assert.equal(readFileSync(path.join(dir, 'env/web.yaml'), 'utf8'), deploy('master-1'), 'the base manifest is never edited');
+    const built = JSON.parse((await runCli(['build', '--repo', dir, '--env', 'dev', '--json'])).stdout).objects;
+    assert.equal(built[0].spec.template.spec.containers[0].image, 'radixdev.azurecr.io/web:master-2');
+    const again = JSON.parse((await runCli(['release', '--repo', dir, '--branch', 'master', '--image', 'radixdev.azurecr.io/web:master-2', '--json'])).stdout);
+    assert.equal(again.message, null);
+  });
+  it('a patchUpdated change Flux\'s strategic patch would express with directives this port does not write is refused, never written differently', async () => {
+    const twoContainers = deploy('master-1').replace('      containers:\n', '      containers:\n      - name: side\n        image: busybox:1\n');
+    const patch = '---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      $setElementOrder/containers:\n      - name: web\n      - name: side\n      containers:\n      - image: radixdev.azurecr.io/web:master-1\n        name: web\n';
+    const dir = repo({ 'gitops.yaml': gitops, 'env/.flux.yaml': patchUpdated, 'env/kustomization.yaml': 'resources:\n- web.yaml\n', 'env/web.yaml': twoContainers, 'env/flux-patch.yaml': patch });
+    const r = await runCli(['release', '--repo', dir, '--branch', 'master', '--image', 'radixdev.azurecr.io/web:master-2', '--json']);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.message, null);
+    assert.match(JSON.stringify(out.errors), /reordered in a merge list/);
+    assert.equal(readFileSync(path.join(dir, 'env/flux-patch.yaml'), 'utf8'), patch, 'the patch file is left as it was');
   });
 });
