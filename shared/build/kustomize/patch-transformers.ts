@@ -5,7 +5,7 @@
  * top level says `$patch: delete` removes the resource. JSON 6902 patches (YAML or JSON) need a target.
  */
 import { parseYamlDocuments } from '../../manifests/yaml.ts';
-import { clone, isPlainObject, strategicMergePatch } from '../merge/index.ts';
+import { clone, isPlainObject, MergeRefusal, strategicMergePatch } from '../merge/index.ts';
 import { BuildRefusal, refuse } from './build-message.ts';
 import type { FileLoader } from './file-loader.ts';
 import { applyJsonPatch, JsonPatchError } from './json-patch.ts';
@@ -34,7 +34,7 @@ function stringifyPatchMeta(patch: Resource, file: string): void {
 }
 
 function loadSm(text: string, file: string, requireName = true): Resource[] {
-  const patches = parseResources(text, file, requireName);
+  const patches = parseResources(text, file, requireName, true);
   for (const p of patches) stringifyPatchMeta(p, file);
   return patches;
 }
@@ -77,7 +77,7 @@ function loadPatch(text: string, file: string, hasTarget: boolean): LoadedSm | L
   return { kind: 'sm', patches: loadSm(trimmed, file, !hasTarget) };
 }
 
-function applySm(map: ResMap, target: Resource, patch: Resource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
+function applySm(map: ResMap, target: Resource, patch: Resource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }, file: string): void {
   const { name, namespace } = target;
   const kind = target.obj.kind;
   if (opts.allowNameChange || opts.allowKindChange) target.storePreviousId();
@@ -87,7 +87,12 @@ function applySm(map: ResMap, target: Resource, patch: Resource, opts: { allowNa
     map.list = map.list.filter((r) => r !== target);
     return;
   }
-  target.obj = strategicMergePatch(target.obj, p);
+  try {
+    target.obj = strategicMergePatch(target.obj, p);
+  } catch (error) {
+    if (!(error instanceof MergeRefusal)) throw error;
+    refuse(file, `${file}: patching ${idString(target.curId())}: ${error.message} (kustomize's result is not reproduced)`);
+  }
   if (!opts.allowKindChange) target.obj.kind = kind;
   if (!opts.allowNameChange) target.metadata.name = name;
   if (namespace === '') {
@@ -101,7 +106,7 @@ function applySmById(map: ResMap, patch: Resource, file: string, opts = {}): voi
   if (found.length !== 1) {
     refuse(file, `${found.length === 0 ? 'no matches' : 'multiple matches'} for Id ${idString(id)}; failed to find unique target for patch in ${file}`);
   }
-  applySm(map, found[0] as Resource, patch, opts);
+  applySm(map, found[0] as Resource, patch, opts, file);
 }
 
 export function applyStrategicMergePatches(map: ResMap, k: Kustomization, dir: string, file: string, loader: FileLoader): void {
@@ -133,7 +138,7 @@ export function applyPatches(map: ResMap, k: Kustomization, dir: string, file: s
         applySmById(map, patch, where, opts);
         continue;
       }
-      for (const res of selectResources(map.list, entry.target, file)) applySm(map, res, patch, opts);
+      for (const res of selectResources(map.list, entry.target, file)) applySm(map, res, patch, opts, where);
     }
   }
 }
