@@ -19,7 +19,7 @@ import { selectResources } from './selector.ts';
 interface LoadedSm { kind: 'sm'; patches: Resource[] }
 interface LoadedJson { kind: 'json'; ops: JsonPatchOp[] }
 
-/** kustomize copies a patch's labels and annotations as strings: `null` becomes "null". Other non-strings: refused. */
+/** kustomize copies a patch's labels and annotations as strings (scalars as written); maps or lists are refused. */
 function stringifyPatchMeta(patch: Resource, file: string): void {
   const meta = patch.obj.metadata;
   if (!isPlainObject(meta)) return;
@@ -27,8 +27,7 @@ function stringifyPatchMeta(patch: Resource, file: string): void {
     const m = meta[field];
     if (!isPlainObject(m)) continue;
     for (const [k, v] of Object.entries(m)) {
-      if (v === null) m[k] = 'null';
-      else if (typeof v !== 'string') refuse(file, `${file}: the patch's metadata.${field}.${k} is not a string; quote it`);
+      if (typeof v !== 'string') refuse(file, `${file}: the patch's metadata.${field}.${k} is not a string; quote it`);
     }
   }
 }
@@ -109,13 +108,25 @@ function applySmById(map: ResMap, patch: Resource, file: string, opts = {}): voi
   applySm(map, found[0] as Resource, patch, opts, file);
 }
 
+/**
+ * kustomize refuses a `patchesStrategicMerge` whose files hold no patch at all ("patch appears to be empty"),
+ * unless one of them is a file a non-run generator writes (counted as empty, with a warning).
+ */
 export function applyStrategicMergePatches(map: ResMap, k: Kustomization, dir: string, file: string, loader: FileLoader): void {
-  for (const entry of k.patchesStrategicMerge ?? []) {
+  const entries = k.patchesStrategicMerge ?? [];
+  const loaded: Array<[Resource[], string]> = [];
+  let generated = false;
+  for (const entry of entries) {
     const inline = entry.includes('\n');
     const where = inline ? file : loader.resolve(dir, entry, file, 'patchesStrategicMerge', true);
+    if (!inline && loader.isGeneratedEmpty(where)) generated = true;
     const text = inline ? entry : loader.read(where, file, 'patchesStrategicMerge');
-    for (const patch of loadSm(text, where)) applySmById(map, patch, where);
+    loaded.push([loadSm(text, where), where]);
   }
+  if (entries.length > 0 && !generated && loaded.every(([p]) => p.length === 0)) {
+    refuse(file, `patchesStrategicMerge in ${file}: patch appears to be empty (kustomize refuses it)`);
+  }
+  for (const [patches, where] of loaded) for (const patch of patches) applySmById(map, patch, where);
 }
 
 export function applyPatches(map: ResMap, k: Kustomization, dir: string, file: string, loader: FileLoader): void {

@@ -9,7 +9,7 @@ import { isNamespacedKind } from '../merge/index.ts';
 import { refuse } from './build-message.ts';
 import { gvkOf } from './field-spec.ts';
 import type { Gvk } from './field-spec.ts';
-import { KYAML_SCHEMA } from './kyaml-schema.ts';
+import { KYAML_SCHEMA, unboxScalars } from './kyaml-schema.ts';
 
 export interface ResId extends Gvk {
   name: string;
@@ -111,6 +111,11 @@ export function parseResources(text: string, file: string, requireName = true, i
   }
   const out: Resource[] = [];
   const lines = guarded.ok ? guarded.documents.map((d) => d.line) : [];
+  // kustomize prints annotations (and a patch's labels) as the text they were written as.
+  const asText = (path: readonly string[]): boolean => (path.length === 3 && path[0] === 'metadata'
+    && (path[1] === 'annotations' || (isPatch && path[1] === 'labels')))
+    || (path.length === 5 && path[0] === 'items' && path[2] === 'metadata' && path[3] === 'annotations');
+  docs = docs.map((d) => unboxScalars(d, asText));
   docs.forEach((doc, i) => {
     if (doc === null || doc === undefined) return;
     if (!isPlainObject(doc)) refuse(file, `${file}: document ${i + 1} is not a YAML mapping`, lines[i]);
