@@ -74,6 +74,11 @@ export class FileLoader {
     return path;
   }
 
+  /** Whether `path` is a file a non-run generator writes (not in git, read as empty). */
+  isGeneratedEmpty(path: string): boolean {
+    return !this.view.tree.has(path) && (this.view.emptyFiles?.has(path) ?? false);
+  }
+
   /** The text of a file; throws {@link NeedFile} when it is in the tree but not read yet. */
   read(path: string, file: string, key: string): string {
     const text = this.view.files.get(path);

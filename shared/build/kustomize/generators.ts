@@ -17,8 +17,6 @@ function removeQuotes(s: string): string {
   return s[0] === '"' || s[0] === "'" ? s.slice(1, -1) : s;
 }
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const KEY = /^[-._a-zA-Z0-9]+$/;
 
 function parseEnvFile(text: string, file: string, into: Array<[string, string]>): void {
   const lines = text.replace(/^\uFEFF/, '').split('\n');
@@ -27,9 +25,7 @@ function parseEnvFile(text: string, file: string, into: Array<[string, string]>)
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     if (eq < 0) refuse(file, `${file}:${i + 1}: ${line} has no value: kustomize would read it from its own environment (not supported)`, i + 1);
-    const key = line.slice(0, eq);
-    if (!ENV_NAME.test(key)) refuse(file, `${file}:${i + 1}: invalid env key ${JSON.stringify(key)}`, i + 1);
-    into.push([key, line.slice(eq + 1)]);
+    into.push([line.slice(0, eq), line.slice(eq + 1)]);
   });
 }
 
@@ -59,7 +55,6 @@ function collect(args: GeneratorArgs, dir: string, file: string, loader: FileLoa
     if (text.includes('\uFFFD')) refuse(file, `${key} files in ${file}: ${ref} is not valid UTF-8 (binaryData is not supported)`);
     out.push([k, text]);
   }
-  for (const [k] of out) if (!KEY.test(k)) refuse(file, `${key} in ${file}: invalid key name ${JSON.stringify(k)}`);
   const seen = new Set<string>();
   for (const [k] of out) {
     if (seen.has(k)) refuse(file, `${key} in ${file}: key ${k} is repeated in ${args.name ?? ''}`);
@@ -91,6 +86,17 @@ function makeObject(kind: 'ConfigMap' | 'Secret', args: GeneratorArgs, pairs: Ar
   if (kind === 'Secret') obj.type = args.type || 'Opaque';
   if (opts.immutable) obj.immutable = true;
   return obj;
+}
+
+/** Labels and annotations of `from` merged under those of `into` (into's win). */
+function mergeMeta(from: Record<string, unknown>, into: Record<string, unknown>): void {
+  const fromMeta = isPlainObject(from.metadata) ? from.metadata : {};
+  if (!isPlainObject(into.metadata)) into.metadata = {};
+  const intoMeta = into.metadata as Record<string, unknown>;
+  for (const field of ['labels', 'annotations']) {
+    const merged = { ...(isPlainObject(fromMeta[field]) ? fromMeta[field] : {}), ...(isPlainObject(intoMeta[field]) ? intoMeta[field] : {}) };
+    if (Object.keys(merged).length > 0) intoMeta[field] = merged;
+  }
 }
 
 function mergeInto(old: Resource, generated: Record<string, unknown>): void {
@@ -128,7 +134,9 @@ export function runGenerators(map: ResMap, k: Kustomization, dir: string, file: 
       }
       const old = existing[0] as Resource;
       if (behavior === 'replace') {
+        const previous = old.obj;
         old.obj = { ...obj, metadata: { ...(obj.metadata as object), name: old.name, ...(old.namespace ? { namespace: old.namespace } : {}) } };
+        mergeMeta(previous, old.obj);
       } else mergeInto(old, obj);
       old.generated = { hash: old.generated?.hash !== false && !opts.disableNameSuffixHash ? (old.generated?.hash ?? !opts.disableNameSuffixHash) : false, behavior };
     }

@@ -1,7 +1,7 @@
 /**
  * `images` and `replicas`, as kustomize v5.5.0 applies them. Images: every `image` of an element of any
  * `containers` or `initContainers` list anywhere in an object (kustomize's legacy image filter; CRDs excepted) whose
- * value matches the entry's name (kustomize matches `^NAME(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`, NAME as a regex) gets
+ * value matches the entry's name (`^NAME(:TAG)?(@sha256:DIGEST)?$`, NAME read as a regex as kustomize does) gets
  * newName / newTag / digest. Replicas: spec.replicas of Deployments, ReplicationControllers, ReplicaSets and
  * StatefulSets whose current or previous name is the entry's name; no match is an error.
  */
@@ -64,7 +64,7 @@ export function applyImages(map: ResMap, images: readonly ImageEntry[], file: st
   for (const entry of images) {
     let pattern: RE2JS;
     try {
-      pattern = RE2JS.compile(`^${entry.name}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`);
+      pattern = RE2JS.compile(`^${entry.name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9]*)?$`);
     } catch (error) {
       return refuse(file, `images in ${file}: invalid image name ${entry.name}: ${(error as Error).message}`);
     }

@@ -8,7 +8,11 @@ import { parseYamlDocuments } from '../../manifests/yaml.ts';
 import type { BuildMessage } from './build-message.ts';
 
 const str = z.string();
-const stringMap = z.record(z.string(), z.string());
+/** YAML 1.1 plain keys that are not strings for sigs.k8s.io/yaml (kustomize then fails: non-string map key). */
+const NON_STRING_KEY = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0[xX][0-9a-fA-F_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const stringMap = z.record(z.string().refine((k) => !NON_STRING_KEY.test(k), {
+  message: 'a key YAML 1.1 reads as a boolean, number or null (kustomize refuses it; if it is quoted, kustomize would accept it, but we cannot tell)',
+}), z.string());
 const fieldSpec = z.strictObject({
   path: z.string(), group: str.optional(), version: str.optional(), kind: str.optional(), create: z.boolean().optional(),
 });

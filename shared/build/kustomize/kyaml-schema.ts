@@ -7,31 +7,80 @@
  * Infinities and NaN are refused (kustomize fails on them). `!!binary` is refused rather than decoded.
  */
 import {
-  FAILSAFE_SCHEMA, NOT_RESOLVED, Schema, boolCoreTag, defineMappingTag, defineScalarTag, defineSequenceTag,
-  mapTag, mergeTag, nullYaml11Tag, seqTag,
+  FAILSAFE_SCHEMA, NOT_RESOLVED, Schema, defineMappingTag, defineScalarTag, defineSequenceTag,
+  mapTag, mergeTag, seqTag,
 } from 'js-yaml';
 import { resolveKubeNumber } from '../../manifests/yaml-schema.ts';
 
 /** Thrown from the resolver for scalars kustomize cannot print (NaN, infinities) or that we refuse. */
 export class UnsupportedScalarError extends Error {}
 
-const numberTag = (tagName: string) => defineScalarTag<number>(tagName, {
+/**
+ * A plain scalar that is not a string, with the text it was written as: kustomize prints some fields
+ * (annotations, a patch's labels) as that text. {@link unboxScalars} replaces it by its value or its text.
+ */
+export class RawScalar {
+  readonly value: number | boolean | string | null;
+  readonly raw: string;
+  constructor(value: number | boolean | string | null, raw: string) {
+    this.value = value;
+    this.raw = raw;
+  }
+  toString(): string {
+    return String(this.value);
+  }
+}
+
+/** Replaces every {@link RawScalar} in a parsed document by its value; `asText(path)` picks the raw text instead. */
+export function unboxScalars(node: unknown, asText: (path: readonly string[]) => boolean, path: string[] = []): unknown {
+  if (node instanceof RawScalar) return asText(path) ? node.raw : node.value;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) node[i] = unboxScalars(node[i], asText, path);
+    return node;
+  }
+  if (node !== null && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      path.push(key);
+      obj[key] = unboxScalars(obj[key], asText, path);
+      path.pop();
+    }
+  }
+  return node;
+}
+
+const numberTag = (tagName: string) => defineScalarTag<RawScalar>(tagName, {
   implicit: true,
   implicitFirstChars: ['-', '+', '.', ...'0123456789'],
   resolve: (source) => {
     const n = resolveKubeNumber(source);
-    if (n !== NOT_RESOLVED && !Number.isFinite(n)) throw new UnsupportedScalarError(`kustomize cannot print the number ${source}`);
-    return n;
+    if (n === NOT_RESOLVED) return NOT_RESOLVED;
+    if (!Number.isFinite(n)) throw new UnsupportedScalarError(`kustomize cannot print the number ${source}`);
+    return new RawScalar(n, source);
   },
-  identify: (data: unknown) => typeof data === 'number',
-  represent: (data: number) => String(data),
+  identify: () => false,
+});
+
+const boolTag = defineScalarTag<RawScalar>('tag:yaml.org,2002:bool', {
+  implicit: true,
+  implicitFirstChars: [...'tTfF'],
+  resolve: (source) => (/^(?:true|True|TRUE)$/.test(source) ? new RawScalar(true, source)
+    : /^(?:false|False|FALSE)$/.test(source) ? new RawScalar(false, source) : NOT_RESOLVED),
+  identify: () => false,
+});
+
+const nullTag = defineScalarTag<RawScalar>('tag:yaml.org,2002:null', {
+  implicit: true,
+  implicitFirstChars: ['~', 'n', 'N', ''],
+  resolve: (source) => (/^(?:~|null|Null|NULL|)$/.test(source) ? new RawScalar(null, source) : NOT_RESOLVED),
+  identify: () => false,
 });
 
 const DATE_ONLY = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 const dateTag = defineScalarTag<string>('tag:yaml.org,2002:timestamp', {
   implicit: true,
   implicitFirstChars: [...'0123456789'],
-  resolve: (source) => (DATE_ONLY.test(source) ? `${source}T00:00:00Z` : NOT_RESOLVED),
+  resolve: (source) => (DATE_ONLY.test(source) ? new RawScalar(`${source}T00:00:00Z`, source) as unknown as string : NOT_RESOLVED),
   identify: () => false,
   represent: (data: string) => data,
 });
@@ -67,8 +116,8 @@ const unknownMappingTag = defineMappingTag<Record<string, unknown>>('', {
 /** The schema kustomize's resource reader amounts to. */
 export const KYAML_SCHEMA: Schema = new Schema([
   ...FAILSAFE_SCHEMA.tags,
-  nullYaml11Tag,
-  boolCoreTag,
+  nullTag,
+  boolTag,
   numberTag('tag:yaml.org,2002:int'),
   numberTag('tag:yaml.org,2002:float'),
   dateTag,

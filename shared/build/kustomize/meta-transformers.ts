@@ -95,11 +95,6 @@ export function applyLabels(map: ResMap, k: Kustomization, file: string): void {
   const common = k.commonLabels ?? {};
   for (const entry of k.labels ?? []) {
     const pairs = entry.pairs ?? {};
-    for (const key of Object.keys(pairs)) {
-      if (Object.hasOwn(common, key)) {
-        throw new BuildRefusal([{ file, message: `label name '${key}' exists in both commonLabels and labels in ${file}` }]);
-      }
-    }
     let specs: FieldSpec[] = (entry.fields ?? []).map((f) => ({ ...f }));
     if (entry.includeSelectors) specs = mergeSpecs(specs, BUILTIN_FIELD_SPECS.commonLabels);
     else {

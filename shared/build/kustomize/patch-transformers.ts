@@ -5,7 +5,7 @@
  * top level says `$patch: delete` removes the resource. JSON 6902 patches (YAML or JSON) need a target.
  */
 import { parseYamlDocuments } from '../../manifests/yaml.ts';
-import { clone, isPlainObject, strategicMergePatch } from '../merge/index.ts';
+import { clone, isPlainObject, MergeRefusal, strategicMergePatch } from '../merge/index.ts';
 import { BuildRefusal, refuse } from './build-message.ts';
 import type { FileLoader } from './file-loader.ts';
 import { applyJsonPatch, JsonPatchError } from './json-patch.ts';
@@ -19,7 +19,7 @@ import { selectResources } from './selector.ts';
 interface LoadedSm { kind: 'sm'; patches: Resource[] }
 interface LoadedJson { kind: 'json'; ops: JsonPatchOp[] }
 
-/** kustomize copies a patch's labels and annotations as strings: `null` becomes "null". Other non-strings: refused. */
+/** kustomize copies a patch's labels and annotations as strings (scalars as written); maps or lists are refused. */
 function stringifyPatchMeta(patch: Resource, file: string): void {
   const meta = patch.obj.metadata;
   if (!isPlainObject(meta)) return;
@@ -27,14 +27,13 @@ function stringifyPatchMeta(patch: Resource, file: string): void {
     const m = meta[field];
     if (!isPlainObject(m)) continue;
     for (const [k, v] of Object.entries(m)) {
-      if (v === null) m[k] = 'null';
-      else if (typeof v !== 'string') refuse(file, `${file}: the patch's metadata.${field}.${k} is not a string; quote it`);
+      if (typeof v !== 'string') refuse(file, `${file}: the patch's metadata.${field}.${k} is not a string; quote it`);
     }
   }
 }
 
 function loadSm(text: string, file: string, requireName = true): Resource[] {
-  const patches = parseResources(text, file, requireName);
+  const patches = parseResources(text, file, requireName, true);
   for (const p of patches) stringifyPatchMeta(p, file);
   return patches;
 }
@@ -77,7 +76,7 @@ function loadPatch(text: string, file: string, hasTarget: boolean): LoadedSm | L
   return { kind: 'sm', patches: loadSm(trimmed, file, !hasTarget) };
 }
 
-function applySm(map: ResMap, target: Resource, patch: Resource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
+function applySm(map: ResMap, target: Resource, patch: Resource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }, file: string): void {
   const { name, namespace } = target;
   const kind = target.obj.kind;
   if (opts.allowNameChange || opts.allowKindChange) target.storePreviousId();
@@ -87,7 +86,12 @@ function applySm(map: ResMap, target: Resource, patch: Resource, opts: { allowNa
     map.list = map.list.filter((r) => r !== target);
     return;
   }
-  target.obj = strategicMergePatch(target.obj, p);
+  try {
+    target.obj = strategicMergePatch(target.obj, p);
+  } catch (error) {
+    if (!(error instanceof MergeRefusal)) throw error;
+    refuse(file, `${file}: patching ${idString(target.curId())}: ${error.message} (kustomize's result is not reproduced)`);
+  }
   if (!opts.allowKindChange) target.obj.kind = kind;
   if (!opts.allowNameChange) target.metadata.name = name;
   if (namespace === '') {
@@ -101,16 +105,28 @@ function applySmById(map: ResMap, patch: Resource, file: string, opts = {}): voi
   if (found.length !== 1) {
     refuse(file, `${found.length === 0 ? 'no matches' : 'multiple matches'} for Id ${idString(id)}; failed to find unique target for patch in ${file}`);
   }
-  applySm(map, found[0] as Resource, patch, opts);
+  applySm(map, found[0] as Resource, patch, opts, file);
 }
 
+/**
+ * kustomize refuses a `patchesStrategicMerge` whose files hold no patch at all ("patch appears to be empty"),
+ * unless one of them is a file a non-run generator writes (counted as empty, with a warning).
+ */
 export function applyStrategicMergePatches(map: ResMap, k: Kustomization, dir: string, file: string, loader: FileLoader): void {
-  for (const entry of k.patchesStrategicMerge ?? []) {
+  const entries = k.patchesStrategicMerge ?? [];
+  const loaded: Array<[Resource[], string]> = [];
+  let generated = false;
+  for (const entry of entries) {
     const inline = entry.includes('\n');
     const where = inline ? file : loader.resolve(dir, entry, file, 'patchesStrategicMerge', true);
+    if (!inline && loader.isGeneratedEmpty(where)) generated = true;
     const text = inline ? entry : loader.read(where, file, 'patchesStrategicMerge');
-    for (const patch of loadSm(text, where)) applySmById(map, patch, where);
+    loaded.push([loadSm(text, where), where]);
   }
+  if (entries.length > 0 && !generated && loaded.every(([p]) => p.length === 0)) {
+    refuse(file, `patchesStrategicMerge in ${file}: patch appears to be empty (kustomize refuses it)`);
+  }
+  for (const [patches, where] of loaded) for (const patch of patches) applySmById(map, patch, where);
 }
 
 export function applyPatches(map: ResMap, k: Kustomization, dir: string, file: string, loader: FileLoader): void {
@@ -133,7 +149,7 @@ export function applyPatches(map: ResMap, k: Kustomization, dir: string, file: s
         applySmById(map, patch, where, opts);
         continue;
       }
-      for (const res of selectResources(map.list, entry.target, file)) applySm(map, res, patch, opts);
+      for (const res of selectResources(map.list, entry.target, file)) applySm(map, res, patch, opts, where);
     }
   }
 }

@@ -9,7 +9,7 @@ import { isNamespacedKind } from '../merge/index.ts';
 import { refuse } from './build-message.ts';
 import { gvkOf } from './field-spec.ts';
 import type { Gvk } from './field-spec.ts';
-import { KYAML_SCHEMA } from './kyaml-schema.ts';
+import { KYAML_SCHEMA, unboxScalars } from './kyaml-schema.ts';
 
 export interface ResId extends Gvk {
   name: string;
@@ -100,7 +100,7 @@ export function idString(id: ResId): string {
  * Parses a resource file the way kustomize reads it (kyaml scalars), after the project's YAML guards (size, alias
  * bombs, depth). Empty documents are skipped; `List` kinds are expanded into their items.
  */
-export function parseResources(text: string, file: string, requireName = true): Resource[] {
+export function parseResources(text: string, file: string, requireName = true, isPatch = false): Resource[] {
   const guarded = parseYamlDocuments(text, file);
   if (!guarded.ok) refuse(file, guarded.error.message, guarded.error.line);
   let docs: unknown[];
@@ -111,6 +111,11 @@ export function parseResources(text: string, file: string, requireName = true): 
   }
   const out: Resource[] = [];
   const lines = guarded.ok ? guarded.documents.map((d) => d.line) : [];
+  // kustomize prints annotations (and a patch's labels) as the text they were written as.
+  const asText = (path: readonly string[]): boolean => (path.length === 3 && path[0] === 'metadata'
+    && (path[1] === 'annotations' || (isPatch && path[1] === 'labels')))
+    || (path.length === 5 && path[0] === 'items' && path[2] === 'metadata' && path[3] === 'annotations');
+  docs = docs.map((d) => unboxScalars(d, asText));
   docs.forEach((doc, i) => {
     if (doc === null || doc === undefined) return;
     if (!isPlainObject(doc)) refuse(file, `${file}: document ${i + 1} is not a YAML mapping`, lines[i]);
@@ -119,21 +124,41 @@ export function parseResources(text: string, file: string, requireName = true): 
     if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(obj.items)) {
       for (const item of obj.items) {
         if (!isPlainObject(item)) refuse(file, `${file}: an item of the ${kind} is not a mapping`, lines[i]);
-        out.push(checked(item as Record<string, unknown>, file, lines[i], requireName));
+        out.push(checked(item as Record<string, unknown>, file, lines[i], requireName, isPatch));
       }
       return;
     }
-    out.push(checked(obj, file, lines[i], requireName));
+    out.push(checked(obj, file, lines[i], requireName, isPatch));
   });
   return out;
 }
 
-function checked(obj: Record<string, unknown>, file: string, line: number | undefined, requireName: boolean): Resource {
+function checked(obj: Record<string, unknown>, file: string, line: number | undefined, requireName: boolean, isPatch: boolean): Resource {
   if (typeof obj.kind !== 'string' || obj.kind === '') refuse(file, `${file}: missing kind in object`, line);
   if (typeof obj.apiVersion !== 'string') refuse(file, `${file}: missing apiVersion in object`, line);
   const meta = obj.metadata;
   if (requireName && (!isPlainObject(meta) || typeof meta.name !== 'string' || meta.name === '')) {
     refuse(file, `${file}: missing metadata.name in object of kind ${String(obj.kind)}`, line);
   }
+  if (!isPatch) normalizeAnnotations(obj, file, line);
   return new Resource(obj, file);
+}
+
+/**
+ * kustomize round-trips every object's annotations through a string map (its internal annotations): an empty or
+ * null `metadata.annotations` disappears, and values become their text. A non-string value would print as text
+ * we cannot know for sure (`0755` stays `0755`); the API server rejects it anyway: refused.
+ */
+function normalizeAnnotations(obj: Record<string, unknown>, file: string, line: number | undefined): void {
+  const meta = obj.metadata;
+  if (!isPlainObject(meta) || !Object.hasOwn(meta, 'annotations')) return;
+  const a = meta.annotations;
+  if (a === null || (isPlainObject(a) && Object.keys(a).length === 0)) {
+    delete meta.annotations;
+    return;
+  }
+  if (!isPlainObject(a)) refuse(file, `${file}: metadata.annotations of ${String(meta.name)} is not a mapping`, line);
+  for (const [k, v] of Object.entries(a as Record<string, unknown>)) {
+    if (typeof v !== 'string') refuse(file, `${file}: annotation ${k} of ${String(meta.name)} is not a string; quote it`, line);
+  }
 }

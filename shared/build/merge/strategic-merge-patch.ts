@@ -21,6 +21,12 @@ import { fieldSchema, rootType } from './patch-schema.ts';
 import type { FieldSchema } from './patch-schema.ts';
 
 const DELETE = Symbol('delete');
+
+/**
+ * Thrown for list shapes kustomize's merge treats in ways we do not reproduce (checked against kubectl: elements
+ * without their merge key, duplicate keys in a patch, a port patched with another protocol): the caller refuses.
+ */
+export class MergeRefusal extends Error {}
 type Merged = unknown | typeof DELETE;
 
 /** Strategic merge patch with the Kubernetes OpenAPI's patch merge keys/strategies, as kustomize does. */
@@ -68,6 +74,7 @@ function walkUntouched(value: unknown, schema: FieldSchema | undefined): unknown
   if (!schema) return value;
   if (Array.isArray(value)) {
     if (schema.shape === 'l' && isScalarMergeList(schema)) return unique(value);
+    if (schema.shape === 'l' && hasMerge(schema) && schema.mergeKey) return normalizeKeyed(value, schema, 'walk');
     return value;
   }
   if (isPlainObject(value) && (schema.shape === 'o' || schema.shape === 'm')) {
@@ -96,25 +103,59 @@ function mergeList(base: unknown, patch: unknown[], schema: FieldSchema | undefi
   if (patch.some((e) => isPlainObject(e) && e.$patch === 'replace')) {
     return cleanList(patch.filter((e) => !(isPlainObject(e) && e.$patch === 'replace')), schema);
   }
+  const dest = normalizeKeyed(original, schema, 'walk');
+  const seen = new Set<string>();
+  for (const element of patch) {
+    if (!isPlainObject(element) || !Object.hasOwn(element, key) || element[key] === null) {
+      throw new MergeRefusal(`a patch list merged by ${key} has an element without ${key}`);
+    }
+    const k = String(element[key]);
+    if (seen.has(k)) throw new MergeRefusal(`a patch list merged by ${key} names ${k} twice`);
+    seen.add(k);
+  }
   const used = new Set<number>();
   const result: unknown[] = [];
-  for (const element of patch) {
-    if (!isPlainObject(element)) {
-      result.push(clone(element));
-      continue;
+  for (const element of patch as Array<Record<string, unknown>>) {
+    const index = dest.findIndex((o, i) => !used.has(i) && isPlainObject(o) && sameKey(o[key], element[key]));
+    if (index >= 0) {
+      const o = dest[index] as Record<string, unknown>;
+      if (Object.hasOwn(element, 'protocol') && (o.protocol ?? 'TCP') !== element.protocol && (key === 'containerPort' || key === 'port')) {
+        throw new MergeRefusal(`a patch changes the protocol of port ${String(element[key])}`);
+      }
     }
-    const index = Object.hasOwn(element, key)
-      ? original.findIndex((o, i) => !used.has(i) && isPlainObject(o) && sameKey(o[key], element[key]))
-      : -1;
     if (index >= 0) used.add(index);
     if (element.$patch === 'delete') continue;
-    const merged = mergeMap(index >= 0 ? original[index] : undefined, element, type);
+    const merged = mergeMap(index >= 0 ? dest[index] : undefined, element, type);
     if (merged !== DELETE) result.push(merged);
   }
-  original.forEach((o, i) => {
+  dest.forEach((o, i) => {
     if (!used.has(i)) result.push(o);
   });
   return result;
+}
+
+/**
+ * A keyed list kustomize's walk passes through: an element without its merge key is refused; duplicate keys
+ * collapse to the last element, at the first one's place (as kubectl kustomize prints). Elements are walked too.
+ */
+function normalizeKeyed(list: unknown[], schema: FieldSchema, where: 'walk' | 'patch'): unknown[] {
+  const key = schema.mergeKey;
+  const positions = new Map<string, number>();
+  const out: unknown[] = [];
+  for (const element of list) {
+    if (!isPlainObject(element) || !Object.hasOwn(element, key) || element[key] === null) {
+      throw new MergeRefusal(`a list merged by ${key} has an element without ${key}`);
+    }
+    const k = String(element[key]);
+    const walked = walkUntouched(element, { shape: 'o', type: schema.type, mergeKey: '', strategy: '' });
+    const at = positions.get(k);
+    if (at === undefined) {
+      positions.set(k, out.length);
+      out.push(walked);
+    } else if (where === 'patch') throw new MergeRefusal(`a patch list merged by ${key} names ${k} twice`);
+    else out[at] = walked;
+  }
+  return out;
 }
 
 function sameKey(a: unknown, b: unknown): boolean {

@@ -115,3 +115,25 @@ test('files are asked for in rounds, every file of a level at once, and only fil
   const r = buildOurs(files);
   assert.equal(r.kind, 'built');
 });
+
+test('scalars read as kustomize reads them: annotations keep their text, yes/on stay strings, 0755 is octal', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': 'resources: [a.yaml]\n',
+    'a.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  annotations: {a: 0755, b: True, c: ~, d: false, e: 1.50, f: 2001-12-14, g: "x"}
+  labels: {l: 2}
+data: {a: yes, b: 0755, c: on, d: 0x1F, e: 1.0, f: 2001-12-14, g: True, h: ~, i: n}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b, annotations: {}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c, annotations: null}
+`,
+  });
+});
