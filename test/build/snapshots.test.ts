@@ -74,6 +74,26 @@ async function build(dir: string, envIndex: number) {
   return { code: r.code, stderr: r.stderr, objects: r.stdout ? (JSON.parse(r.stdout) as { objects: Obj[] }).objects : [] };
 }
 
+describe('the issue\'s new-user run on dcceda6a2 (the state Flux v1 left, before G20/G21)', { skip: corpusDir() ? false : 'the radix-flux corpus is absent' }, () => {
+  it('a .flux.yaml environment is never rendered from raw files: no objects its kustomization leaves out, images from flux-patch.yaml', async () => {
+    const { dir, envs } = repoCopy('dcceda6a2');
+    try {
+      const byEnv = async (env: string) => (await build(dir, envs.indexOf(env))).objects;
+      const production = await byEnv('production-configs');
+      assert.ok(production.length > 0);
+      assert.equal(production.find((o) => o.metadata.name === 'dynatrace'), undefined, 'production gets no dynatrace');
+      const operator = production.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'radix-operator') as unknown as { spec: { values: { image: { tag: string } } } };
+      assert.equal(operator.spec.values.image.tag, 'release-f6d6721e-1636644103', 'the tag in flux-patch.yaml, not the stale base');
+      const development = await byEnv('development-configs');
+      for (const name of ['cgroup-garbagecollector', 'systemd-cgroup-gc', 'aad-pod-identity']) {
+        assert.equal(development.find((o) => o.metadata.name === name), undefined, `development gets no ${name}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 for (const snapshot of ['c64ff3f45', 'dcceda6a2']) {
   describe(`snapshot ${snapshot}: every environment builds to what Flux v1 and its generators deployed`, { skip }, () => {
     it('patchUpdated environments: our build equals generators + kubectl kustomize + the patch file, object for object', async () => {
