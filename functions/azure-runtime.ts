@@ -37,7 +37,8 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   if (!settings.storage) missing.push('setting AzureWebJobsStorage__queueServiceUri: required in Azure (or AzureWebJobsStorage as a connection string)');
   if (missing.length > 0) throw new ConfigError(missing);
   if (settings.webhookSecrets.length === 0) processLog.warn('startup.webhook-secret-missing', { result: 'GITHUB_WEBHOOK_SECRET is not set: every GitHub delivery will be refused' });
-  if (!settings.acrWebhookSecret) processLog.info('startup.acr-webhook-off', { result: 'ACR_WEBHOOK_SECRET is not set: /api/acr-webhook refuses every request (Event Grid is unaffected)' });
+  if (settings.acrWebhookSecrets.size === 0) processLog.info('startup.acr-webhook-off', { result: 'ACR_WEBHOOK_SECRETS is not set: /api/acr-webhook refuses every request (Event Grid is unaffected)' });
+  if (settings.registries.size === 0) processLog.warn('startup.registries-missing', { result: 'GITOPS_REGISTRIES is not set: every Event Grid registry event is ignored' });
 
   const credential = parts.credential ?? (settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential());
   const github = settings.github!;

@@ -64,7 +64,7 @@ param keyVaultUri string
 param secretNames {
   githubAppPrivateKey: string
   githubWebhookSecret: string
-  acrWebhookSecret: string
+  acrWebhookSecrets: string
 }
 
 @description('owner/name of the config repository.')
@@ -81,6 +81,9 @@ param githubAppInstallationId string
 
 @description('Inline gitops.yaml, or empty to read gitops.yaml from the repository.')
 param gitopsConfig string
+
+@description('The registries Event Grid events may update images from: registry ARM resource id → login server (GITOPS_REGISTRIES).')
+param registryLoginServers object
 
 @description('More app settings (name → value), e.g. GITOPS_STATE_NAMESPACE, or a Key Vault reference for GITHUB_WEBHOOK_SECRET_PREVIOUS while rotating.')
 param additionalAppSettings object
@@ -112,7 +115,9 @@ var appSettings = [
   // Secrets: Key Vault references (resolved with keyVaultReferenceIdentity), never values.
   { name: 'GITHUB_APP_PRIVATE_KEY', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.githubAppPrivateKey})' }
   { name: 'GITHUB_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.githubWebhookSecret})' }
-  { name: 'ACR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.acrWebhookSecret})' }
+  { name: 'ACR_WEBHOOK_SECRETS', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.acrWebhookSecrets})' }
+  // The registries whose Event Grid topics may update images (JSON: resource id → login server).
+  { name: 'GITOPS_REGISTRIES', value: string(registryLoginServers) }
   // The environments (inline gitops.yaml); empty = gitops.yaml in the repository.
   { name: 'GITOPS_CONFIG', value: gitopsConfig }
 ]

@@ -5,7 +5,7 @@
  * cluster-handlers.ts, so webhooks never load the Kubernetes client.
  */
 import type { Logger } from '../pipeline/logger.ts';
-import { handleAcrWebhook } from '../pipeline/acr-webhook.ts';
+import { readAcrWebhook } from '../pipeline/acr-webhook.ts';
 import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from '../pipeline/github-delivery.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import { onPush } from '../pipeline/on-push.ts';
@@ -33,31 +33,46 @@ export function releaseImage(runtime: Runtime, log: Logger, image: ImagePushed):
   });
 }
 
-/** POST /api/acr-webhook (ACR's classic webhook). */
-export function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
-  return handleAcrWebhook(req, {
-    secret: runtime.settings.acrWebhookSecret ?? '',
-    onImagePushed: async (image) => {
-      const result = await releaseImage(runtime, log, image);
-      return { status: 200, body: summarize(result) };
-    },
-  });
+/** POST /api/acr-webhook (ACR's classic webhook): the outcome mapped to HTTP. */
+export async function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
+  const outcome = readAcrWebhook(req, { secrets: runtime.settings.acrWebhookSecrets });
+  switch (outcome.kind) {
+    case 'refused': {
+      log.warn('image.refused', { result: outcome.reason });
+      const status = { 'not-configured': 503, unauthenticated: 401, 'wrong-registry': 403 }[outcome.why];
+      return { status, body: { error: outcome.reason } };
+    }
+    case 'malformed':
+      log.error('image.malformed', { result: outcome.reason });
+      return { status: 400, body: { error: outcome.reason } };
+    case 'ignored':
+      log.info('image.ignored', { eventId: outcome.eventId, eventType: outcome.eventType, result: outcome.reason });
+      return { status: 202, body: { ignored: outcome.reason } };
+    case 'image':
+      return { status: 200, body: summarize(await releaseImage(runtime, log, outcome.image)) };
+  }
 }
 
 /**
- * The Event Grid trigger. A malformed event throws MalformedEventError: the
- * platform's bounded retry policy then dead-letters it (it is never acked as done).
+ * The Event Grid trigger, one event of either delivery schema. What can never succeed is acknowledged,
+ * not thrown: a malformed event is logged (`image.malformed`, naming the wrong field) and dropped, as are
+ * event types and registries we do not act on (`image.ignored`). Retrying those would only repeat them for
+ * Event Grid's whole retry window and, through the extension's all-or-nothing answer, redeliver the good
+ * events of the same batch with them (README "Registry events"). Failures that may pass (GitHub, the
+ * registry unreachable) throw, so Event Grid retries and finally dead-letters the event.
  */
 export async function registryPush(runtime: Runtime, log: Logger, event: unknown): Promise<Record<string, unknown>> {
   let decision;
   try {
-    decision = parseEventGridEvent(event);
+    decision = parseEventGridEvent(event, runtime.settings.registries);
   } catch (err) {
-    if (err instanceof MalformedEventError) log.error('image.malformed', { result: err.message });
-    throw err;
+    if (!(err instanceof MalformedEventError)) throw err;
+    const id = (event as { id?: unknown } | null)?.id;
+    log.error('image.malformed', { eventId: typeof id === 'string' ? id.slice(0, 256) : undefined, result: err.message });
+    return { malformed: err.message };
   }
   if (decision.kind === 'ignored') {
-    log.info('image.ignored', { result: decision.reason });
+    log.info('image.ignored', { eventId: decision.eventId, eventType: decision.eventType, result: decision.reason });
     return { ignored: decision.reason };
   }
   return summarize(await releaseImage(runtime, log, decision.image));

@@ -25,7 +25,8 @@ export const SETTINGS = {
   GITHUB_APP_INSTALLATION_ID: { description: 'installation id of the GitHub App on the config repository', infra: true },
   GITHUB_WEBHOOK_SECRET: { description: 'the push webhook secret; without it every delivery is refused', secret: true, infra: true },
   GITHUB_WEBHOOK_SECRET_PREVIOUS: { description: 'the previous webhook secret, still accepted while rotating', secret: true, infra: false },
-  ACR_WEBHOOK_SECRET: { description: 'shared secret ACR classic webhooks send (Authorization: Bearer …); without it they are refused', secret: true, infra: true },
+  ACR_WEBHOOK_SECRETS: { description: 'one secret per registry for ACR classic webhooks, JSON {"<login server>": "<secret>" or ["<current>", "<previous>"]}; the webhook sends it as Authorization: Bearer …, and a registry without one is refused', secret: true, infra: true },
+  GITOPS_REGISTRIES: { description: 'the registries whose Event Grid events may update images, JSON {"<registry ARM resource id>": "<login server>"}; events from other topics are ignored', infra: true },
   GITOPS_CONFIG: { description: 'the environments as inline YAML (gitops.yaml format); default: gitops.yaml in the repository, else the seed defaults', infra: true },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity (AKS, ARM, ACR, storage)', infra: true },
   AzureWebJobsStorage: { description: 'storage connection string (local/Azurite); in Azure, identity-based AzureWebJobsStorage__queueServiceUri/__tableServiceUri/__credential/__clientId', infra: false },
@@ -55,7 +56,9 @@ const settingsSchema = z
     GITHUB_APP_INSTALLATION_ID: optional.refine((s) => s === undefined || /^[0-9]+$/.test(s), 'expected a numeric installation id'),
     GITHUB_WEBHOOK_SECRET: optional,
     GITHUB_WEBHOOK_SECRET_PREVIOUS: optional,
-    ACR_WEBHOOK_SECRET: optional,
+    ACR_WEBHOOK_SECRET: optional.refine((s) => s === undefined, 'replaced by ACR_WEBHOOK_SECRETS, one secret per registry: {"myregistry.azurecr.io": "<secret>"}'),
+    ACR_WEBHOOK_SECRETS: optional.transform((s, ctx) => (s === undefined ? new Map<string, string[]>() : parseWebhookSecrets(s, ctx))),
+    GITOPS_REGISTRIES: optional.transform((s, ctx) => (s === undefined ? new Map<string, string>() : parseRegistryMap(s, ctx))),
     GITOPS_CONFIG: optional,
     AZURE_CLIENT_ID: optional.refine((s) => s === undefined || /^[0-9a-fA-F-]{36}$/.test(s), 'expected a client id (GUID)'),
     AzureWebJobsStorage: optional,
@@ -74,13 +77,59 @@ const settingsSchema = z
     }
   });
 
+const LOGIN_SERVER = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/;
+const REGISTRY_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[-\w.()]{1,90}\/providers\/microsoft\.containerregistry\/registries\/[a-z0-9]{5,50}$/;
+
+/** `{"<ARM id>": "<login server>"}` → a map keyed by the lower-case id; issues name the bad entry. */
+function parseRegistryMap(text: string, ctx: z.RefinementCtx): Map<string, string> {
+  const out = new Map<string, string>();
+  const value = jsonObject(text, ctx, 'expected JSON {"/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>": "<name>.azurecr.io"}');
+  for (const [id, server] of Object.entries(value ?? {})) {
+    if (!REGISTRY_ID.test(id.toLowerCase())) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(id.slice(0, 300))}: expected a registry's ARM resource id (/subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>)` });
+    else if (typeof server !== 'string' || !LOGIN_SERVER.test(server.toLowerCase())) ctx.addIssue({ code: 'custom', message: `${id}: expected the registry's login server, such as myregistry.azurecr.io` });
+    else out.set(id.toLowerCase(), server.toLowerCase());
+  }
+  return out;
+}
+
+/** `{"<login server>": "<secret>" | ["<current>", "<previous>"]}` → secrets by login server; never echoes a value. */
+function parseWebhookSecrets(text: string, ctx: z.RefinementCtx): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const value = jsonObject(text, ctx, 'expected JSON {"<login server>": "<secret>"} (or an array of secrets while rotating)');
+  for (const [server, secret] of Object.entries(value ?? {})) {
+    const secrets = typeof secret === 'string' ? [secret] : Array.isArray(secret) && secret.every((x) => typeof x === 'string') ? (secret as string[]) : undefined;
+    if (!LOGIN_SERVER.test(server.toLowerCase())) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(server.slice(0, 260))}: expected a registry login server such as myregistry.azurecr.io` });
+    else if (!secrets || secrets.length === 0 || secrets.some((x) => x.trim().length < 16)) ctx.addIssue({ code: 'custom', message: `${server}: expected a secret of at least 16 characters (or an array of them)` });
+    else out.set(server.toLowerCase(), secrets.map((x) => x.trim()));
+  }
+  return out;
+}
+
+function jsonObject(text: string, ctx: z.RefinementCtx, expected: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not JSON: ${expected}` });
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: expected });
+    return undefined;
+  }
+  return value as Record<string, unknown>;
+}
+
 export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: number; privateKey: string; installationId: number };
 
 export interface Settings {
   github?: { repository: string; apiUrl: string; auth: GitHubAuth };
   /** Accepted push webhook secrets, current first; empty = refuse every delivery. */
   webhookSecrets: string[];
-  acrWebhookSecret: string | undefined;
+  /** ACR classic webhook secrets by registry login server (lower case), current first; a registry without one is refused. */
+  acrWebhookSecrets: ReadonlyMap<string, readonly string[]>;
+  /** Registry ARM resource id (lower case) → login server: the registries Event Grid events may come from. */
+  registries: ReadonlyMap<string, string>;
   /** Inline gitops.yaml from GITOPS_CONFIG. */
   configYaml: string | undefined;
   azureClientId: string | undefined;
@@ -123,7 +172,8 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
   return {
     ...(github ? { github } : {}),
     webhookSecrets: [s.GITHUB_WEBHOOK_SECRET, s.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)),
-    acrWebhookSecret: s.ACR_WEBHOOK_SECRET,
+    acrWebhookSecrets: s.ACR_WEBHOOK_SECRETS,
+    registries: s.GITOPS_REGISTRIES,
     configYaml: s.GITOPS_CONFIG,
     azureClientId: s.AZURE_CLIENT_ID,
     storage: s.AzureWebJobsStorage

@@ -18,6 +18,7 @@ import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
 const REPO = 'acme/config';
 const TOKEN = 'ghs_e2e-token';
 const SECRET = 'e2e webhook secret';
+const RADIXDEV = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/common/providers/Microsoft.ContainerRegistry/registries/radixdev';
 const deployment = (tag: string, replicas = 1) => `apiVersion: v1
 kind: Namespace
 metadata:
@@ -79,7 +80,7 @@ before(async () => {
     ],
     token: TOKEN,
   });
-  const env = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, AzureWebJobsStorage: azurite.connectionString };
+  const env = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, AzureWebJobsStorage: azurite.connectionString, GITOPS_REGISTRIES: JSON.stringify({ [RADIXDEV]: 'radixdev.azurecr.io' }) };
   server = await startLocalServer({ settings: loadSettings(env), env, workDir: path.join(dir, 'work'), port: 0, reconcileSeconds: 3600, log });
   github.setWebhook({ url: `${server.url}/api/github-webhook`, secret: SECRET });
   await server.host.idle();
@@ -114,7 +115,7 @@ test('a signed push is applied to every cluster of its environment', async () =>
 test('an ImagePushed event becomes a commit, whose push webhook applies it to every cluster', async () => {
   const before = (await github.head(REPO, 'main'));
   const event = {
-    id: randomUUID(), eventType: 'Microsoft.ContainerRegistry.ImagePushed', subject: 'web:master-2', eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1',
+    id: randomUUID(), topic: RADIXDEV, eventType: 'Microsoft.ContainerRegistry.ImagePushed', subject: 'web:master-2', eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1',
     data: { id: randomUUID(), timestamp: new Date().toISOString(), action: 'push', target: { digest: `sha256:${'c'.repeat(64)}`, repository: 'web', tag: 'master-2' }, request: { host: 'radixdev.azurecr.io' } },
   };
   const res = await fetch(`${server.url}/runtime/webhooks/eventgrid?functionName=registry-push`, { method: 'POST', headers: { 'aeg-event-type': 'Notification', 'content-type': 'application/json' }, body: JSON.stringify([event]) });

@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import semver from 'semver';
 import { SETTINGS, parseConfig, type SettingName } from '../../shared/config/index.ts';
+import { loadSettings } from '../../shared/config/settings.ts';
+import { EVENT_GRID_SCHEMAS } from '../../shared/pipeline/registry-event.ts';
 import { SYNC_QUEUE } from '../../shared/pipeline/sync-job.ts';
 import { DELIVERY_TABLE } from '../../shared/storage/table-delivery-log.ts';
 
@@ -314,6 +316,39 @@ test('the Event Grid subscription sends only ImagePushed to an Azure Function, w
   assert.match(registryModule, /topicType: 'Microsoft\.ContainerRegistry\.Registries'/);
   assert.match(main, /^param deployEventSubscriptions bool = false$/m, 'phase 1 is the default');
   assert.match(main, /deployEventSubscription: deployEventSubscriptions/);
+});
+
+test('the Event Grid delivery schema is a parameter, CloudEvents 1.0 by default, allowing exactly the schemas the code reads', () => {
+  const param = mainParameters().get('eventDeliverySchema');
+  assert.ok(param?.allowed, 'main.bicep declares eventDeliverySchema with an @allowed list');
+  assert.deepEqual([...param.allowed].sort(), [...EVENT_GRID_SCHEMAS].sort());
+  assert.equal(bicepStringValue('eventDeliverySchema'), 'CloudEventSchemaV1_0');
+  assert.match(main, /^\s+eventDeliverySchema: eventDeliverySchema$/m, 'main.bicep passes it to the registry module');
+  assert.match(registryModule, /^@allowed\(\['CloudEventSchemaV1_0', 'EventGridSchema'\]\)\nparam eventDeliverySchema string$/m);
+  assert.match(registryModule, /^\s+eventDeliverySchema: eventDeliverySchema$/m, 'the subscription uses it');
+  assert.doesNotMatch(registryModule, /eventDeliverySchema: '/, 'no schema is hard-coded');
+});
+
+test('GITOPS_REGISTRIES maps each registry parameter\'s resource id (the Event Grid topic) to its login server', () => {
+  assert.equal(templateAppSettings().get('GITOPS_REGISTRIES'), 'string(registryLoginServers)');
+  assert.match(main, /^\s+registryLoginServers: registryLoginServers$/m, 'main.bicep passes the map to the function app');
+  const body = /^var registryLoginServers = toObject\(\s*registries,\s*r => '([^']+)',\s*r => '([^']+)'\s*\)/m.exec(main);
+  assert.ok(body, 'var registryLoginServers = toObject(registries, id, login server)');
+  // Evaluated for the example parameters, the map is one the settings accept and covers every registry.
+  const p = (JSON.parse(read('infra/main.parameters.example.json')) as ExampleParameters).parameters;
+  const regs = p.registries!.value as { name: string; resourceGroup: string; subscriptionId?: string }[];
+  const deploymentSubscription = '00000000-0000-0000-0000-0000000000aa';
+  const evaluate = (template: string, r: (typeof regs)[number]) =>
+    template
+      .replace("${r.?subscriptionId ?? subscription().subscriptionId}", r.subscriptionId ?? deploymentSubscription)
+      .replace('${r.resourceGroup}', r.resourceGroup)
+      .replace('${r.name}', r.name)
+      .replace('${toLower(r.name)}', r.name.toLowerCase())
+      .replace('${environment().suffixes.acrLoginServer}', '.azurecr.io');
+  const map = Object.fromEntries(regs.map((r) => [evaluate(body[1]!, r), evaluate(body[2]!, r)]));
+  assert.ok(!JSON.stringify(map).includes('${'), `every interpolation is evaluated: ${JSON.stringify(map)}`);
+  const settings = loadSettings({ GITOPS_REGISTRIES: JSON.stringify(map) });
+  assert.deepEqual([...settings.registries.values()].sort(), regs.map((r) => `${r.name.toLowerCase()}.azurecr.io`).sort());
 });
 
 // The README's "Deploy to Azure" section (up to the next top-level section).
