@@ -53,7 +53,7 @@ export function benchSource(fake: GitHubFake): GitHubSource {
 
 /** A cold runtime, as a new Functions instance builds it; jobs land in `jobs`. */
 export function benchRuntime(fake: GitHubFake, jobs: SyncJob[], clusters: number): Runtime {
-  return testRuntime({ source: benchSource(fake), settings: { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET, GITOPS_REGISTRIES: JSON.stringify({ [REGISTRY_TOPIC]: 'radixdev.azurecr.io' }) }, jobs, clusters });
+  return testRuntime({ source: benchSource(fake), settings: { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET, GITOPS_REGISTRY_TOPICS: JSON.stringify({ [REGISTRY_TOPIC]: 'radixdev.azurecr.io' }) }, jobs, clusters });
 }
 
 /** Commits `changed` modified manifests and delivers the push the fake sent; returns the answer and the jobs. */

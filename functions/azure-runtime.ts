@@ -38,7 +38,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   if (missing.length > 0) throw new ConfigError(missing);
   if (settings.webhookSecrets.length === 0) processLog.warn('startup.webhook-secret-missing', { result: 'GITHUB_WEBHOOK_SECRET is not set: every GitHub delivery will be refused' });
   if (settings.acrWebhookSecrets.size === 0) processLog.info('startup.acr-webhook-off', { result: 'ACR_WEBHOOK_SECRETS is not set: /api/acr-webhook refuses every request (Event Grid is unaffected)' });
-  if (settings.registries.size === 0) processLog.warn('startup.registries-missing', { result: 'GITOPS_REGISTRIES is not set: every Event Grid registry event is ignored' });
+  if (settings.registryTopics.size === 0) processLog.warn('startup.registry-topics-missing', { result: 'GITOPS_REGISTRY_TOPICS is not set: every Event Grid registry event is ignored' });
 
   const credential = parts.credential ?? (settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential());
   const github = settings.github!;
@@ -62,7 +62,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     source,
     statuses: source,
     proposer: source,
-    config: createConfigProvider(source, { inlineYaml: settings.configYaml }),
+    config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues),
     deliveries: new TableDeliveryLog(table),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),

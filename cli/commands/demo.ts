@@ -29,7 +29,7 @@ export async function demo(args: string[], ctx: CommandContext): Promise<number>
   // Secrets for this run only: the host refuses unsigned deliveries, as in Azure. Never printed.
   const secrets = { GITHUB_WEBHOOK_SECRET: randomBytes(24).toString('hex'), ACR_WEBHOOK_SECRETS: JSON.stringify({ 'radixdev.azurecr.io': randomBytes(24).toString('hex') }) };
   // The operator's registry list: Event Grid events are acted on only from this registry's topic.
-  const registries = { GITOPS_REGISTRIES: JSON.stringify({ [RADIXDEV]: 'radixdev.azurecr.io' }) };
+  const registries = { GITOPS_REGISTRY_TOPICS: JSON.stringify({ [RADIXDEV]: 'radixdev.azurecr.io' }) };
   const env = { ...ctx.env, ...secrets, ...registries, KUBECONFIG: path.join(workDir, 'no-kubeconfig') };
   const server = await startLocalServer({ settings: loadSettings(env), env, workDir, port: 0, log: consoleLogger(out, { quiet: !parsed.verbose }) });
   try {

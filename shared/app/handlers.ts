@@ -17,7 +17,7 @@ export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest
   return handleGitHubDelivery(req, {
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
-    onPush: (push, id) => onPush(push, id, { config: () => runtime.config(), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log }),
+    onPush: (push, id) => onPush(push, id, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log }),
   });
 }
 
@@ -64,7 +64,7 @@ export async function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequ
 export async function registryPush(runtime: Runtime, log: Logger, event: unknown): Promise<Record<string, unknown>> {
   let decision;
   try {
-    decision = parseEventGridEvent(event, runtime.settings.registries);
+    decision = parseEventGridEvent(event, runtime.settings.registryTopics);
   } catch (err) {
     if (!(err instanceof MalformedEventError)) throw err;
     const id = (event as { id?: unknown } | null)?.id;

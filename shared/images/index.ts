@@ -55,6 +55,15 @@ export {
   type Decision,
   type SkipReason,
 } from './decide-update.ts';
+export {
+  acceptedTags,
+  chooseCandidate,
+  needsCreationTimes,
+  type Candidate,
+  type CandidateSkip,
+  type CurrentImage,
+  type ListedTag,
+} from './choose-candidate.ts';
 export { plainIsSafe, scalarText, type ScalarStyle } from './scalar-text.ts';
 export { applyScalarEdits, type EditOutcome, type ScalarEdit } from './yaml-edit.ts';
 export { autoReleaseMessage } from './commit-message.ts';

@@ -5,7 +5,7 @@
  * - ACR's classic webhook body (see acr-webhook.ts for its secret).
  *
  * Trust: Event Grid sets `topic`/`source` to the registry's ARM resource id and nobody else can, so the
- * registry is taken from there and mapped to its login server by the operator (`GITOPS_REGISTRIES`); the
+ * registry is taken from there and mapped to its login server by the operator (`GITOPS_REGISTRY_TOPICS`); the
  * event's `data.request.host` is never trusted. Every ACR event type is recognised: only a tagged
  * ImagePushed is acted on, the others are "ignored" with a reason naming them. A malformed event is a
  * MalformedEventError naming the field that is wrong.
@@ -124,7 +124,7 @@ export function parseEventGridEvent(event: unknown, registries: RegistryMap): Re
   }
   const registry = registries.get(e.source.toLowerCase());
   if (!registry) {
-    return { kind: 'ignored', eventId: e.id, eventType: e.type, reason: `registry ${e.source} is not in GITOPS_REGISTRIES (the registries the operator lets update images)` };
+    return { kind: 'ignored', eventId: e.id, eventType: e.type, reason: `registry ${e.source} is not in GITOPS_REGISTRY_TOPICS (the registries the operator lets update images)` };
   }
   const data = validate(pushData, typeof e.data === 'string' ? parseJson(e.data, `${what} data`) : e.data, what, 'data.');
   return decide(e.id, registry, data, e.type);

@@ -10,7 +10,7 @@ test('with nothing set the defaults apply and webhooks are refused (no secrets)'
   assert.equal(s.github, undefined);
   assert.deepEqual(s.webhookSecrets, []);
   assert.equal(s.acrWebhookSecrets.size, 0);
-  assert.equal(s.registries.size, 0);
+  assert.equal(s.registryTopics.size, 0);
   assert.equal(s.stateNamespace, 'gitops-system');
   assert.equal(s.pruneMaxShare, 0.5);
   assert.equal(s.driftMinutes, 60);
@@ -66,16 +66,16 @@ test('an unresolved Key Vault reference is refused, never used as the secret', (
 
 const REGISTRY_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/common/providers/Microsoft.ContainerRegistry/registries/radixdev';
 
-test('GITOPS_REGISTRIES maps each registry resource id (compared case-insensitively) to its login server', () => {
-  const s = loadSettings({ GITOPS_REGISTRIES: JSON.stringify({ [REGISTRY_ID]: 'RadixDev.azurecr.io' }) });
-  assert.deepEqual([...s.registries], [[REGISTRY_ID.toLowerCase(), 'radixdev.azurecr.io']]);
+test('GITOPS_REGISTRY_TOPICS maps each registry resource id (compared case-insensitively) to its login server', () => {
+  const s = loadSettings({ GITOPS_REGISTRY_TOPICS: JSON.stringify({ [REGISTRY_ID]: 'RadixDev.azurecr.io' }) });
+  assert.deepEqual([...s.registryTopics], [[REGISTRY_ID.toLowerCase(), 'radixdev.azurecr.io']]);
   for (const [bad, why] of [
-    ['not json', /GITOPS_REGISTRIES: not JSON/],
-    ['["radixdev.azurecr.io"]', /GITOPS_REGISTRIES: expected JSON \{/],
+    ['not json', /GITOPS_REGISTRY_TOPICS: not JSON/],
+    ['["radixdev.azurecr.io"]', /GITOPS_REGISTRY_TOPICS: expected JSON \{/],
     [JSON.stringify({ 'radixdev.azurecr.io': 'radixdev.azurecr.io' }), /"radixdev\.azurecr\.io": expected a registry's ARM resource id/],
     [JSON.stringify({ [REGISTRY_ID]: 'https://radixdev.azurecr.io' }), /registries\/radixdev: expected the registry's login server/],
   ] as const) {
-    assert.throws(() => loadSettings({ GITOPS_REGISTRIES: bad }), (e: unknown) => e instanceof ConfigError && why.test(e.message), bad);
+    assert.throws(() => loadSettings({ GITOPS_REGISTRY_TOPICS: bad }), (e: unknown) => e instanceof ConfigError && why.test(e.message), bad);
   }
 });
 
@@ -88,4 +88,10 @@ test('ACR_WEBHOOK_SECRETS holds one secret (or a rotation pair) per registry, ne
     (e: unknown) => e instanceof ConfigError && /ACR_WEBHOOK_SECRETS: radixdev\.azurecr\.io: expected a secret of at least 16 characters/.test(e.message) && !/hunter2/.test(e.message),
   );
   assert.throws(() => loadSettings({ ACR_WEBHOOK_SECRET: a }), (e: unknown) => e instanceof ConfigError && /setting ACR_WEBHOOK_SECRET: replaced by ACR_WEBHOOK_SECRETS, one secret per registry/.test(e.message) && !e.message.includes(a));
+});
+
+test('a registry topic whose login server the operator\'s GITOPS_REGISTRIES does not list is refused', () => {
+  const topics = JSON.stringify({ [REGISTRY_ID]: 'radixdev.azurecr.io' });
+  assert.throws(() => loadSettings({ GITOPS_REGISTRY_TOPICS: topics, GITOPS_REGISTRIES: 'radixprod.azurecr.io' }), /setting GITOPS_REGISTRY_TOPICS: .*registries\/radixdev maps to radixdev\.azurecr\.io, which GITOPS_REGISTRIES does not list/);
+  assert.equal(loadSettings({ GITOPS_REGISTRY_TOPICS: topics, GITOPS_REGISTRIES: 'radixprod.azurecr.io,radixdev.azurecr.io' }).registryTopics.size, 1);
 });

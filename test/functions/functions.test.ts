@@ -46,7 +46,7 @@ function useSettings(): void {
     GITHUB_WEBHOOK_SECRET: SECRET,
     AzureWebJobsStorage: azurite.connectionString,
     GITOPS_CONFIG: `environments:\n  production:\n    branch: main\n    path: prod\n    clusters:\n      static: [{ name: prod-1, server: "${kube.url}", auth: none }]\n    registries: [radixprod.azurecr.io, demoregistry.azurecr.io]\n`,
-    GITOPS_REGISTRIES: JSON.stringify({ [RADIXPROD]: 'radixprod.azurecr.io', [SAMPLE_REGISTRY_ID]: SAMPLE_LOGIN_SERVER }),
+    GITOPS_REGISTRY_TOPICS: JSON.stringify({ [RADIXPROD]: 'radixprod.azurecr.io', [SAMPLE_REGISTRY_ID]: SAMPLE_LOGIN_SERVER }),
   });
 }
 

@@ -329,11 +329,11 @@ test('the Event Grid delivery schema is a parameter, CloudEvents 1.0 by default,
   assert.doesNotMatch(registryModule, /eventDeliverySchema: '/, 'no schema is hard-coded');
 });
 
-test('GITOPS_REGISTRIES maps each registry parameter\'s resource id (the Event Grid topic) to its login server', () => {
-  assert.equal(templateAppSettings().get('GITOPS_REGISTRIES'), 'string(registryLoginServers)');
-  assert.match(main, /^\s+registryLoginServers: registryLoginServers$/m, 'main.bicep passes the map to the function app');
-  const body = /^var registryLoginServers = toObject\(\s*registries,\s*r => '([^']+)',\s*r => '([^']+)'\s*\)/m.exec(main);
-  assert.ok(body, 'var registryLoginServers = toObject(registries, id, login server)');
+test('GITOPS_REGISTRY_TOPICS maps each registry parameter\'s resource id (the Event Grid topic) to its login server', () => {
+  assert.equal(templateAppSettings().get('GITOPS_REGISTRY_TOPICS'), 'string(registryTopics)');
+  assert.match(main, /^\s+registryTopics: registryTopics$/m, 'main.bicep passes the map to the function app');
+  const body = /^var registryTopics = toObject\(\s*registries,\s*r => '([^']+)',\s*r => '([^']+)'\s*\)/m.exec(main);
+  assert.ok(body, 'var registryTopics = toObject(registries, id, login server)');
   // Evaluated for the example parameters, the map is one the settings accept and covers every registry.
   const p = (JSON.parse(read('infra/main.parameters.example.json')) as ExampleParameters).parameters;
   const regs = p.registries!.value as { name: string; resourceGroup: string; subscriptionId?: string }[];
@@ -347,8 +347,8 @@ test('GITOPS_REGISTRIES maps each registry parameter\'s resource id (the Event G
       .replace('${environment().suffixes.acrLoginServer}', '.azurecr.io');
   const map = Object.fromEntries(regs.map((r) => [evaluate(body[1]!, r), evaluate(body[2]!, r)]));
   assert.ok(!JSON.stringify(map).includes('${'), `every interpolation is evaluated: ${JSON.stringify(map)}`);
-  const settings = loadSettings({ GITOPS_REGISTRIES: JSON.stringify(map) });
-  assert.deepEqual([...settings.registries.values()].sort(), regs.map((r) => `${r.name.toLowerCase()}.azurecr.io`).sort());
+  const settings = loadSettings({ GITOPS_REGISTRY_TOPICS: JSON.stringify(map), GITOPS_REGISTRIES: regs.map((r) => `${r.name.toLowerCase()}.azurecr.io`).join(',') });
+  assert.deepEqual([...settings.registryTopics.values()].sort(), regs.map((r) => `${r.name.toLowerCase()}.azurecr.io`).sort());
 });
 
 // The README's "Deploy to Azure" section (up to the next top-level section).

@@ -11,7 +11,7 @@ import { REGISTRY, REPO, workload } from './github-harness.ts';
 
 export const WEBHOOK_SECRET = 'reliability-webhook-secret';
 export const ACR_SECRET = 'reliability-acr-secret';
-/** The Event Grid topic of REGISTRY (GITOPS_REGISTRIES maps it). */
+/** The Event Grid topic of REGISTRY (GITOPS_REGISTRY_TOPICS maps it). */
 export const EVENT_GRID_TOPIC = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/radixdev';
 
 export type Case =

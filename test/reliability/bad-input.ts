@@ -44,7 +44,7 @@ export interface BadInputFigures {
 }
 
 function runtimeFor(fake: GitHubFake, jobs: SyncJob[]): Runtime {
-  const settings = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, ACR_WEBHOOK_SECRETS: JSON.stringify({ [REGISTRY]: ACR_SECRET }), GITOPS_REGISTRIES: JSON.stringify({ [EVENT_GRID_TOPIC]: REGISTRY }) };
+  const settings = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, ACR_WEBHOOK_SECRETS: JSON.stringify({ [REGISTRY]: ACR_SECRET }), GITOPS_REGISTRY_TOPICS: JSON.stringify({ [EVENT_GRID_TOPIC]: REGISTRY }) };
   return testRuntime({ source: coldSource(fake), settings, jobs, clusters: 2, configTtlMs: 600_000 });
 }
 

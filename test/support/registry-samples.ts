@@ -13,7 +13,7 @@ export const SAMPLE_SUBSCRIPTION = '5d2a7f3e-1c9b-4e8a-9f60-2b7c8d1e4a53';
 /** The registry the samples' topic names once filled. */
 export const SAMPLE_REGISTRY_ID = `/subscriptions/${SAMPLE_SUBSCRIPTION}/resourceGroups/registries/providers/Microsoft.ContainerRegistry/registries/demoregistry`;
 export const SAMPLE_LOGIN_SERVER = 'demoregistry.azurecr.io';
-/** GITOPS_REGISTRIES admitting the samples' registry. */
+/** GITOPS_REGISTRY_TOPICS admitting the samples' registry. */
 export const SAMPLE_REGISTRIES_SETTING = JSON.stringify({ [SAMPLE_REGISTRY_ID]: SAMPLE_LOGIN_SERVER });
 
 /** A documented sample delivery body (an array of one event), placeholders filled. */
