@@ -3,7 +3,7 @@
  * the reconcile timer. `gitops serve` and `gitops demo` both use it.
  */
 import { reconcileAll } from '../../shared/app/cluster-handlers.ts';
-import { acrWebhook, githubWebhook, registryPush } from '../../shared/app/handlers.ts';
+import { acrWebhook, expireDeliveries, githubWebhook, registryPush } from '../../shared/app/handlers.ts';
 import { FOLDER_CLUSTER } from '../../shared/clusters/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
@@ -40,6 +40,7 @@ export async function startLocalServer(options: {
   // New targets get everything at once: folder targets here, real clusters through reconcile.
   const reconcileOnce = async () => {
     try {
+      await expireDeliveries(runtime, log);
       const config = await runtime.config();
       const withClusters = new Set<string>();
       for (const env of config.environments) {

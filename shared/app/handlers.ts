@@ -17,8 +17,20 @@ export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest
   return handleGitHubDelivery(req, {
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
-    onPush: (push, id) => onPush(push, id, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log }),
+    onPush: (push, id, bodyDigest) => onPush(push, { id, bodyDigest }, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log, now: () => runtime.clock.now(), fullSyncIntervalMs: runtime.settings.fullSyncIntervalSeconds * 1000 }),
   });
+}
+
+/** The reconcile timer's housekeeping: delivery records past their retention are deleted (Azure Tables has no TTL). Never throws. */
+export async function expireDeliveries(runtime: Runtime, log: Logger): Promise<number> {
+  try {
+    const n = await runtime.deliveries.expire();
+    if (n > 0) log.info('push.deliveries-expired', { result: `${n} delivery records past their retention deleted` });
+    return n;
+  } catch (err) {
+    log.warn('push.deliveries-expire-failed', { result: (err as Error).message });
+    return 0;
+  }
 }
 
 /** Releases one pushed image (both registry triggers end here). */

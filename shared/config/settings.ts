@@ -45,6 +45,7 @@ export const SETTINGS = {
   GITOPS_STATE_NAMESPACE: { description: 'namespace holding each environment\'s sync state and lease in every cluster; default gitops-system', infra: false },
   GITOPS_PRUNE_MAX_SHARE: { description: 'largest share of an inventory one prune may delete without force; default 0.5', infra: false },
   GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
+  GITOPS_FULL_SYNC_INTERVAL_SECONDS: { description: 'at most one full sync per environment that push deliveries trigger in this many seconds (more are left to the reconcile timer); 0 = no limit; default 60', infra: false },
   GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <gitops@users.noreply.github.com>', infra: false },
 } as const satisfies Record<string, SettingInfo>;
 
@@ -85,6 +86,7 @@ const settingsSchema = z
     GITOPS_STATE_NAMESPACE: optional.refine((s) => s === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s), 'expected a namespace name'),
     GITOPS_PRUNE_MAX_SHARE: optional.refine((s) => s === undefined || (Number(s) > 0 && Number(s) <= 1), 'expected a number in (0, 1]'),
     GITOPS_DRIFT_MINUTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected whole minutes'),
+    GITOPS_FULL_SYNC_INTERVAL_SECONDS: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) >= 0), 'expected whole seconds (0 = no limit)'),
     GITOPS_COMMIT_AUTHOR: optional.refine((s) => s === undefined || /^[^<>]+ <[^<>\s]+@[^<>\s]+>$/.test(s), 'expected "Name <email>"'),
   })
   .superRefine((s, ctx) => {
@@ -164,6 +166,8 @@ export interface Settings {
   gitUrl: string | undefined;
   stateNamespace: string;
   pruneMaxShare: number;
+  /** At most one delivery-triggered full sync per environment per this many seconds (0 = no limit). */
+  fullSyncIntervalSeconds: number;
   driftMinutes: number;
   commitAuthor: { name: string; email: string };
 }
@@ -226,6 +230,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     stateNamespace: s.GITOPS_STATE_NAMESPACE ?? 'gitops-system',
     pruneMaxShare: s.GITOPS_PRUNE_MAX_SHARE ? Number(s.GITOPS_PRUNE_MAX_SHARE) : 0.5,
     driftMinutes: s.GITOPS_DRIFT_MINUTES ? Number(s.GITOPS_DRIFT_MINUTES) : 60,
+    fullSyncIntervalSeconds: s.GITOPS_FULL_SYNC_INTERVAL_SECONDS !== undefined ? Number(s.GITOPS_FULL_SYNC_INTERVAL_SECONDS) : 60,
     commitAuthor: { name: author[1]!, email: author[2]! },
   };
 }
