@@ -11,7 +11,9 @@ import { ConfigError } from '../shared/config/config-error.ts';
 import { loadSettings } from '../shared/config/settings.ts';
 import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
 import type { Logger } from '../shared/pipeline/logger.ts';
-import { acrManifestReader } from '../shared/registry/acr-manifest-reader.ts';
+import { acrManifestReader, type AcrClientOptions } from '../shared/registry/acr-manifest-reader.ts';
+import { acrTagLister } from '../shared/registry/acr-tag-lister.ts';
+import type { TagLister } from '../shared/registry/tag-lister.ts';
 import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
 import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
 import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
@@ -27,6 +29,8 @@ const processLog: Logger = {
 export interface AzureRuntimeParts {
   /** Overrides the managed identity (tests). */
   credential?: TokenCredential;
+  /** ACR client options per registry host (tests: the ACR fake's endpoint and CA). */
+  acrOptions?: (registry: string) => AcrClientOptions;
 }
 
 /** Builds the runtime from app settings; throws ConfigError naming every missing or invalid setting. */
@@ -53,8 +57,16 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   const readerFor = (host: string) => {
     if (!host.endsWith('.azurecr.io')) return undefined;
     let r = readers.get(host);
-    if (!r) readers.set(host, (r = acrManifestReader(host, credential)));
+    if (!r) readers.set(host, (r = acrManifestReader(host, credential, parts.acrOptions?.(host))));
     return r;
+  };
+  // Pushed tags are confirmed in ACR (AcrPull or Repository Reader, granted by the template) before a commit.
+  const listers = new Map<string, TagLister>();
+  const registryTags = (host: string) => {
+    if (!host.endsWith('.azurecr.io')) return undefined;
+    let l = listers.get(host);
+    if (!l) listers.set(host, (l = acrTagLister(host, credential, parts.acrOptions?.(host))));
+    return l;
   };
   return assembleRuntime({
     settings,
@@ -69,5 +81,6 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
+    registryTags,
   });
 }

@@ -10,6 +10,7 @@ import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from 
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
+import { pushConfirmer } from '../registry/confirm-push.ts';
 import type { Runtime } from './runtime.ts';
 
 /** POST /api/github-webhook. */
@@ -40,6 +41,7 @@ export function releaseImage(runtime: Runtime, log: Logger, image: ImagePushed):
     source: runtime.source,
     ...(runtime.proposer ? { proposer: runtime.proposer } : {}),
     ...(runtime.buildTimes ? { buildTimes: runtime.buildTimes } : {}),
+    ...(runtime.registryTags ? { confirm: pushConfirmer(runtime.registryTags, log) } : {}),
     branchLocks: runtime.branchLocks,
     log,
   });
@@ -60,8 +62,11 @@ export async function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequ
     case 'ignored':
       log.info('image.ignored', { eventId: outcome.eventId, eventType: outcome.eventType, result: outcome.reason });
       return { status: 202, body: { ignored: outcome.reason } };
-    case 'image':
-      return { status: 200, body: summarize(await releaseImage(runtime, log, outcome.image)) };
+    case 'image': {
+      const result = await releaseImage(runtime, log, outcome.image);
+      // ACR does not retry webhooks: an image the registry does not hold is refused, with the reason.
+      return { status: result.kind === 'unconfirmed' ? 409 : 200, body: summarize(result) };
+    }
   }
 }
 
@@ -87,11 +92,16 @@ export async function registryPush(runtime: Runtime, log: Logger, event: unknown
     log.info('image.ignored', { eventId: decision.eventId, eventType: decision.eventType, result: decision.reason });
     return { ignored: decision.reason };
   }
-  return summarize(await releaseImage(runtime, log, decision.image));
+  const result = await releaseImage(runtime, log, decision.image);
+  // The tag may not have reached the registry replica we asked yet: fail the delivery, so Event Grid retries
+  // (and dead-letters it if the tag never appears).
+  if (result.kind === 'unconfirmed') throw new Error(result.reason);
+  return summarize(result);
 }
 
 function summarize(result: ImagePushedResult): Record<string, unknown> {
   if (result.kind === 'ignored') return { ignored: result.reason };
+  if (result.kind === 'unconfirmed') return { error: result.reason, image: result.image };
   return {
     image: result.image,
     branches: result.branches.map((b) => ({ branch: b.branch, environments: b.environments, status: b.status, revision: b.revision, pullRequest: b.pullRequest, changes: b.changes, skipped: b.skipped.map((s) => ({ env: s.env, workload: s.workload, container: s.container, reason: s.message })), errors: b.errors })),

@@ -11,6 +11,8 @@ import { decodeQueueMessage, queueService } from '../../shared/storage/storage-j
 import { startAzurite, type Azurite } from '../support/azurite.ts';
 import { startGitHubFake } from '../support/github-fake/index.ts';
 import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+import { startAcrFake, type AcrFake } from '../support/acr-fake/index.ts';
+import { setRuntimeParts } from '../../functions/runtime.ts';
 import { SAMPLE_LOGIN_SERVER, SAMPLE_REGISTRY_ID, SAMPLE_TYPES, SCHEMAS, sampleEvent } from '../support/registry-samples.ts';
 
 const { HttpRequest, InvocationContext } = functions;
@@ -21,12 +23,18 @@ const SECRET = 'functions secret';
 let azurite: Azurite;
 let github: Awaited<ReturnType<typeof startGitHubFake>>;
 let kube: KubeFake;
+let acr: AcrFake;
 const logs: string[] = [];
 const context = (name: string) => new InvocationContext({ functionName: name, invocationId: randomUUID(), logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')) });
 
 before(async () => {
   azurite = await startAzurite();
   kube = await startKubeFake({ name: 'prod-1' });
+  // The registries the images are confirmed in before a commit (ACR with the identity): the ACR fake stands in.
+  acr = await startAcrFake();
+  acr.push('app', 'release-2');
+  acr.push('aci-helloworld', 'v1');
+  setRuntimeParts({ credential: acr.credential, acrOptions: () => ({ endpoint: acr.url, clientOptions: { tlsOptions: { ca: acr.ca }, retryOptions: { maxRetries: 0 } } }) });
   github = await startGitHubFake({
     repos: [{ fullName: REPO, branches: ['main'], files: { 'prod/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  image: radixprod.azurecr.io/app:release-1\n', 'prod/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: default\n  annotations:\n    fluxcd.io/automated: "true"\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: app\n          image: radixprod.azurecr.io/app:release-1\n' } }],
     token: 'ghs_functions',
@@ -35,6 +43,7 @@ before(async () => {
 after(async () => {
   await github?.close();
   await kube?.close();
+  await acr?.close();
   await azurite?.close();
 });
 
@@ -117,3 +126,12 @@ for (const schema of SCHEMAS) {
     assert.ok(!lines.some((l) => l.includes('image.malformed')), 'no sample is malformed (ChartDeleted\'s "019-03-12" time included)');
   });
 }
+
+test('registry-push: a pushed tag the registry does not hold is not committed, and the invocation fails so Event Grid retries', async () => {
+  useSettings();
+  const { registryPushHandler } = await import('../../functions/registry-push.ts');
+  const head = await github.head(REPO, 'main');
+  const forged = { specversion: '1.0', id: randomUUID(), source: RADIXPROD, type: 'Microsoft.ContainerRegistry.ImagePushed', time: new Date().toISOString(), data: { action: 'push', target: { repository: 'app', tag: 'release-99', digest: `sha256:${'f'.repeat(64)}` } } };
+  await assert.rejects(registryPushHandler(forged as never, context('registry-push')), /radixprod\.azurecr\.io\/app:release-99 is not in the registry/);
+  assert.equal(await github.head(REPO, 'main'), head);
+});
