@@ -18,6 +18,7 @@ import { readBuildTimes, type ManifestReader } from '../shared/registry/build-ti
 import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
 import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
+import { PROPOSAL_TABLE, TableProposalLedger } from '../shared/storage/table-proposal-ledger.ts';
 
 /** Process-level log lines (no invocation): JSON on stderr, which the host forwards to Application Insights. */
 const processLog: Logger = {
@@ -46,13 +47,15 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
 
   const credential = parts.credential ?? (settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential());
   const github = settings.github!;
-  const source = gitHubSourceFromSettings(github, settings.commitAuthor);
   const storage = settings.storage!;
   const queues = queueService('connectionString' in storage ? storage : { queueServiceUrl: storage.queueServiceUri, credential });
-  const table =
+  const tableClient = (name: string) =>
     'connectionString' in storage
-      ? TableClient.fromConnectionString(storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: /UseDevelopmentStorage|127\.0\.0\.1|localhost/.test(storage.connectionString) })
-      : new TableClient(storage.tableServiceUri ?? storage.queueServiceUri.replace('.queue.', '.table.'), DELIVERY_TABLE, credential);
+      ? TableClient.fromConnectionString(storage.connectionString, name, { allowInsecureConnection: /UseDevelopmentStorage|127\.0\.0\.1|localhost/.test(storage.connectionString) })
+      : new TableClient(storage.tableServiceUri ?? storage.queueServiceUri.replace('.queue.', '.table.'), name, credential);
+  const table = tableClient(DELIVERY_TABLE);
+  // Proposal branches are built on only at the heads recorded here (the app's storage, out of the repository's reach).
+  const source = gitHubSourceFromSettings(github, settings.commitAuthor, {}, { proposalLedger: new TableProposalLedger(tableClient(PROPOSAL_TABLE)) });
   const readers = new Map<string, ManifestReader>();
   const readerFor = (host: string) => {
     if (!host.endsWith('.azurecr.io')) return undefined;

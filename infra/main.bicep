@@ -137,8 +137,9 @@ var registryPushFunctionName = 'registry-push'
 // Queue `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts) and the poison queue the host moves failed jobs to.
 var queueNames = ['sync', 'sync-poison']
 
-// Table `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts).
-var tableNames = ['deliveries']
+// Tables `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts) and `proposals` (PROPOSAL_TABLE,
+// shared/storage/table-proposal-ledger.ts: the heads of the pull-request branches this app wrote).
+var tableNames = ['deliveries', 'proposals']
 
 // Key Vault secret names behind GITHUB_APP_PRIVATE_KEY, GITHUB_WEBHOOK_SECRET and ACR_WEBHOOK_SECRETS (one JSON
 // object holding one secret per registry: {"<login server>": "<secret>"}).

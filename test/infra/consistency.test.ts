@@ -16,6 +16,7 @@ import { loadSettings } from '../../shared/config/settings.ts';
 import { EVENT_GRID_SCHEMAS } from '../../shared/pipeline/registry-event.ts';
 import { SYNC_QUEUE } from '../../shared/pipeline/sync-job.ts';
 import { DELIVERY_TABLE } from '../../shared/storage/table-delivery-log.ts';
+import { PROPOSAL_TABLE } from '../../shared/storage/table-proposal-ledger.ts';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
@@ -243,6 +244,7 @@ test('the template creates the queue and table the code uses, and the poison que
   assert.ok(queues.includes(SYNC_QUEUE), `queue ${SYNC_QUEUE} (SYNC_QUEUE) in ${queues.join(', ')}`);
   assert.ok(queues.includes(`${SYNC_QUEUE}-poison`), `poison queue ${SYNC_QUEUE}-poison`);
   assert.ok(tables.includes(DELIVERY_TABLE), `table ${DELIVERY_TABLE} (DELIVERY_TABLE) in ${tables.join(', ')}`);
+  assert.ok(tables.includes(PROPOSAL_TABLE), `table ${PROPOSAL_TABLE} (PROPOSAL_TABLE) in ${tables.join(', ')}`);
   assert.match(main, /^\s+queueNames: queueNames$/m, 'main.bicep passes queueNames to the storage module');
   assert.match(main, /^\s+tableNames: tableNames$/m, 'main.bicep passes tableNames to the storage module');
   const storage = bicep('infra/modules/storage.bicep');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { TableClient } from '@azure/data-tables';
 import { MemoryDeliveryLog, type DeliveryLog } from '../../shared/pipeline/delivery-log.ts';
 import { TableDeliveryLog } from '../../shared/storage/table-delivery-log.ts';
+import { TableProposalLedger } from '../../shared/storage/table-proposal-ledger.ts';
 import { startAzurite, type Azurite } from '../support/azurite.ts';
 
 const HOUR = 3_600_000;
@@ -61,4 +62,13 @@ test('table: a row written before expiry was added (partitioned by key, with its
   const log = new TableDeliveryLog(client, { now: () => Date.parse('2026-11-30T10:00:00Z'), retentionMs: HOUR });
   await client.createEntity({ partitionKey: 'le', rowKey: 'legacy-id', at: '2026-11-01T00:00:00.000Z' });
   assert.equal(await log.claim(['legacy-id']), true, 'an old row with its at is expired and taken over');
+});
+
+test('the proposal ledger keeps the head the app last wrote per branch, in the app\'s table', async () => {
+  const ledger = new TableProposalLedger(TableClient.fromConnectionString(azurite.connectionString, `proposals${++run}`, { allowInsecureConnection: true }));
+  assert.equal(await ledger.head('gitops/image-updates/production'), undefined);
+  await ledger.record('gitops/image-updates/production', 'a'.repeat(40));
+  await ledger.record('gitops/image-updates/production', 'b'.repeat(40));
+  assert.equal(await ledger.head('gitops/image-updates/production'), 'b'.repeat(40));
+  assert.equal(await ledger.head('gitops/image-updates/staging'), undefined);
 });
