@@ -143,7 +143,7 @@ function registrations(): Registration[] {
   const out: Registration[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const src = read(`functions/${file}`);
-    for (const m of src.matchAll(/\bapp\.(\w+)\(\s*'([^']+)'/g)) {
+    for (const m of src.matchAll(/\bapp\.(\w+)(?:<[^>(]*>)?\(\s*'([^']+)'/g)) {
       out.push({ trigger: m[1]!, name: m[2]!, file, options: balanced(src, m.index + m[0].indexOf('(')) });
     }
   }
