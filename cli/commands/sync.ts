@@ -95,8 +95,8 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
       for (const l of wrap(head, 80, '  ')) out.line(bad(r) ? out.red(l) : out.green(l));
       if (r.outcome === 'failed' && r.error) say(r.error, out.red);
       if (r.suspended) say(`suspended by ${r.suspended.by} at ${r.suspended.at}: ${r.suspended.reason} (gitops resume --env ${r.environment} ends it)`, out.yellow);
-      for (const o of r.objects.filter((x) => x.action === 'failed' || x.action === 'prune-failed')) say(`${o.id}: ${o.message ?? ''}`);
-      for (const o of r.objects.filter((x) => x.action === 'pruned' || x.action === 'would-prune')) say(`${o.action} ${o.id}`, out.dim);
+      for (const o of r.objects.filter((x) => x.action === 'failed')) say(`${o.step === 'prune' ? 'prune ' : ''}${o.id}: ${o.message ?? ''}`);
+      for (const o of r.objects.filter((x) => x.action === 'pruned')) say(`${r.dryRun ? 'would prune' : 'pruned'} ${o.id}`, out.dim);
       for (const e of r.renderErrors) say(`${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}`);
       if (r.prune?.refused) say(`prune refused: ${r.prune.refused}`, out.yellow);
     }

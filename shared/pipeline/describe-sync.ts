@@ -39,7 +39,7 @@ export function describeSync(r: Described): string {
   if (r.outcome === 'up-to-date') return clipWords(`${r.cluster}: up to date at ${short(r.revision)}`);
   if (r.outcome === 'lease-held') return clipWords(`${r.cluster}: another sync holds the lease (${r.leaseHolder ?? '?'})`);
   if (r.outcome === 'suspended') return clipWords(`${r.cluster}: suspended, ${short(r.revision)} not applied (${r.suspended?.reason ?? '?'})`);
-  const firstFailure = r.objects.find((o) => o.action === 'failed' || o.action === 'prune-failed');
+  const firstFailure = r.objects.find((o) => o.action === 'failed');
   const firstError = r.renderErrors[0];
   const detail = firstFailure ? ` (${firstFailure.id}: ${firstFailure.message ?? ''})` : firstError ? ` (${firstError.file}${firstError.line ? `:${firstError.line}` : ''}: ${firstError.message})` : r.prune?.refused ? ` (${r.prune.refused})` : '';
   const text = `${r.dryRun ? '[dry run] ' : ''}${r.cluster}: ${syncCounts(r)}${detail}`;

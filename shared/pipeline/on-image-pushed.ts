@@ -14,6 +14,7 @@ import type { KeyedMutex } from './keyed-mutex.ts';
 import type { Logger } from './logger.ts';
 import { planBranchRelease, type BranchRelease } from './plan-branch-release.ts';
 import type { ImagePushed } from './registry-event.ts';
+import type { PushConfirmation } from '../registry/confirm-push.ts';
 
 /**
  * Writes an environment's image updates to its pull request instead of its branch. `compute` is called
@@ -34,6 +35,8 @@ export interface OnImagePushedDeps {
   source: SourceReader & SourceWriter;
   /** Needed only when an environment uses `imageUpdates: pull-request`. */
   proposer?: ChangeProposer;
+  /** Confirms the pushed tag in the registry before anything is written (absent: nothing is committed). */
+  confirm?(image: ImagePushed): Promise<PushConfirmation>;
   /** Build times of images keyed by buildTimeKey (from the registry), for refusing rollbacks under glob/regex filters. */
   buildTimes?(refs: readonly ImageRef[]): Promise<ReadonlyMap<string, Date>>;
   log: Logger;
@@ -63,6 +66,8 @@ export interface BranchOutcome {
 
 export type ImagePushedResult =
   | { kind: 'ignored'; reason: string; suspended?: SuspendedEnvironment[] }
+  /** The registry does not hold the pushed tag: nothing was written (the caller retries: a replica may lag). */
+  | { kind: 'unconfirmed'; image: string; reason: string }
   | { kind: 'released'; image: string; branches: BranchOutcome[]; suspended?: SuspendedEnvironment[] };
 
 /** An environment whose image updates were skipped because it is suspended. */
@@ -90,6 +95,14 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
     log.info('image.suspended', { eventId: event.id, image, environment: env.name, result: `image updates skipped: ${env.name} is suspended (${s.reason}; by ${s.by} at ${s.at})` });
   }
   if (envs.length === 0) return { kind: 'ignored', reason: `every environment listing ${event.registry} is suspended`, suspended };
+  if (deps.confirm) {
+    const confirmation = await deps.confirm(event);
+    if (confirmation.status === 'absent') {
+      const reason = `${image} is not in the registry (looked up before committing): nothing written`;
+      log.warn('image.unconfirmed', { eventId: event.id, image, result: reason });
+      return { kind: 'unconfirmed', image, reason };
+    }
+  }
   const ref = parseImageRef(image);
   const groups = new Map<string, Environment[]>();
   for (const env of envs) {
