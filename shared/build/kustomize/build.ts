@@ -63,6 +63,7 @@ function accumulate(dir: string, loader: FileLoader, stack: string[], from: stri
   }
   if (pending) throw pending;
   runGenerators(map, k, dir, file, loader);
+  map.changed();
   applyStrategicMergePatches(map, k, dir, file, loader);
   applyPatches(map, k, dir, file, loader);
   if (k.namespace) applyNamespace(map, k.namespace, file);
