@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertSameAsKubectl, buildOurs } from './support/oracle.ts';
+import { kustomizeBuild } from '../../../shared/build/kustomize/index.ts';
 
 const deployment = (name: string, extra = '') => `apiVersion: apps/v1
 kind: Deployment
@@ -112,8 +113,19 @@ test('files are asked for in rounds, every file of a level at once, and only fil
     'b/kustomization.yaml': 'resources: [c.yaml]\n',
     'b/c.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
   };
-  const r = buildOurs(files);
-  assert.equal(r.kind, 'built');
+  const tree = new Set(Object.keys(files));
+  const read = new Map<string, string>();
+  const asked: string[][] = [];
+  for (;;) {
+    const r = kustomizeBuild('', { tree, files: read });
+    if (r.kind !== 'needFiles') {
+      assert.equal(r.kind, 'built');
+      break;
+    }
+    asked.push(r.paths);
+    for (const p of r.paths) read.set(p, files[p as keyof typeof files]);
+  }
+  assert.deepStrictEqual(asked, [['kustomization.yaml'], ['a.yaml', 'b/kustomization.yaml'], ['b/c.yaml']]);
 });
 
 test('scalars read as kustomize reads them: annotations keep their text, yes/on stay strings, 0755 is octal', async (t) => {
