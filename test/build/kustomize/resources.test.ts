@@ -47,7 +47,7 @@ test('two kustomization files in one directory are refused, as kustomize refuses
     'kustomization.yaml': 'resources: [a.yaml]\n',
     'kustomization.yml': 'resources: [a.yaml]\n',
     'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
-  });
+  }, '', { refused: true });
   if (result?.kind === 'refused') assert.match(result.errors[0]?.message ?? '', /multiple kustomization files/);
 });
 
@@ -56,14 +56,14 @@ test('the same resource twice is refused (already registered id)', async (t) => 
     'kustomization.yaml': 'resources: [a.yaml, b]\n',
     'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
     'b/kustomization.yaml': 'resources: [../a.yaml]\n',
-  });
+  }, '', { refused: true });
 });
 
 test('a file resource outside the kustomization directory is refused (kustomize root-only loader)', async (t) => {
   await assertSameAsKubectl(t, {
     'app/kustomization.yaml': 'resources: [../a.yaml]\n',
     'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
-  }, 'app');
+  }, 'app', { refused: true });
 });
 
 test('paths above the repository root, absolute paths and missing paths are refused naming the file and key', () => {
