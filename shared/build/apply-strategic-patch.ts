@@ -36,10 +36,13 @@ function sortByOrder(items: unknown[], order: readonly unknown[], mergeKey: stri
   return keyed.sort((a, b) => a.at - b.at || a.i - b.i).map((k) => k.item);
 }
 
-/** `normalizeElementOrder` + `mergeSortedSlice`. */
+/**
+ * `normalizeElementOrder` + `mergeSortedSlice(serverOnly, patch, serverOrder)`: server-only items are inserted
+ * into the patch items; an item found in only one place goes after the patch item it meets.
+ */
 function normalizeOrder(patchItems: unknown[], serverOnly: unknown[], patchOrder: readonly unknown[], serverOrder: readonly unknown[], mergeKey: string, path: string): unknown[] {
-  const left = sortByOrder(patchItems, patchOrder, mergeKey, path);
-  const right = sortByOrder(serverOnly, serverOrder, mergeKey, path);
+  const right = sortByOrder(patchItems, patchOrder, mergeKey, path);
+  const left = sortByOrder(serverOnly, serverOrder, mergeKey, path);
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -58,6 +61,10 @@ function normalizeOrder(patchItems: unknown[], serverOnly: unknown[], patchOrder
 
 function mergeList(original: unknown[], patch: unknown[], order: readonly unknown[] | undefined, type: string | undefined, mergeKey: string, path: string): unknown[] {
   if (!mergeKey || !original.every(isJsonMap) || !patch.every(isJsonMap)) throw new StrategicPatchUnsupported('a merge list of scalars or without a merge key', path);
+  if (order) {
+    const at = patch.map((p) => indexIn(order, p, mergeKey));
+    if (at.some((x, i) => x < 0 || (i > 0 && x < at[i - 1]!))) throw new StrategicPatchUnsupported(`the patch list does not follow its $setElementOrder (apimachinery rejects it)`, path);
+  }
   const merged = original.map((e) => e);
   for (const p of patch as JsonMap[]) {
     if (Object.hasOwn(p, '$patch')) throw new StrategicPatchUnsupported('the $patch directive', path);

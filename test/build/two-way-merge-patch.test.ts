@@ -16,7 +16,7 @@ describe('two-way strategic merge patch (what Flux v1 wrote for built-in kinds)'
     const ordered = { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'a' }, { name: 'z' }], containers: [{ name: 'a', image: 'r/a:3' }] } } } };
     assert.deepEqual(applyStrategicPatch(before, ordered), deployment([{ name: 'a', image: 'r/a:3' }, { name: 'z', image: 'r/z:1' }]));
     const added = { spec: { template: { spec: { containers: [{ name: 'n', image: 'r/n:1' }] } } } };
-    assert.deepEqual(applyStrategicPatch(before, added), deployment([{ name: 'z', image: 'r/z:1' }, { name: 'a', image: 'r/a:1' }, { name: 'n', image: 'r/n:1' }]));
+    assert.deepEqual(applyStrategicPatch(before, added), deployment([{ name: 'n', image: 'r/n:1' }, { name: 'z', image: 'r/z:1' }, { name: 'a', image: 'r/a:1' }]), 'a new element goes first, as kubectl patch puts it');
     assert.throws(() => applyStrategicPatch(before, { spec: { template: { spec: { containers: [{ name: 'a', $patch: 'delete' }] } } } }), /\$patch/);
   });
   it('an image change is the changed container with its name, plus $setElementOrder listing every container', () => {
@@ -31,7 +31,7 @@ describe('two-way strategic merge patch (what Flux v1 wrote for built-in kinds)'
     const after = deployment([{ name: 'z', image: 'r/z:2', env: [{ name: 'X', value: '2' }] }, { name: 'a', image: 'r/a:3' }], [{ name: 'init', image: 'r/i:2' }]);
     after.spec.replicas = 3;
     const patch = createTwoWayMergePatch(before, after);
-    assert.deepEqual((patch.spec as { template: { spec: { containers: { name: string }[] } } }).template.spec.containers.map((c) => c.name), ['a', 'z'], 'sorted by merge key');
+    assert.deepEqual((patch.spec as { template: { spec: { containers: { name: string }[] } } }).template.spec.containers.map((c) => c.name), ['z', 'a'], 'in the list\'s order, as $setElementOrder requires');
     assert.deepEqual(applyStrategicPatch(structuredClone(before), patch), after);
   });
   it('refuses containers added, removed or reordered', () => {
