@@ -246,3 +246,21 @@ for (const [what, values] of [['a scalar over a map', '{a: 5}'], ['a map over a 
     }, '', { refused: true });
   });
 }
+
+test('a patch walks the whole object: duplicate keys in an untouched keyed list collapse to the last, in place', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': 'resources: [a.yaml]\npatches: [{path: p.yaml}]\n',
+    'a.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      volumes: [{name: v}, {name: w, emptyDir: {}}, {name: v, emptyDir: {}}]
+      containers:
+      - name: a
+        env: [{name: E1, value: "1"}, {name: E2, value: "2"}, {name: E1}]
+`,
+    'p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {paused: true}\n',
+  });
+});
