@@ -149,3 +149,10 @@ metadata: {name: c, annotations: null}
 `,
   });
 });
+
+test('an empty kustomization (nothing but its header) is refused as kustomize refuses it; an empty resource list builds', async (t) => {
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': '' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'namePrefix: ""\n' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'resources: []\n' });
+});
