@@ -156,3 +156,9 @@ test('an empty kustomization (nothing but its header) is refused as kustomize re
   await assertSameAsKubectl(t, { 'kustomization.yaml': 'namePrefix: ""\n' }, '', { refused: true });
   await assertSameAsKubectl(t, { 'kustomization.yaml': 'resources: []\n' });
 });
+
+test('a path the tree does not list (a symlink, which the repository reader leaves out) is refused with the file and key', () => {
+  const result = buildOurs({ 'env/kustomization.yaml': 'resources: [linked/app.yaml]\npatchesStrategicMerge: [p.yaml]\n' }, 'env');
+  assert.equal(result.kind, 'refused');
+  if (result.kind === 'refused') assert.equal(result.errors[0]?.message, 'resources in env/kustomization.yaml names linked/app.yaml, which is not in the repository');
+});
