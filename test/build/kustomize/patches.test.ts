@@ -264,3 +264,39 @@ spec:
     'p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {paused: true}\n',
   });
 });
+
+test('patches options allowNameChange and allowKindChange let a strategic merge patch rename, and references follow', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': `resources: [a.yaml]
+patches:
+- target: {kind: ConfigMap, name: old}
+  options: {allowNameChange: true}
+  patch: |-
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: new}
+- target: {kind: Secret}
+  options: {allowKindChange: true}
+  patch: |-
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: s}
+`,
+    'a.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata: {name: old}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: s}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: i, envFrom: [{configMapRef: {name: old}}]}]
+`,
+  });
+});
