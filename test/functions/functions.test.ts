@@ -41,11 +41,19 @@ before(async () => {
   });
 });
 after(async () => {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
   await github?.close();
   await kube?.close();
   await acr?.close();
   await azurite?.close();
 });
+
+const SETTING_NAMES = ['GITHUB_REPOSITORY', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'GITHUB_WEBHOOK_SECRET', 'AzureWebJobsStorage', 'GITOPS_CONFIG'] as const;
+/** The settings as they were before this file set them (restored after its tests). */
+const savedEnv: Record<string, string | undefined> = Object.fromEntries(SETTING_NAMES.map((k) => [k, process.env[k]]));
 
 function useSettings(): void {
   Object.assign(process.env, {
@@ -59,11 +67,15 @@ function useSettings(): void {
   });
 }
 
-test('importing the entry point registers every trigger without throwing (test mode outside the host)', async () => {
+test('importing the entry point registers all five triggers (test mode outside the host names each one)', async (t) => {
+  const warn = t.mock.method(console, 'warn', () => {});
   await import('../../functions/index.ts');
+  const registered = warn.mock.calls.flatMap((c) => [...String(c.arguments[0]).matchAll(/register function "([a-z-]+)"/g)].map((m) => m[1])).sort();
+  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'reconcile', 'registry-push', 'sync-cluster']);
 });
 
 test('a missing setting fails the invocation with a message naming it', async () => {
+  for (const key of SETTING_NAMES) delete process.env[key];
   const { githubWebhookHandler } = await import('../../functions/github-webhook.ts');
   const req = new HttpRequest({ method: 'POST', url: 'http://localhost/api/github-webhook', body: { string: '{}' }, headers: {} });
   await assert.rejects(githubWebhookHandler(req, context('github-webhook')), /setting GITHUB_REPOSITORY: required in Azure/);
