@@ -63,16 +63,26 @@ export type ImagePushedResult = { kind: 'ignored'; reason: string } | { kind: 'r
 
 /** Releases a pushed image to every branch whose environments list its registry. */
 export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
+  const image = `${event.registry}/${event.repository}:${event.tag}`;
+  return releaseImages({ id: event.id, registry: event.registry, images: [image] }, deps);
+}
+
+/**
+ * The event path for one or more images of one registry (an event carries one; the registry scan
+ * brings every candidate it found there): the environments listing the registry, grouped by branch,
+ * each branch planned at HEAD and written with compare-and-swap (or proposed), once for all images.
+ */
+export async function releaseImages(batch: { id: string; registry: string; images: readonly string[] }, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
   const { log } = deps;
   const config = await deps.config();
-  const envs = environmentsForRegistry(config, event.registry);
-  const image = `${event.registry}/${event.repository}:${event.tag}`;
+  const envs = environmentsForRegistry(config, batch.registry);
+  const image = batch.images.join(', ');
   if (envs.length === 0) {
-    const reason = `no environment lists registry ${event.registry}`;
-    log.info('image.ignored', { eventId: event.id, image, result: reason });
+    const reason = `no environment lists registry ${batch.registry}`;
+    log.info('image.ignored', { eventId: batch.id, image, result: reason });
     return { kind: 'ignored', reason };
   }
-  const ref = parseImageRef(image);
+  const refs = batch.images.map((i) => parseImageRef(i));
   const groups = new Map<string, Environment[]>();
   for (const env of envs) {
     const key = `${env.branch}\0${env.imageUpdates}`;
@@ -80,31 +90,31 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
   }
   const branches = await Promise.all(
     [...groups.values()].map((group) => {
-      const write = () => (group[0]!.imageUpdates === 'pull-request' ? proposeForEnvironments(group, ref, config, deps) : commitToBranch(group, ref, config, deps));
+      const write = () => (group[0]!.imageUpdates === 'pull-request' ? proposeForEnvironments(group, refs, config, deps) : commitToBranch(group, refs, config, deps));
       return deps.branchLocks ? deps.branchLocks.run(`${group[0]!.branch}\0${group[0]!.imageUpdates}`, write) : write();
     }),
   );
   for (const b of branches) {
     log.info('image.release', {
-      eventId: event.id,
+      eventId: batch.id,
       image,
       branch: b.branch,
       environment: b.environments,
       commit: b.revision,
       result: `${b.status}: ${b.changes.length} changed, ${b.skipped.length} skipped, ${b.errors.length} errors${b.attempts > 1 ? `, ${b.attempts} attempts` : ''}`,
     });
-    for (const e of b.errors) log.warn('image.error', { eventId: event.id, image, branch: b.branch, environment: e.env, file: e.file, workload: e.workload, result: e.message });
+    for (const e of b.errors) log.warn('image.error', { eventId: batch.id, image, branch: b.branch, environment: e.env, file: e.file, workload: e.workload, result: e.message });
   }
   return { kind: 'released', image, branches };
 }
 
-async function plan(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, head: string, deps: OnImagePushedDeps) {
+async function plan(envs: readonly Environment[], images: readonly ImageRef[], config: GitopsConfig, head: string, deps: OnImagePushedDeps) {
   const names = new Set(envs.map((e) => e.name));
-  const input = { source: deps.source, config, branch: envs[0]!.branch, revision: head, images: [ref], only: (e: Environment) => names.has(e.name) };
+  const input = { source: deps.source, config, branch: envs[0]!.branch, revision: head, images, only: (e: Environment) => names.has(e.name) };
   let release = await planBranchRelease(input);
   if (deps.buildTimes && release.plan.changes.length > 0) {
     // Second pass with build times of the images involved: refuses an image built before the current one.
-    const refs = [ref, ...release.plan.changes.map((c) => parseImageRef(c.from))];
+    const refs = [...images, ...release.plan.changes.map((c) => parseImageRef(c.from))];
     const times = await deps.buildTimes(refs);
     if (times.size > 0) {
       release = await planBranchRelease({ ...input, buildTime: (r) => times.get(buildTimeKey(r)) });
@@ -113,7 +123,7 @@ async function plan(envs: readonly Environment[], ref: ImageRef, config: GitopsC
   return release;
 }
 
-async function commitToBranch(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
+async function commitToBranch(envs: readonly Environment[], ref: readonly ImageRef[], config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
   const branch = envs[0]!.branch;
   let last: BranchRelease['plan'] | undefined;
   const result = await commitWithRetry(
@@ -137,7 +147,7 @@ async function commitToBranch(envs: readonly Environment[], ref: ImageRef, confi
   };
 }
 
-async function proposeForEnvironments(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
+async function proposeForEnvironments(envs: readonly Environment[], ref: readonly ImageRef[], config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
   const branch = envs[0]!.branch;
   const proposer = deps.proposer;
   if (!proposer) throw new Error(`environments ${envs.map((e) => e.name).join(', ')} use imageUpdates: pull-request, which needs the GitHub source`);
