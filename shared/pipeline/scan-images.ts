@@ -154,13 +154,17 @@ export async function scanImages(deps: ScanDeps): Promise<ScanResult> {
         if (container.image.tag !== undefined) timedCurrents.add(container.image.tag);
       }
       const times = new Map<string, Date | null | undefined>();
-      await Promise.all([...new Set([...timed, ...timedCurrents])].map(async (tag) => {
+      const readTime = async (tag: string) => {
         const digest = digests.get(tag) ?? currents.get(tag)?.digest;
         if (digest === undefined) return;
         const t = await created(repo.repository, digest);
         times.set(tag, t);
         if (t) known.set(buildTimeKey(parseImageRef(`${host}/${repo.repository}:${tag}`)), t);
-      }));
+      };
+      // The first read alone: it fetches the repository's access token, which the others then reuse.
+      const [first, ...rest] = [...new Set([...timed, ...timedCurrents])];
+      if (first !== undefined) await readTime(first);
+      await Promise.all(rest.map(readTime));
       const withTimes = listed.map((t) => (times.has(t.name) && times.get(t.name) !== undefined ? { ...t, created: times.get(t.name)! } : t));
       for (const { environment, container } of repo.containers) {
         const current = container.image.tag === undefined ? {} : { ...currents.get(container.image.tag), ...(timedCurrents.has(container.image.tag) && times.get(container.image.tag) !== undefined ? { created: times.get(container.image.tag)! } : {}) };
