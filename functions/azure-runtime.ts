@@ -11,8 +11,8 @@ import { ConfigError } from '../shared/config/config-error.ts';
 import { loadSettings } from '../shared/config/settings.ts';
 import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
 import type { Logger } from '../shared/pipeline/logger.ts';
-import { acrManifestReader } from '../shared/registry/acr-manifest-reader.ts';
-import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
+import { acrAccess } from '../shared/registry/acr-access.ts';
+import { readBuildTimes } from '../shared/registry/build-times.ts';
 import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
 import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
@@ -48,13 +48,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     'connectionString' in storage
       ? TableClient.fromConnectionString(storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: /UseDevelopmentStorage|127\.0\.0\.1|localhost/.test(storage.connectionString) })
       : new TableClient(storage.tableServiceUri ?? storage.queueServiceUri.replace('.queue.', '.table.'), DELIVERY_TABLE, credential);
-  const readers = new Map<string, ManifestReader>();
-  const readerFor = (host: string) => {
-    if (!host.endsWith('.azurecr.io')) return undefined;
-    let r = readers.get(host);
-    if (!r) readers.set(host, (r = acrManifestReader(host, credential)));
-    return r;
-  };
+  const acr = acrAccess(() => credential);
   return assembleRuntime({
     settings,
     repository: github.repository,
@@ -67,6 +61,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
-    buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
+    buildTimes: (refs) => readBuildTimes(refs, (host) => acr.manifests(host), processLog),
+    registryAccess: (host) => acr.registry(host),
   });
 }

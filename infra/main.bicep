@@ -89,6 +89,10 @@ param githubAppInstallationId string
 @description('The environments as inline gitops.yaml (GITOPS_CONFIG). Empty: gitops.yaml at the root of the config repository, else the built-in defaults.')
 param gitopsConfig string = ''
 
+@description('When the image-scan timer lists the followed repositories of each registry (GITOPS_IMAGE_SCAN_SCHEDULE, NCRONTAB with seconds): the safety net for registry events that never arrived.')
+@minLength(11)
+param imageScanSchedule string = '0 */10 * * * *'
+
 @description('More app settings, name → value: the optional settings of shared/config/settings.ts (GITOPS_STATE_NAMESPACE, GITOPS_DRIFT_MINUTES, ...), or GITHUB_WEBHOOK_SECRET_PREVIOUS as a Key Vault reference while rotating. Settings set by hand are replaced by every deployment: put them here.')
 param additionalAppSettings object = {}
 
@@ -212,6 +216,7 @@ module functionApp 'modules/function-app.bicep' = {
     githubAppId: githubAppId
     githubAppInstallationId: githubAppInstallationId
     gitopsConfig: gitopsConfig
+    imageScanSchedule: imageScanSchedule
     additionalAppSettings: additionalAppSettings
     tags: allTags
   }

@@ -15,6 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { acrAccess } from '../../shared/registry/acr-access.ts';
 import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
 import { syncJob } from '../../shared/app/cluster-handlers.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
@@ -122,6 +124,9 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     deliveries = new MemoryDeliveryLog();
   }
 
+  // Registries are read (image scan) with the developer's Azure login, only when a scan runs.
+  let credential: TokenCredential | undefined;
+  const acr = acrAccess(() => (credential ??= settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential()));
   const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config') });
   const base = assembleRuntime({
     settings,
@@ -134,6 +139,7 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     connector,
     clock,
     gitUrl: settings.gitUrl ?? (settings.github ? `https://github.com/${settings.github.repository}` : repoDir!),
+    registryAccess: (host) => acr.registry(host),
   });
   // Environments with no reachable cluster get the folder target instead.
   const folder = (env: string): ClusterTarget => ({ name: FOLDER_CLUSTER, origin: 'static', server: `file://${path.join(foldersDir, env)}`, auth: 'none' });

@@ -82,6 +82,9 @@ param githubAppInstallationId string
 @description('Inline gitops.yaml, or empty to read gitops.yaml from the repository.')
 param gitopsConfig string
 
+@description('NCRONTAB schedule of the image-scan timer.')
+param imageScanSchedule string
+
 @description('More app settings (name → value), e.g. GITOPS_STATE_NAMESPACE, or a Key Vault reference for GITHUB_WEBHOOK_SECRET_PREVIOUS while rotating.')
 param additionalAppSettings object
 
@@ -115,6 +118,8 @@ var appSettings = [
   { name: 'ACR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.acrWebhookSecret})' }
   // The environments (inline gitops.yaml); empty = gitops.yaml in the repository.
   { name: 'GITOPS_CONFIG', value: gitopsConfig }
+  // The image-scan timer's schedule (its trigger reads %GITOPS_IMAGE_SCAN_SCHEDULE%).
+  { name: 'GITOPS_IMAGE_SCAN_SCHEDULE', value: imageScanSchedule }
 ]
 
 var extraAppSettings = [for setting in items(additionalAppSettings): { name: setting.key, value: string(setting.value) }]
