@@ -55,7 +55,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     source,
     statuses: source,
     proposer: source,
-    config: createConfigProvider(source, { inlineYaml: settings.configYaml }),
+    config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues),
     deliveries: new TableDeliveryLog(table),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),

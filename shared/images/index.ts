@@ -16,15 +16,17 @@ export {
 export { globMatch } from './glob.ts';
 export { compareVersions, parseVersion, type Version } from './semver-version.ts';
 export { SemverRangeError, parseSemverRange, rangeAccepts, type SemverRange } from './semver-range.ts';
-export { RegexFilterError, compileRe2 } from './re2-regexp.ts';
 export {
   DEFAULT_FILTER,
+  MAX_TAG_LENGTH,
   TagFilterError,
   admitsLatest,
+  compileRe2,
   filterAccepts,
   filterMatches,
   isLatestTag,
   parseTagFilter,
+  type Re2Pattern,
   type TagFilter,
 } from './tag-filter.ts';
 export {

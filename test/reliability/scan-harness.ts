@@ -60,15 +60,15 @@ let n = 0;
 /** Starts both fakes; `workloads` maps a workload name to its current tag and filter. */
 export async function startScanFixture(workloads: Record<string, { tag: string; filter?: string }>, acrOptions: AcrFakeOptions = {}): Promise<ScanFixture> {
   const acr = await startAcrFake(acrOptions);
-  const files: Record<string, string> = {
-    'gitops.yaml': `environments:\n  development:\n    branch: main\n    path: development-configs\n    registries: [${acr.host}]\n`,
-  };
+  // The operator's environments (GITOPS_CONFIG); the repository holds only the manifests.
+  const gitopsYaml = `environments:\n  development:\n    branch: main\n    path: development-configs\n    registries: [${acr.host}]\n`;
+  const files: Record<string, string> = { 'README.md': 'config\n' };
   for (const [name, w] of Object.entries(workloads)) files[scanWorkloadPath(name)] = scanWorkload(acr.host, name, w.tag, w.filter);
   const github = await startGitHubFake({ repos: [{ fullName: REPO, files, branches: ['main'] }], token: TOKEN });
   const clientOptions = { tlsOptions: { ca: acr.ca } };
   const eventDeps = (): OnImagePushedDeps => {
     const source = coldSource(github);
-    return { config: createConfigProvider(source, { ttlMs: 600_000 }), source, proposer: source, branchLocks: new KeyedMutex(), log: silentLogger, sleep: async () => {} };
+    return { config: createConfigProvider(source, { inlineYaml: gitopsYaml }), source, proposer: source, branchLocks: new KeyedMutex(), log: silentLogger, sleep: async () => {} };
   };
   return {
     acr,
