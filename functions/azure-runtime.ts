@@ -15,6 +15,7 @@ import { acrAccess } from '../shared/registry/acr-access.ts';
 import { readBuildTimes } from '../shared/registry/build-times.ts';
 import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
 import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
+import { StorageHealthQueue } from '../shared/storage/storage-health-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
 
 /** Process-level log lines (no invocation): JSON on stderr, which the host forwards to Application Insights. */
@@ -57,6 +58,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues),
+    healthQueue: new StorageHealthQueue(queues),
     deliveries: new TableDeliveryLog(table),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
     clock: systemClock,

@@ -14,3 +14,4 @@ await import('./registry-push.ts');
 await import('./sync-cluster.ts');
 await import('./reconcile.ts');
 await import('./image-scan.ts');
+await import('./health-check.ts');

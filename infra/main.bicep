@@ -135,7 +135,7 @@ param eventTimeToLiveInMinutes int = 1440
 var registryPushFunctionName = 'registry-push'
 
 // Queue `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts) and the poison queue the host moves failed jobs to.
-var queueNames = ['sync', 'sync-poison']
+var queueNames = ['sync', 'sync-poison', 'health', 'health-poison']
 
 // Table `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts).
 var tableNames = ['deliveries']

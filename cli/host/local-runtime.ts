@@ -18,7 +18,10 @@ import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { acrAccess } from '../../shared/registry/acr-access.ts';
 import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
-import { syncJob } from '../../shared/app/cluster-handlers.ts';
+import { healthJob, syncJob } from '../../shared/app/cluster-handlers.ts';
+import { HEALTH_QUEUE, type HealthQueue } from '../../shared/pipeline/health-job.ts';
+import { MemoryHealthQueue } from '../../shared/pipeline/memory-health-queue.ts';
+import { StorageHealthQueue } from '../../shared/storage/storage-health-queue.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
 import { findEnvironment } from '../../shared/config/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';
@@ -76,6 +79,9 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
   let queue: JobQueue;
   const memoryQueue = settings.storage ? undefined : new MemoryJobQueue({ retryDelayMs: 2000 });
   let worker: QueueWorker | undefined;
+  let healthWorker: QueueWorker | undefined;
+  let healthQueue: HealthQueue;
+  const memoryHealth = settings.storage ? undefined : new MemoryHealthQueue();
 
   let source: Runtime['source'];
   let repository: string;
@@ -119,8 +125,15 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
       handler: (m, meta) => handleJob(m, meta.id),
       onError: (err, meta) => log.warn('sync.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to sync-poison)' : ''}` }),
     });
+    healthQueue = new StorageHealthQueue(service);
+    healthWorker = new QueueWorker(service, {
+      queueName: HEALTH_QUEUE,
+      handler: async (m) => void (await healthJob(runtime, log, m)),
+      onError: (err, meta) => log.warn('health.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to health-poison)' : ''}` }),
+    });
   } else {
     queue = memoryQueue!;
+    healthQueue = memoryHealth!;
     deliveries = new MemoryDeliveryLog();
   }
 
@@ -140,6 +153,7 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     clock,
     gitUrl: settings.gitUrl ?? (settings.github ? `https://github.com/${settings.github.repository}` : repoDir!),
     registryAccess: (host) => acr.registry(host),
+    healthQueue,
   });
   // Environments with no reachable cluster get the folder target instead.
   const folder = (env: string): ClusterTarget => ({ name: FOLDER_CLUSTER, origin: 'static', server: `file://${path.join(foldersDir, env)}`, auth: 'none' });
@@ -172,6 +186,8 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     async start() {
       if (worker) await worker.start();
       else memoryQueue!.process((job) => handleJob(job, randomUUID()));
+      if (healthWorker) await healthWorker.start();
+      else memoryHealth!.process(async (job) => void (await healthJob(runtime, log, job)));
     },
     async idle(timeoutMs = 60_000) {
       if (worker) await worker.idle(timeoutMs);
@@ -179,6 +195,8 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     },
     async stop() {
       await worker?.stop();
+      await healthWorker?.stop();
+      memoryHealth?.stop();
     },
     async poisoned() {
       if (memoryQueue) return memoryQueue.poisoned;

@@ -7,6 +7,8 @@ import type { Logger } from '../pipeline/logger.ts';
 import { reconcile, type ReconcileResult } from '../pipeline/reconcile.ts';
 import { syncCluster, type SyncClusterResult } from '../pipeline/sync-cluster.ts';
 import { parseSyncJob } from '../pipeline/sync-job.ts';
+import { parseHealthJob } from '../pipeline/health-job.ts';
+import { runHealthJob, type HealthJobResult } from '../pipeline/rollout-health.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The sync queue's job: one environment onto one cluster. Throws when the queue should retry it. */
@@ -48,6 +50,31 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
   // A held lease retries too: its holder may have read HEAD before the commit this job is for.
   if (result.outcome === 'lease-held' || (result.outcome === 'failed' && result.retryable)) throw new Error(result.description);
   return result;
+}
+
+/** The health queue's job: one rollout-health check of a cluster. Throws when the queue should retry it. */
+export async function healthJob(runtime: Runtime, log: Logger, message: unknown): Promise<HealthJobResult | undefined> {
+  const job = parseHealthJob(message);
+  const queue = runtime.healthQueue;
+  if (!queue) throw new Error('health jobs need the health queue (AzureWebJobsStorage)');
+  const env = findEnvironment(await runtime.config(), job.environment);
+  if (!env) {
+    log.warn('health.dropped', { environment: job.environment, cluster: job.cluster, result: `environment ${job.environment} is no longer configured` });
+    return undefined;
+  }
+  const target = (await runtime.discover(env)).find((t) => t.name === job.cluster);
+  if (!target) {
+    log.warn('health.dropped', { environment: job.environment, cluster: job.cluster, result: `cluster ${job.cluster} is no longer found` });
+    return undefined;
+  }
+  return runHealthJob(job, {
+    connect: () => runtime.connector.connect(target),
+    stateNamespace: runtime.settings.stateNamespace,
+    queue,
+    ...(runtime.statuses ? { status: runtime.statuses } : {}),
+    clock: runtime.clock,
+    log,
+  });
 }
 
 /** The reconcile timer: new clusters, clusters behind HEAD and drifted ones get a full sync job. */

@@ -14,6 +14,7 @@ import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
 import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
+import type { HealthQueue } from '../pipeline/health-job.ts';
 import type { RegistryAccess } from '../pipeline/scan-images.ts';
 import { LruCache } from '../sources/github/lru-cache.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
@@ -48,10 +49,12 @@ export interface Runtime {
   registryAccess(host: string): RegistryAccess | undefined;
   /** Image creation times by registry/repository@digest, kept across scans (images are immutable). */
   imageCreatedCache: LruCache<string, Date | null>;
+  /** Delayed rollout-health checks after a sync; without one, syncs report "applied" and do not wait for health. */
+  healthQueue: HealthQueue | undefined;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover' | 'registryAccess' | 'imageCreatedCache'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryAccess'>> & { discoveryTtlMs?: number };
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryAccess' | 'healthQueue'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
 export function assembleRuntime(parts: RuntimeParts): Runtime {
@@ -67,7 +70,7 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     return targets;
   };
   return {
-    statuses: undefined, proposer: undefined, buildTimes: undefined, registryAccess: () => undefined, ...rest,
+    statuses: undefined, proposer: undefined, buildTimes: undefined, registryAccess: () => undefined, healthQueue: undefined, ...rest,
     discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
   };
 }

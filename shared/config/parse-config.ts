@@ -70,6 +70,7 @@ const environmentSchema = z.strictObject({
     .default([]),
   imageUpdates: z.enum(['commit', 'pull-request']).default('commit'),
   prune: z.boolean().default(false),
+  healthTimeoutMinutes: z.number().int().min(1).max(1440).optional(),
 });
 
 const configSchema = z.strictObject({
@@ -130,6 +131,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     registries: e.registries,
     imageUpdates: e.imageUpdates,
     prune: e.prune,
+    ...(e.healthTimeoutMinutes !== undefined ? { healthTimeoutMinutes: e.healthTimeoutMinutes } : {}),
   }));
   const refused = trustProblems(environments, options).map((p) => `${file}: ${p}`);
   if (refused.length > 0) throw new ConfigError(refused);
