@@ -2,13 +2,13 @@
  * What the cluster triggers (the sync queue and the reconcile timer) do with
  * the runtime, independent of the transport.
  */
-import { findEnvironment, type Environment } from '../config/index.ts';
+import { findEnvironment, healthTimeoutMs, type Environment } from '../config/index.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { reconcile, type ReconcileResult } from '../pipeline/reconcile.ts';
 import { syncCluster, type SyncClusterResult } from '../pipeline/sync-cluster.ts';
 import { parseSyncJob } from '../pipeline/sync-job.ts';
 import { parseHealthJob } from '../pipeline/health-job.ts';
-import { runHealthJob, type HealthJobResult } from '../pipeline/rollout-health.ts';
+import { runHealthJob, watchHealth, type HealthJobResult } from '../pipeline/rollout-health.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The sync queue's job: one environment onto one cluster. Throws when the queue should retry it. */
@@ -49,6 +49,21 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
   );
   // A held lease retries too: its holder may have read HEAD before the commit this job is for.
   if (result.outcome === 'lease-held' || (result.outcome === 'failed' && result.retryable)) throw new Error(result.description);
+  // A clean sync that changed objects with health rules waits for them through delayed health jobs
+  // (its status says "applied" until a check decides); a sync with failures keeps its failure.
+  if (runtime.healthQueue && typeof target !== 'string' && result.outcome === 'synced' && result.revision && result.changed?.length && result.counts.failed === 0 && result.counts.renderErrors === 0) {
+    const where = { environment: env.name, cluster: result.cluster, commit: result.revision };
+    try {
+      const watching = await watchHealth({
+        conn: await runtime.connector.connect(target), environment: env.name, cluster: result.cluster, revision: result.revision, applied: result.changed,
+        stateNamespace: runtime.settings.stateNamespace, timeoutMs: healthTimeoutMs(env, runtime.settings.healthTimeoutMinutes), queue: runtime.healthQueue, clock: runtime.clock,
+      });
+      if (watching > 0) log.info('health.watch', { ...where, result: `waiting for ${watching} objects` });
+    } catch (err) {
+      // The sync itself succeeded; only its health goes unreported.
+      log.warn('health.watch-failed', { ...where, result: (err as Error).message });
+    }
+  }
   return result;
 }
 

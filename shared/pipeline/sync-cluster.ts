@@ -91,6 +91,8 @@ export interface SyncClusterResult {
   retryable: boolean;
   /** The commit status description. */
   description: string;
+  /** The objects this sync sent and the server accepted (not dry runs): rollout health watches those with health rules. */
+  changed?: Array<{ id: string; apiVersion: string; kind: string; namespace?: string; name: string }>;
 }
 
 const STATUS_LIMIT = 140;
@@ -283,6 +285,9 @@ async function syncHeld(
     },
     objects, renderErrors: rendered.errors,
     ...(pruneReport ? { prune: pruneReport } : {}),
+    ...(options.dryRun ? {} : {
+      changed: items.filter((i) => outcomes.get(i.id)?.action === 'applied').map(({ id, resource: r }) => ({ id, apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name })),
+    }),
   });
 
   // The final status goes out beside the state write and lease release (a failed write reports again).
