@@ -3,33 +3,17 @@
  * environment's state ConfigMap, written by its own field manager so a sync's state write never
  * removes it), and one check of the objects it waits for, costing one list per kind and namespace.
  */
-import { z } from 'zod';
 import { healthRule, objectHealth, type Health } from '../health/object-health.ts';
 import { APPLY_PATCH } from './apply.ts';
 import { resourcePath } from './api-discovery.ts';
 import type { ClusterConnection } from './cluster-target.ts';
 import { KubeApiError, type KubeClient } from './kube-client.ts';
+import { healthRecordSchema, type HealthRecord, type WatchedObject } from './health-record.ts';
 import { stateObjectName } from './sync-state.ts';
 
 export const HEALTH_FIELD_MANAGER = 'serverless-gitops-health';
 
-const watched = z.object({ id: z.string(), apiVersion: z.string(), kind: z.string(), namespace: z.string().optional(), name: z.string() });
-export type WatchedObject = z.infer<typeof watched>;
-
-const record = z.object({
-  revision: z.string(),
-  status: z.enum(['progressing', 'healthy', 'degraded', 'timed-out']),
-  /** When the sync applied the objects, and when waiting stops. */
-  since: z.string(),
-  deadline: z.string(),
-  checkedAt: z.string().optional(),
-  checks: z.number().int().nonnegative(),
-  /** Objects not healthy yet. */
-  pending: z.array(watched),
-  failed: z.array(z.object({ id: z.string(), reason: z.string() })),
-  message: z.string(),
-});
-export type HealthRecord = z.infer<typeof record>;
+export type { HealthRecord, WatchedObject } from './health-record.ts';
 
 function path(namespace: string, environment: string): string {
   return `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${stateObjectName(environment)}`;
@@ -47,7 +31,7 @@ export async function readHealth(client: KubeClient, namespace: string, environm
   const text = (res.body?.data as Record<string, string> | undefined)?.['health.json'];
   if (text === undefined) return undefined;
   try {
-    return { health: record.parse(JSON.parse(text)), resourceVersion: String(res.body?.metadata?.resourceVersion ?? '') };
+    return { health: healthRecordSchema.parse(JSON.parse(text)), resourceVersion: String(res.body?.metadata?.resourceVersion ?? '') };
   } catch {
     return undefined;
   }

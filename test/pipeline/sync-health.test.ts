@@ -65,5 +65,6 @@ test('a sync that applied a Deployment reports "applied", and its health job tur
   const r = await healthJob(runtime, log, health[0]!.job);
   assert.equal(r?.outcome, 'healthy');
   assert.deepEqual([last()?.state, last()?.description], ['success', 'c1: healthy']);
-  assert.equal((await readSyncState((await runtime.connector.connect(target)).client, 'gitops-system', 'development'))?.revision, head, 'the sync state is untouched by the health record');
+  const state = await readSyncState((await runtime.connector.connect(target)).client, 'gitops-system', 'development');
+  assert.deepEqual([state?.revision, state?.health?.revision, state?.health?.status], [head, head, 'healthy'], 'the sync state records the health beside the revision');
 });
