@@ -47,8 +47,8 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
     },
     { job },
   );
-  // A held lease retries too: its holder may have read HEAD before the commit this job is for.
-  if (result.outcome === 'lease-held' || (result.outcome === 'failed' && result.retryable)) throw new Error(result.description);
+  // The sync decided whether the queue should try again (a held lease included).
+  if (result.retryable) throw new Error(result.description);
   // A clean sync that changed objects with health rules waits for them through delayed health jobs
   // (its status says "applied" until a check decides); a sync with failures keeps its failure.
   if (runtime.healthQueue && typeof target !== 'string' && result.outcome === 'synced' && result.revision && result.changed?.length && result.counts.failed === 0 && result.counts.renderErrors === 0) {

@@ -17,6 +17,7 @@ import type { JobQueue } from '../pipeline/sync-job.ts';
 import type { HealthQueue } from '../pipeline/health-job.ts';
 import type { RegistryAccess } from '../pipeline/scan-images.ts';
 import { LruCache } from '../sources/github/lru-cache.ts';
+import type { TagLister } from '../registry/tag-lister.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
 export interface Runtime {
@@ -39,6 +40,8 @@ export interface Runtime {
   /** The repository URL Flux v1's ownership marks are computed from. */
   gitUrl: string;
   buildTimes: ((refs: readonly ImageRef[]) => Promise<ReadonlyMap<string, Date>>) | undefined;
+  /** Tags of a registry the runtime can ask (ACR with the managed identity), to confirm a pushed tag before committing it. */
+  registryTags: ((registry: string) => TagLister | undefined) | undefined;
   /** Serialises this process's writes per branch. */
   branchLocks: KeyedMutex;
   /** Parsed manifests by file text: a commit synced to many clusters is parsed once per process. */
@@ -53,8 +56,8 @@ export interface Runtime {
   healthQueue: HealthQueue | undefined;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryAccess' | 'healthQueue'>> & { discoveryTtlMs?: number };
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
 export function assembleRuntime(parts: RuntimeParts): Runtime {
@@ -70,7 +73,7 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     return targets;
   };
   return {
-    statuses: undefined, proposer: undefined, buildTimes: undefined, registryAccess: () => undefined, healthQueue: undefined, ...rest,
+    statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, registryAccess: () => undefined, healthQueue: undefined, ...rest,
     discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
   };
 }

@@ -7,7 +7,7 @@ export { AKS_AUTH_PROVIDER, AKS_SCOPE, bearerAuthenticator, cachedTokenSource } 
 export type { TokenSource } from './aks-token.ts';
 export { ApiDiscovery, resourcePath } from './api-discovery.ts';
 export type { ApiResource } from './api-discovery.ts';
-export { ApplyItemCache, SERVER_SET_METADATA, buildApplyItem, stableJson } from './apply-body.ts';
+export { ApplyItemCache, SERVER_SET_METADATA, appliedObject, buildApplyItem, stableJson } from './apply-body.ts';
 export type { ApplyItem } from './apply-body.ts';
 export { APPLY_PATCH, FIELD_MANAGER, applyObjects, applyOne, waitForCrd } from './apply.ts';
 export type { ApplyOptions, ClusterApi, ObjectAction, ObjectOutcome } from './apply.ts';
@@ -19,7 +19,7 @@ export { createClusterConnector } from './cluster-connector.ts';
 export type { ClusterConnectorOptions } from './cluster-connector.ts';
 export type { ClusterConnection, ClusterConnector, ClusterTarget } from './cluster-target.ts';
 export { CHECKSUM_ANNOTATION, GC_MARK_LABEL, gcMark, safeGitUrl, syncSetName } from './gc-mark.ts';
-export { KubeApiError, errorFromResponse, isTransientStatus, kubeClient } from './kube-client.ts';
+export { KubeApiError, errorFromResponse, kubeClient } from './kube-client.ts';
 export type { KubeClient, KubeRequest, KubeResponse, KubeTransport, RetryPolicy } from './kube-client.ts';
 export { kubeConfigTransport } from './kube-transport.ts';
 export { HeldLease, LeaseLostError, acquireLease, microTime } from './lease.ts';
