@@ -46,6 +46,8 @@ export interface OnImagePushedDeps {
   maxAttempts?: number;
   /** Waits between attempts (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
+  /** The environment's suspension when it is suspended on every cluster (`gitops suspend`): its image updates are skipped. */
+  suspended?(env: Environment): Promise<{ reason: string; by: string; at: string } | undefined>;
 }
 
 export interface BranchOutcome {
@@ -63,16 +65,24 @@ export interface BranchOutcome {
 }
 
 export type ImagePushedResult =
-  | { kind: 'ignored'; reason: string }
+  | { kind: 'ignored'; reason: string; suspended?: SuspendedEnvironment[] }
   /** The registry does not hold the pushed tag: nothing was written (the caller retries: a replica may lag). */
   | { kind: 'unconfirmed'; image: string; reason: string }
-  | { kind: 'released'; image: string; branches: BranchOutcome[] };
+  | { kind: 'released'; image: string; branches: BranchOutcome[]; suspended?: SuspendedEnvironment[] };
+
+/** An environment whose image updates were skipped because it is suspended. */
+export interface SuspendedEnvironment {
+  environment: string;
+  reason: string;
+}
 
 /** Releases a pushed image to every branch whose environments list its registry. */
 export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
   const { log } = deps;
   const image = `${event.registry}/${event.repository}:${event.tag}`;
-  if (deps.confirm && environmentsForRegistry(await deps.config(), event.registry).length > 0) {
+  const target = await releasable({ id: event.id, registry: event.registry, image }, deps);
+  if ('kind' in target) return target;
+  if (deps.confirm) {
     const confirmation = await deps.confirm(event);
     if (confirmation.status === 'absent') {
       const reason = `${image} is not in the registry (looked up before committing): nothing written`;
@@ -80,25 +90,48 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
       return { kind: 'unconfirmed', image, reason };
     }
   }
-  return releaseImages({ id: event.id, registry: event.registry, images: [image] }, deps);
+  return release({ id: event.id, images: [image] }, target, deps);
 }
 
 /**
  * The event path for one or more images of one registry (an event carries one; the registry scan
  * brings every candidate it found there, read from the registry itself): the environments listing the
- * registry, grouped by branch, each branch planned at HEAD and written with compare-and-swap (or
- * proposed), once for all images.
+ * registry and not suspended, grouped by branch, each branch planned at HEAD and written with
+ * compare-and-swap (or proposed), once for all images.
  */
 export async function releaseImages(batch: { id: string; registry: string; images: readonly string[] }, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
+  const target = await releasable({ id: batch.id, registry: batch.registry, image: batch.images.join(', ') }, deps);
+  return 'kind' in target ? target : release(batch, target, deps);
+}
+
+interface Releasable { config: GitopsConfig; envs: Environment[]; suspended: SuspendedEnvironment[] }
+
+/** The environments that take images from a registry now: listing it, not suspended. */
+async function releasable(what: { id: string; registry: string; image: string }, deps: OnImagePushedDeps): Promise<Releasable | ImagePushedResult> {
   const { log } = deps;
+  const { id, registry, image } = what;
   const config = await deps.config();
-  const envs = environmentsForRegistry(config, batch.registry);
-  const image = batch.images.join(', ');
-  if (envs.length === 0) {
-    const reason = `no environment lists registry ${batch.registry}`;
-    log.info('image.ignored', { eventId: batch.id, image, result: reason });
+  const listing = environmentsForRegistry(config, registry);
+  if (listing.length === 0) {
+    const reason = `no environment lists registry ${registry}`;
+    log.info('image.ignored', { eventId: id, image, result: reason });
     return { kind: 'ignored', reason };
   }
+  const suspended: SuspendedEnvironment[] = [];
+  const envs: Environment[] = [];
+  for (const [env, s] of await Promise.all(listing.map(async (e) => [e, deps.suspended ? await deps.suspended(e) : undefined] as const))) {
+    if (!s) { envs.push(env); continue; }
+    suspended.push({ environment: env.name, reason: s.reason });
+    log.info('image.suspended', { eventId: id, image, environment: env.name, result: `image updates skipped: ${env.name} is suspended (${s.reason}; by ${s.by} at ${s.at})` });
+  }
+  if (envs.length === 0) return { kind: 'ignored', reason: `every environment listing ${registry} is suspended`, suspended };
+  return { config, envs, suspended };
+}
+
+async function release(batch: { id: string; images: readonly string[] }, target: Releasable, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
+  const { log } = deps;
+  const { config, envs, suspended } = target;
+  const image = batch.images.join(', ');
   const refs = batch.images.map((i) => parseImageRef(i));
   const groups = new Map<string, Environment[]>();
   for (const env of envs) {
@@ -122,7 +155,7 @@ export async function releaseImages(batch: { id: string; registry: string; image
     });
     for (const e of b.errors) log.warn('image.error', { eventId: batch.id, image, branch: b.branch, environment: e.env, file: e.file, workload: e.workload, result: e.message });
   }
-  return { kind: 'released', image, branches };
+  return { kind: 'released', image, branches, ...(suspended.length ? { suspended } : {}) };
 }
 
 async function plan(envs: readonly Environment[], images: readonly ImageRef[], config: GitopsConfig, head: string, deps: OnImagePushedDeps) {
