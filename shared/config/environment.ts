@@ -58,6 +58,14 @@ export interface Environment {
   imageUpdates: ImageUpdateMode;
   /** Delete objects this environment created that are no longer in git. */
   prune: boolean;
+  /** Pull-request previews; absent = defaults (no dry run). */
+  previews?: PreviewSettings;
+}
+
+/** How pull requests to the environment's branch are previewed. */
+export interface PreviewSettings {
+  /** Server-side dry runs of the head's changed objects on live clusters: how many clusters, `all`, or `none` (default). */
+  dryRun: number | 'all' | 'none';
 }
 
 export interface GitopsConfig {

@@ -70,6 +70,13 @@ const environmentSchema = z.strictObject({
     .default([]),
   imageUpdates: z.enum(['commit', 'pull-request']).default('commit'),
   prune: z.boolean().default(false),
+  previews: z
+    .strictObject({
+      dryRun: z
+        .union([z.number().int().min(0).max(1000), z.enum(['all', 'none'])], { error: 'expected a number of clusters (0-1000), all or none' })
+        .default('none'),
+    })
+    .optional(),
 });
 
 const configSchema = z.strictObject({
@@ -122,6 +129,7 @@ export function parseConfig(text: string, file: string): GitopsConfig {
     registries: e.registries,
     imageUpdates: e.imageUpdates,
     prune: e.prune,
+    ...(e.previews ? { previews: { dryRun: e.previews.dryRun === 0 ? 'none' : e.previews.dryRun } } : {}),
   }));
   const clash = findClash(environments);
   if (clash) throw new ConfigError([`${file}: environments.${clash}`]);

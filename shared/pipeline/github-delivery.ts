@@ -5,6 +5,7 @@
  * The transport (Azure Functions, the local host) only supplies headers and the raw body.
  */
 import { verifyWithFallback } from '@octokit/webhooks-methods';
+import { parsePullRequestEvent, type PullRequestEvent } from '../preview/pull-request-event.ts';
 import { parsePushEvent, type PushEvent } from './push-event.ts';
 
 export interface WebhookRequest {
@@ -25,6 +26,8 @@ export interface DeliveryDeps {
   /** `owner/name` of the config repository; pushes to other repositories are ignored. */
   repository: string;
   onPush(push: PushEvent, deliveryId: string): Promise<WebhookResponse>;
+  /** Pull-request previews; without it `pull_request` events are answered 202 as not handled. */
+  onPullRequest?(event: PullRequestEvent, deliveryId: string): Promise<WebhookResponse>;
 }
 
 /** The largest body we accept (GitHub caps deliveries at 25 MB). */
@@ -67,8 +70,21 @@ export async function handleGitHubDelivery(req: WebhookRequest, deps: DeliveryDe
       }
       return deps.onPush(push, delivery!);
     }
+    case 'pull_request': {
+      if (!deps.onPullRequest) return reply(202, { ignored: 'pull-request previews are not configured in this deployment' });
+      let pr: PullRequestEvent;
+      try {
+        pr = parsePullRequestEvent(payload);
+      } catch (err) {
+        return reply(400, { error: (err as Error).message });
+      }
+      if (pr.repository.toLowerCase() !== deps.repository.toLowerCase()) {
+        return reply(202, { ignored: `pull request in ${pr.repository}, not the configured repository ${deps.repository}` });
+      }
+      return deps.onPullRequest(pr, delivery!);
+    }
     default:
-      return reply(202, { ignored: `event ${event} is not handled (only push and ping)` });
+      return reply(202, { ignored: `event ${event} is not handled (only push, pull_request and ping)` });
   }
 }
 

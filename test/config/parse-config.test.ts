@@ -141,3 +141,24 @@ test('YAML aliases cannot blow up the config loader', () => {
   for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}]`);
   assert.throws(() => parseConfig(bomb.join('\n') + '\nenvironments: *l\n', 'g.yaml'), (e: unknown) => e instanceof ConfigError && /^g\.yaml: .*[Aa]lias/.test(e.message));
 });
+
+test('previews.dryRun takes a number of clusters, all or none; anything else is named with file, line and key', () => {
+  const config = parseConfig(`environments:
+  dev: { branch: main, path: dev, previews: { dryRun: 2 } }
+  qa: { branch: main, path: qa, previews: { dryRun: all } }
+  prod: { branch: release, path: prod }
+  zero: { branch: release, path: zero, previews: { dryRun: 0 } }
+`, 'gitops.yaml');
+  assert.deepEqual(config.environments.map((e) => e.previews?.dryRun ?? 'default'), [2, 'all', 'default', 'none']);
+  assert.deepEqual(problems(`environments:
+  dev:
+    branch: main
+    path: dev
+    previews:
+      dryRun: some
+      comment: true
+`), [
+    'gitops.yaml:6: environments.dev.previews.dryRun: expected a number of clusters (0-1000), all or none',
+    'gitops.yaml:7: environments.dev.previews: Unrecognized key: "comment"',
+  ]);
+});
