@@ -27,7 +27,9 @@ import { MemoryJobQueue } from '../../shared/pipeline/memory-job-queue.ts';
 import { onPush } from '../../shared/pipeline/on-push.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import { parseSyncJob, type JobQueue } from '../../shared/pipeline/sync-job.ts';
-import { gitHubSourceFromSettings, type GitHubSource } from '../../shared/sources/github/index.ts';
+import { PREVIEW_QUEUE, type PreviewJob } from '../../shared/pipeline/preview-job.ts';
+import { previewJob } from '../../shared/app/preview-handlers.ts';
+import { GitHubPreviewReporter, gitHubSourceFromSettings, type GitHubSource } from '../../shared/sources/github/index.ts';
 import { LocalGitSource } from '../../shared/sources/local-git.ts';
 import type { CommitRequest, CommitResult } from '../../shared/sources/port.ts';
 import { QueueWorker } from '../../shared/storage/queue-worker.ts';
@@ -73,7 +75,10 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
   let runtime: Runtime;
   let queue: JobQueue;
   const memoryQueue = settings.storage ? undefined : new MemoryJobQueue({ retryDelayMs: 2000 });
+  const memoryPreviews = settings.storage ? undefined : new MemoryJobQueue<PreviewJob>({ retryDelayMs: 2000 });
+  let previewQueue: JobQueue<PreviewJob>;
   let worker: QueueWorker | undefined;
+  let previewWorker: QueueWorker | undefined;
 
   let source: Runtime['source'];
   let repository: string;
@@ -117,8 +122,15 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
       handler: (m, meta) => handleJob(m, meta.id),
       onError: (err, meta) => log.warn('sync.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to sync-poison)' : ''}` }),
     });
+    previewQueue = new StorageJobQueue<PreviewJob>(service, PREVIEW_QUEUE);
+    previewWorker = new QueueWorker(service, {
+      queueName: PREVIEW_QUEUE,
+      handler: async (m) => void (await previewJob(runtime, log, m)),
+      onError: (err, meta) => log.warn('preview.retry', { result: `${(err as Error).message}${meta.poisoned ? ` (moved to ${PREVIEW_QUEUE}-poison)` : ''}` }),
+    });
   } else {
     queue = memoryQueue!;
+    previewQueue = memoryPreviews!;
     deliveries = new MemoryDeliveryLog();
   }
 
@@ -127,7 +139,8 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     settings,
     repository,
     source,
-    ...(github ? { statuses: github, proposer: github } : {}),
+    ...(github ? { statuses: github, proposer: github, previews: new GitHubPreviewReporter(github.client, settings.github!.auth.kind === 'app' ? 'checks' : 'comment') } : {}),
+    previewQueue,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml }),
     queue,
     deliveries,
@@ -164,15 +177,18 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     foldersDir,
     repoDir,
     async start() {
-      if (worker) await worker.start();
-      else memoryQueue!.process((job) => handleJob(job, randomUUID()));
+      if (worker) await Promise.all([worker.start(), previewWorker!.start()]);
+      else {
+        memoryQueue!.process((job) => handleJob(job, randomUUID()));
+        memoryPreviews!.process(async (job) => void (await previewJob(runtime, log, job)));
+      }
     },
     async idle(timeoutMs = 60_000) {
-      if (worker) await worker.idle(timeoutMs);
-      else await Promise.race([memoryQueue!.idle(), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
+      if (worker) await Promise.all([worker.idle(timeoutMs), previewWorker!.idle(timeoutMs)]);
+      else await Promise.race([Promise.all([memoryQueue!.idle(), memoryPreviews!.idle()]), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
     },
     async stop() {
-      await worker?.stop();
+      await Promise.all([worker?.stop(), previewWorker?.stop()]);
     },
     async poisoned() {
       if (memoryQueue) return memoryQueue.poisoned;

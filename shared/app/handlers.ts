@@ -8,6 +8,7 @@ import type { Logger } from '../pipeline/logger.ts';
 import { handleAcrWebhook } from '../pipeline/acr-webhook.ts';
 import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from '../pipeline/github-delivery.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
+import { onPullRequest } from '../pipeline/on-pull-request.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
 import type { Runtime } from './runtime.ts';
@@ -18,6 +19,8 @@ export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
     onPush: (push, id) => onPush(push, id, { config: () => runtime.config(), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log }),
+    onPullRequest: (event, id) =>
+      onPullRequest(event, id, { config: () => runtime.config(), repository: runtime.repository, source: runtime.source, queue: runtime.previews ? runtime.previewQueue : undefined, deliveries: runtime.deliveries, log }),
   });
 }
 

@@ -13,6 +13,8 @@ import type { ConfigProvider } from '../pipeline/config-provider.ts';
 import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
 import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
+import type { PreviewJob } from '../pipeline/preview-job.ts';
+import type { PreviewReporter } from '../pipeline/run-preview.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
@@ -28,6 +30,10 @@ export interface Runtime {
   proposer: ChangeProposer | undefined;
   config: ConfigProvider;
   queue: JobQueue;
+  /** The `preview` queue (pull-request previews); undefined where previews are off. */
+  previewQueue: JobQueue<PreviewJob> | undefined;
+  /** Where previews are reported (GitHub check runs, or statuses and comments); undefined without GitHub. */
+  previews: PreviewReporter | undefined;
   deliveries: DeliveryLog;
   connector: ClusterConnector;
   /** An environment's clusters, cached briefly: the push webhook must answer fast. */
@@ -44,8 +50,8 @@ export interface Runtime {
   applyCache: ApplyItemCache;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes'>> & { discoveryTtlMs?: number };
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover' | 'previewQueue' | 'previews'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'previewQueue' | 'previews'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
 export function assembleRuntime(parts: RuntimeParts): Runtime {
@@ -60,5 +66,5 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
+  return { statuses: undefined, proposer: undefined, buildTimes: undefined, previewQueue: undefined, previews: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
 }

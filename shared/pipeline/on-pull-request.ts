@@ -48,8 +48,12 @@ export async function onPullRequest(event: PullRequestEvent, deliveryId: string,
     log.info('preview.ignored', { ...fields, result: screen.reason });
     return ignored(screen.reason);
   }
-  const changes = await pullRequestChanges(deps.source, event.baseSha, event.headSha);
-  const scope = scopePreview(config, screen.environments, changes.paths);
+  // The worker scopes again from the same commits; when they cannot be read now, it decides (and retries).
+  const changes = await pullRequestChanges(deps.source, event.baseSha, event.headSha).catch((err: unknown) => {
+    log.warn('preview.changes-unknown', { ...fields, result: `the changed files cannot be listed yet (${(err as Error).message}): the preview job decides` });
+    return undefined;
+  });
+  const scope = changes ? scopePreview(config, screen.environments, changes.paths) : { environments: screen.environments, reasons: {} as Record<string, string>, untouched: [] };
   if (scope.environments.length === 0) {
     const reason = `pull request #${event.number} touches no environment on ${event.baseRef} (${scope.untouched.join(', ')}: none of their files changed)`;
     log.info('preview.ignored', { ...fields, result: reason });
@@ -76,7 +80,7 @@ export async function onPullRequest(event: PullRequestEvent, deliveryId: string,
     await deps.deliveries.release(deliveryId).catch(() => undefined);
     throw new Error(`failed to enqueue the preview of pull request #${event.number} at ${event.headSha}`, { cause: err });
   }
-  log.info('preview.job', { ...fields, environment: job.environments.join(','), result: `${changes.paths.length} files changed; ${job.sameRepository ? 'same repository' : 'fork: no dry run'}` });
+  log.info('preview.job', { ...fields, environment: job.environments.join(','), result: `${changes ? changes.paths.length : 'unknown'} files changed; ${job.sameRepository ? 'same repository' : 'fork: no dry run'}` });
   return {
     status: 202,
     body: { pullRequest: event.number, head: event.headSha, environments: job.environments.map((e) => ({ name: e, reason: scope.reasons[e] })), untouched: scope.untouched },

@@ -6,7 +6,7 @@
  */
 import { findEnvironment, type Environment, type GitopsConfig } from '../config/index.ts';
 import type { Resource } from '../manifests/index.ts';
-import { compareBuilds, type DryRunOutcome, type EnvironmentPreview, type GroupBuilds } from '../preview/index.ts';
+import { compareBuilds, scopePreview, type DryRunOutcome, type EnvironmentPreview, type GroupBuilds } from '../preview/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
 import type { PreviewBuilder, VariableSet } from './preview-build.ts';
@@ -76,9 +76,10 @@ export async function runPreview<C extends PreviewCluster>(job: PreviewJob, deps
     return before;
   }
   const config = await deps.config();
-  const { mergeBase } = await pullRequestChanges(deps.source, job.baseSha, job.headSha);
+  const { mergeBase, paths } = await pullRequestChanges(deps.source, job.baseSha, job.headSha);
+  const scope = scopePreview(config, job.environments, paths);
   const previews: EnvironmentPreview[] = [];
-  for (const name of job.environments) {
+  for (const name of scope.environments) {
     const env = findEnvironment(config, name);
     if (!env || env.branch !== job.baseRef) {
       log.warn('preview.dropped', { ...fields, environment: name, result: `environment ${name} no longer deploys ${job.baseRef}` });
