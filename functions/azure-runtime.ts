@@ -13,7 +13,8 @@ import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
 import type { Logger } from '../shared/pipeline/logger.ts';
 import { acrManifestReader } from '../shared/registry/acr-manifest-reader.ts';
 import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
-import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
+import { GitHubPreviewReporter, gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
+import { PREVIEW_QUEUE, type PreviewJob } from '../shared/pipeline/preview-job.ts';
 import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
 
@@ -63,6 +64,9 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml }),
     queue: new StorageJobQueue(queues),
+    previewQueue: new StorageJobQueue<PreviewJob>(queues, PREVIEW_QUEUE),
+    // Check runs need a GitHub App (Checks: write); with a token, a commit status and one comment per environment.
+    previews: new GitHubPreviewReporter(source.client, github.auth.kind === 'app' ? 'checks' : 'comment'),
     deliveries: new TableDeliveryLog(table),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
     clock: systemClock,

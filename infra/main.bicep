@@ -121,8 +121,9 @@ param eventTimeToLiveInMinutes int = 1440
 // The Event Grid-triggered function (functions/registry-push.ts: app.eventGrid('registry-push', ...)).
 var registryPushFunctionName = 'registry-push'
 
-// Queue `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts) and the poison queue the host moves failed jobs to.
-var queueNames = ['sync', 'sync-poison']
+// Queues `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts) and `preview` (PREVIEW_QUEUE, shared/pipeline/preview-job.ts),
+// and the poison queues the host moves failed jobs to.
+var queueNames = ['sync', 'sync-poison', 'preview', 'preview-poison']
 
 // Table `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts).
 var tableNames = ['deliveries']
