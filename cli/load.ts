@@ -42,3 +42,11 @@ export function requireEnvironment(config: GitopsConfig, name: string): Environm
   }
   return env;
 }
+
+/**
+ * The repository URL the GC marks are computed from: --git-url, else GITOPS_GIT_URL (as the app reads it),
+ * else https://github.com/<repository in gitops.yaml>, else the directory.
+ */
+export function gitUrlFor(local: LocalRepo, flag: string | undefined, env: CommandContext['env']): string {
+  return flag ?? env.GITOPS_GIT_URL ?? (local.config.repository ? `https://github.com/${local.config.repository}` : local.source.dir);
+}

@@ -62,7 +62,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     source,
     statuses: source,
     proposer: source,
-    config: createConfigProvider(source, { inlineYaml: settings.configYaml }),
+    config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues),
     previewQueue: new StorageJobQueue<PreviewJob>(queues, PREVIEW_QUEUE),
     // Check runs need a GitHub App (Checks: write); with a token, a commit status and one comment per environment.

@@ -86,8 +86,17 @@ param githubAppId string
 @minLength(1)
 param githubAppInstallationId string
 
-@description('The environments as inline gitops.yaml (GITOPS_CONFIG). Empty: gitops.yaml at the root of the config repository, else the built-in defaults.')
+@description('The environments as inline gitops.yaml (GITOPS_CONFIG), the operator\'s: the repository\'s gitops.yaml is then not read. Give this or environmentBranches: with neither, the app refuses to start.')
 param gitopsConfig string = ''
+
+@description('Environment=branch pairs, comma-separated (GITOPS_ENVIRONMENTS), e.g. development=master,production=release: each environment is defined by gitops.yaml on its own branch, and only there. Instead of gitopsConfig.')
+param environmentBranches string = ''
+
+@description('API servers (https URLs) of static clusters with auth: azure that may receive the managed identity\'s token (GITOPS_API_SERVERS). Clusters found by Azure discovery in clusterScopes need no entry.')
+param apiServers string[] = []
+
+@description('Whether environments may prune, i.e. delete objects removed from git (GITOPS_PRUNE_ALLOWED). A definition asking for prune when this is false is refused.')
+param pruneAllowed bool = false
 
 @description('More app settings, name → value: the optional settings of shared/config/settings.ts (GITOPS_STATE_NAMESPACE, GITOPS_DRIFT_MINUTES, ...), or GITHUB_WEBHOOK_SECRET_PREVIOUS as a Key Vault reference while rotating. Settings set by hand are replaced by every deployment: put them here.')
 param additionalAppSettings object = {}
@@ -213,6 +222,11 @@ module functionApp 'modules/function-app.bicep' = {
     githubAppId: githubAppId
     githubAppInstallationId: githubAppInstallationId
     gitopsConfig: gitopsConfig
+    environmentBranches: environmentBranches
+    clusterScopes: join(map(clusterScopes, s => empty(s.?resourceGroup ?? '') ? (s.?subscriptionId ?? subscription().subscriptionId) : '${s.?subscriptionId ?? subscription().subscriptionId}/${s.?resourceGroup ?? ''}'), ',')
+    apiServers: join(apiServers, ',')
+    registryHosts: join(map(registries, r => '${toLower(r.name)}.azurecr.io'), ',')
+    pruneAllowed: pruneAllowed
     additionalAppSettings: additionalAppSettings
     tags: allTags
   }

@@ -13,7 +13,7 @@ import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
 import { parseOptions } from '../args.ts';
 import type { CommandContext } from '../context.ts';
-import { openLocalRepo, requireEnvironment } from '../load.ts';
+import { gitUrlFor, openLocalRepo, requireEnvironment } from '../load.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
@@ -27,7 +27,7 @@ git (refused when the render has errors, the desired state is empty, or more tha
 --force-prune). --dry-run asks the API server to check everything and stores nothing.
 --out DIR writes each object as it would be applied, one file per object, and touches no cluster.
 --git-url is the repository URL the GC marks are computed from (as Flux v1 was given it);
-default https://github.com/<repository in gitops.yaml>, else the directory.
+default $GITOPS_GIT_URL, else https://github.com/<repository in gitops.yaml>, else the directory.
 Exits 1 when an object, a file or a cluster failed.`;
 
 export async function sync(args: string[], ctx: CommandContext): Promise<number> {
@@ -42,7 +42,7 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   if (parsed.context && !parsed.kubeconfig) throw new UsageError('--context needs --kubeconfig');
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
-  const gitUrl = parsed['git-url'] ?? (local.config.repository ? `https://github.com/${local.config.repository}` : local.source.dir);
+  const gitUrl = gitUrlFor(local, parsed['git-url'], ctx.env);
   const setName = syncSetName(gitUrl, env.branch, [env.path]);
   const { out } = ctx;
 

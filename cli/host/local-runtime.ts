@@ -105,7 +105,7 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
         if (result.status === 'committed') {
           const { changed, removed } = await git.diff(req.expectedHead, result.revision);
           const push = { ref: `refs/heads/${req.branch}`, before: req.expectedHead, after: result.revision, created: false, deleted: false, forced: false, commits: [{ id: result.revision, added: [], modified: changed, removed }], repository: { full_name: repository } };
-          await onPush(push, `local-${result.revision}`, { config: () => runtime.config(), clusters: (env) => runtime.discover(env), queue, deliveries: runtime.deliveries, log });
+          await onPush(push, `local-${result.revision}`, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue, deliveries: runtime.deliveries, log });
         }
         return result;
       },
@@ -141,7 +141,7 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     source,
     ...(github ? { statuses: github, proposer: github, previews: new GitHubPreviewReporter(github.client, settings.github!.auth.kind === 'app' ? 'checks' : 'comment') } : {}),
     previewQueue,
-    config: createConfigProvider(source, { inlineYaml: settings.configYaml }),
+    config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds, defaultBranchFallback: true }),
     queue,
     deliveries,
     connector,

@@ -79,8 +79,23 @@ param githubAppId string
 @description('GitHub App installation id on the config repository.')
 param githubAppInstallationId string
 
-@description('Inline gitops.yaml, or empty to read gitops.yaml from the repository.')
+@description('Inline gitops.yaml (the operator\'s environments), or empty when environmentBranches is given.')
 param gitopsConfig string
+
+@description('Environment=branch pairs: each environment defined by gitops.yaml on its own branch.')
+param environmentBranches string
+
+@description('Where discovery may find clusters: <subscription id>[/<resource group>], comma-separated.')
+param clusterScopes string
+
+@description('Static API servers (https) that may receive the managed identity\'s token, comma-separated.')
+param apiServers string
+
+@description('Registry hosts environments may take image updates from, comma-separated.')
+param registryHosts string
+
+@description('Whether environments may prune.')
+param pruneAllowed bool
 
 @description('More app settings (name → value), e.g. GITOPS_STATE_NAMESPACE, or a Key Vault reference for GITHUB_WEBHOOK_SECRET_PREVIOUS while rotating.')
 param additionalAppSettings object
@@ -113,8 +128,14 @@ var appSettings = [
   { name: 'GITHUB_APP_PRIVATE_KEY', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.githubAppPrivateKey})' }
   { name: 'GITHUB_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.githubWebhookSecret})' }
   { name: 'ACR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.acrWebhookSecret})' }
-  // The environments (inline gitops.yaml); empty = gitops.yaml in the repository.
+  // Where environment definitions come from (one of the two; never implicitly the default branch), and the
+  // operator's bounds no definition can widen (README "Security").
   { name: 'GITOPS_CONFIG', value: gitopsConfig }
+  { name: 'GITOPS_ENVIRONMENTS', value: environmentBranches }
+  { name: 'GITOPS_CLUSTER_SCOPES', value: clusterScopes }
+  { name: 'GITOPS_API_SERVERS', value: apiServers }
+  { name: 'GITOPS_REGISTRIES', value: registryHosts }
+  { name: 'GITOPS_PRUNE_ALLOWED', value: pruneAllowed ? 'true' : 'false' }
 ]
 
 var extraAppSettings = [for setting in items(additionalAppSettings): { name: setting.key, value: string(setting.value) }]

@@ -12,8 +12,19 @@ import type { Runtime } from './runtime.ts';
 /** The sync queue's job: one environment onto one cluster. Throws when the queue should retry it. */
 export async function syncJob(runtime: Runtime, log: Logger, message: unknown, holderIdentity: string): Promise<SyncClusterResult | undefined> {
   const job = parseSyncJob(message);
-  const config = await runtime.config();
-  const env = findEnvironment(config, job.environment);
+  let config = await runtime.config();
+  let env = findEnvironment(config, job.environment);
+  if (env && job.revision) {
+    // The definition as the job's commit leaves it (another instance may still hold the previous one).
+    config = await runtime.config({ branch: env.branch, revision: job.revision });
+    env = findEnvironment(config, job.environment);
+  }
+  const unavailable = config.unavailable?.find((u) => u.name === job.environment);
+  if (!env && unavailable) {
+    if (unavailable.transient) throw new Error(`environment ${job.environment}: ${unavailable.reason}`);
+    log.error('sync.dropped', { environment: job.environment, cluster: job.cluster, result: unavailable.reason });
+    return undefined;
+  }
   if (!env) {
     log.warn('sync.dropped', { environment: job.environment, cluster: job.cluster, result: `environment ${job.environment} is no longer configured` });
     return undefined;

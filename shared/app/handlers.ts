@@ -18,7 +18,7 @@ export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest
   return handleGitHubDelivery(req, {
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
-    onPush: (push, id) => onPush(push, id, { config: () => runtime.config(), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log }),
+    onPush: (push, id) => onPush(push, id, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log }),
     onPullRequest: (event, id) =>
       onPullRequest(event, id, { config: () => runtime.config(), repository: runtime.repository, source: runtime.source, queue: runtime.previews ? runtime.previewQueue : undefined, deliveries: runtime.deliveries, log }),
   });

@@ -74,6 +74,20 @@ export interface GitopsConfig {
   environments: readonly Environment[];
   /** Where the config came from: a file path, or `embedded defaults`. */
   source: string;
+  /**
+   * Environments whose definition cannot be used (their branch's gitops.yaml is missing, broken or beyond the
+   * operator's bounds): they are not deployed, with this reason; every other environment is.
+   */
+  unavailable?: readonly UnavailableEnvironment[];
+}
+
+export interface UnavailableEnvironment {
+  name: string;
+  /** The branch whose gitops.yaml should define it. */
+  branch: string;
+  reason: string;
+  /** The file could not be read (a retry may cure it), rather than read and refused. */
+  transient?: boolean;
 }
 
 /** The seed's three environments (equinor/radix-flux): development, playground and production. */

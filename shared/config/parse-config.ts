@@ -90,7 +90,15 @@ const configSchema = z.strictObject({
  * Parses gitops.yaml text. Throws ConfigError listing every problem as
  * `<file>:<line>: <key>: <what was expected>`.
  */
-export function parseConfig(text: string, file: string): GitopsConfig {
+export interface ParseConfigOptions {
+  /**
+   * The text comes from the operator (the GITOPS_CONFIG setting), not from a file anyone with push access can
+   * change: only then may it name a kubeconfig file.
+   */
+  operator?: boolean;
+}
+
+export function parseConfig(text: string, file: string, options: ParseConfigOptions = {}): GitopsConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -131,6 +139,8 @@ export function parseConfig(text: string, file: string): GitopsConfig {
     prune: e.prune,
     ...(e.previews ? { previews: { dryRun: e.previews.dryRun === 0 ? 'none' : e.previews.dryRun } } : {}),
   }));
+  const refused = trustProblems(environments, options).map((p) => `${file}: ${p}`);
+  if (refused.length > 0) throw new ConfigError(refused);
   const clash = findClash(environments);
   if (clash) throw new ConfigError([`${file}: environments.${clash}`]);
   return {
@@ -147,6 +157,22 @@ function locate(doc: ReturnType<typeof parseDocument>, path: (string | number)[]
     if (isNode(node) && node.range) return node.range[0];
   }
   return undefined;
+}
+
+/** What a definition may never ask for, whatever the bounds: credentials over http, files and plugins from a repository. */
+function trustProblems(envs: readonly Environment[], options: ParseConfigOptions): string[] {
+  const problems: string[] = [];
+  for (const env of envs) {
+    if (env.clusters.kubeconfig?.path !== undefined && !options.operator) {
+      problems.push(`environments.${env.name}.clusters.kubeconfig.path: a kubeconfig file is chosen by the operator, never by repository config (use --kubeconfig, KUBECONFIG, or the GITOPS_CONFIG setting)`);
+    }
+    for (const s of env.clusters.static) {
+      if (s.auth === 'azure' && !s.server.toLowerCase().startsWith('https://')) {
+        problems.push(`environments.${env.name}.clusters.static.${s.name}.server: the managed identity's token never goes over http (use https, or auth: none for a local test server)`);
+      }
+    }
+  }
+  return problems;
 }
 
 function findClash(envs: readonly Environment[]): string | undefined {

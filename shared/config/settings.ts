@@ -4,6 +4,7 @@
  * `SETTINGS` is the one table the README and infra/ are checked against.
  */
 import { z } from 'zod';
+import type { ClusterScope, OperatorBounds } from './bounds.ts';
 import { ConfigError } from './config-error.ts';
 
 export interface SettingInfo {
@@ -26,7 +27,15 @@ export const SETTINGS = {
   GITHUB_WEBHOOK_SECRET: { description: 'the push webhook secret; without it every delivery is refused', secret: true, infra: true },
   GITHUB_WEBHOOK_SECRET_PREVIOUS: { description: 'the previous webhook secret, still accepted while rotating', secret: true, infra: false },
   ACR_WEBHOOK_SECRET: { description: 'shared secret ACR classic webhooks send (Authorization: Bearer …); without it they are refused', secret: true, infra: true },
-  GITOPS_CONFIG: { description: 'the environments as inline YAML (gitops.yaml format); default: gitops.yaml in the repository, else the seed defaults', infra: true },
+  GITOPS_CONFIG: { description: 'the environments as inline YAML (gitops.yaml format), set by the operator: every environment comes from here and the repository\'s gitops.yaml is not read. One of GITOPS_CONFIG and GITOPS_ENVIRONMENTS is required in Azure', infra: true },
+  GITOPS_ENVIRONMENTS: { description: 'environment=branch pairs, comma-separated (development=master,production=release): each environment\'s definition is read from gitops.yaml at the tip of its own branch, and only there', infra: true },
+  GITOPS_CLUSTER_SCOPES: { description: 'where Azure discovery may find clusters: <subscription id> or <subscription id>/<resource group>, comma-separated; unset: anywhere (laptop)', infra: true },
+  GITOPS_API_SERVERS: { description: 'https URLs of static API servers that may receive the managed identity\'s token, comma-separated; unset: none', infra: true },
+  GITOPS_REGISTRIES: { description: 'registry hosts environments may take image updates from, comma-separated; unset: any (laptop)', infra: true },
+  GITOPS_PRUNE_ALLOWED: { description: 'whether an environment may prune (true/false); unset: allowed (laptop)', infra: true },
+  GITOPS_KUBECONFIG_EXEC: { description: 'true to allow kubeconfig users with an exec plugin (the operator\'s kubeconfig only; never one named by a repository); default false', infra: false },
+  GITOPS_MAX_FILE_BYTES: { description: 'largest manifest file read, by its size in the tree (larger ones are skipped and reported); default 2097152 (2 MiB)', infra: false },
+  GITOPS_MAX_ENVIRONMENT_BYTES: { description: 'largest total of manifest bytes one environment reads (more is refused as a whole); default 33554432 (32 MiB)', infra: false },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity (AKS, ARM, ACR, storage)', infra: true },
   AzureWebJobsStorage: { description: 'storage connection string (local/Azurite); in Azure, identity-based AzureWebJobsStorage__queueServiceUri/__tableServiceUri/__credential/__clientId', infra: false },
   AzureWebJobsStorage__queueServiceUri: { description: 'queue endpoint of the storage account (identity-based connection)', infra: true },
@@ -57,6 +66,14 @@ const settingsSchema = z
     GITHUB_WEBHOOK_SECRET_PREVIOUS: optional,
     ACR_WEBHOOK_SECRET: optional,
     GITOPS_CONFIG: optional,
+    GITOPS_ENVIRONMENTS: optional,
+    GITOPS_CLUSTER_SCOPES: z.string().optional(),
+    GITOPS_API_SERVERS: z.string().optional(),
+    GITOPS_REGISTRIES: z.string().optional(),
+    GITOPS_PRUNE_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
+    GITOPS_KUBECONFIG_EXEC: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
+    GITOPS_MAX_FILE_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
+    GITOPS_MAX_ENVIRONMENT_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
     AZURE_CLIENT_ID: optional.refine((s) => s === undefined || /^[0-9a-fA-F-]{36}$/.test(s), 'expected a client id (GUID)'),
     AzureWebJobsStorage: optional,
     AzureWebJobsStorage__queueServiceUri: optional,
@@ -81,8 +98,17 @@ export interface Settings {
   /** Accepted push webhook secrets, current first; empty = refuse every delivery. */
   webhookSecrets: string[];
   acrWebhookSecret: string | undefined;
-  /** Inline gitops.yaml from GITOPS_CONFIG. */
+  /** Inline gitops.yaml from GITOPS_CONFIG (the operator's). */
   configYaml: string | undefined;
+  /** GITOPS_ENVIRONMENTS: environment name → the branch whose gitops.yaml defines it. */
+  environmentBranches: ReadonlyMap<string, string> | undefined;
+  /** What any environment may do (GITOPS_CLUSTER_SCOPES, GITOPS_API_SERVERS, GITOPS_REGISTRIES, GITOPS_PRUNE_ALLOWED). */
+  bounds: OperatorBounds;
+  /** GITOPS_KUBECONFIG_EXEC: kubeconfig users with exec plugins may run. */
+  kubeconfigExec: boolean;
+  /** Manifest read limits: per file (by tree size, before fetching) and per environment. */
+  maxFileBytes: number;
+  maxEnvironmentBytes: number;
   azureClientId: string | undefined;
   storage: { connectionString: string } | { queueServiceUri: string; tableServiceUri: string | undefined } | undefined;
   /** The URL Flux v1's GC marks were computed from, when set. */
@@ -118,6 +144,11 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
   } else if (s.GITHUB_TOKEN || s.GITHUB_APP_ID) {
     problems.push('setting GITHUB_REPOSITORY: GitHub credentials are set, so the config repository (owner/name) is needed too');
   }
+  const environmentBranches = s.GITOPS_ENVIRONMENTS === undefined ? undefined : parseEnvironmentBranches(s.GITOPS_ENVIRONMENTS, problems);
+  if (s.GITOPS_CONFIG !== undefined && environmentBranches) {
+    problems.push('setting GITOPS_ENVIRONMENTS: GITOPS_CONFIG is set too; choose one source of environment definitions');
+  }
+  const bounds = parseBounds(s, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const author = /^(.+) <(.+)>$/.exec(s.GITOPS_COMMIT_AUTHOR ?? 'serverless-gitops <gitops@users.noreply.github.com>')!;
   return {
@@ -125,6 +156,11 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     webhookSecrets: [s.GITHUB_WEBHOOK_SECRET, s.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)),
     acrWebhookSecret: s.ACR_WEBHOOK_SECRET,
     configYaml: s.GITOPS_CONFIG,
+    environmentBranches,
+    bounds,
+    kubeconfigExec: /^true$/i.test(s.GITOPS_KUBECONFIG_EXEC ?? ''),
+    maxFileBytes: s.GITOPS_MAX_FILE_BYTES ? Number(s.GITOPS_MAX_FILE_BYTES) : 2 * 1024 * 1024,
+    maxEnvironmentBytes: s.GITOPS_MAX_ENVIRONMENT_BYTES ? Number(s.GITOPS_MAX_ENVIRONMENT_BYTES) : 32 * 1024 * 1024,
     azureClientId: s.AZURE_CLIENT_ID,
     storage: s.AzureWebJobsStorage
       ? { connectionString: s.AzureWebJobsStorage }
@@ -137,4 +173,41 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     driftMinutes: s.GITOPS_DRIFT_MINUTES ? Number(s.GITOPS_DRIFT_MINUTES) : 60,
     commitAuthor: { name: author[1]!, email: author[2]! },
   };
+}
+
+const list = (text: string): string[] => text.split(',').map((x) => x.trim()).filter(Boolean);
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** `development=master,production=release` → name → branch; problems name the pair. */
+function parseEnvironmentBranches(text: string, problems: string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of list(text)) {
+    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=([^\s=,]+)$/.exec(pair);
+    if (!m) problems.push(`setting GITOPS_ENVIRONMENTS: "${pair}": expected environment=branch`);
+    else if (map.has(m[1]!)) problems.push(`setting GITOPS_ENVIRONMENTS: environment ${m[1]} is named twice`);
+    else map.set(m[1]!, m[3]!);
+  }
+  if (map.size === 0 && problems.length === 0) problems.push('setting GITOPS_ENVIRONMENTS: expected at least one environment=branch pair');
+  return map;
+}
+
+function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API_SERVERS?: string | undefined; GITOPS_REGISTRIES?: string | undefined; GITOPS_PRUNE_ALLOWED?: string | undefined }, problems: string[]): OperatorBounds {
+  const bounds: OperatorBounds = {};
+  if (s.GITOPS_CLUSTER_SCOPES !== undefined) {
+    const scopes: ClusterScope[] = [];
+    for (const item of list(s.GITOPS_CLUSTER_SCOPES)) {
+      const [subscription, resourceGroup, extra] = item.split('/');
+      if (!GUID.test(subscription ?? '') || resourceGroup === '' || extra !== undefined) problems.push(`setting GITOPS_CLUSTER_SCOPES: "${item}": expected <subscription id> or <subscription id>/<resource group>`);
+      else scopes.push({ subscription: subscription!, ...(resourceGroup ? { resourceGroup } : {}) });
+    }
+    bounds.clusterScopes = scopes;
+  }
+  if (s.GITOPS_API_SERVERS !== undefined) {
+    const servers = list(s.GITOPS_API_SERVERS);
+    for (const server of servers) if (!/^https:\/\/[^\s/]+/i.test(server)) problems.push(`setting GITOPS_API_SERVERS: "${server}": expected an https URL (the token never goes over http)`);
+    bounds.apiServers = servers;
+  }
+  if (s.GITOPS_REGISTRIES !== undefined) bounds.registries = list(s.GITOPS_REGISTRIES).map((r) => r.toLowerCase());
+  if (s.GITOPS_PRUNE_ALLOWED !== undefined) bounds.pruneAllowed = /^true$/i.test(s.GITOPS_PRUNE_ALLOWED);
+  return bounds;
 }

@@ -15,9 +15,9 @@ export interface Paint {
 
 const plain: Paint = { bold: (s) => s, dim: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s };
 
-/** "2 changed, 1 added, 1 to delete" or "no differences". */
+/** "2 changed, 1 added, 1 removed, 3 unchanged" or "no differences (4 unchanged)". */
 export function summarizeDiff(d: ObjectSetDiff, words: { removed?: string } = {}): string {
-  if (!hasDifferences(d)) return 'no differences';
+  if (!hasDifferences(d)) return `no differences${d.unchanged.length ? ` (${d.unchanged.length} unchanged)` : ''}`;
   const parts: string[] = [];
   if (d.changed.length) parts.push(`${d.changed.length} changed`);
   if (d.added.length) parts.push(`${d.added.length} added`);

@@ -12,8 +12,8 @@ import type { PushEvent } from './push-event.ts';
 import type { JobQueue, SyncJob } from './sync-job.ts';
 
 export interface OnPushDeps {
-  /** The configuration in force at a revision (gitops.yaml there, a setting, or the defaults). */
-  config(revision: string): Promise<GitopsConfig>;
+  /** The configuration in force once `branch` is at `revision` (a setting, or gitops.yaml there on its branch). */
+  config(hint?: { branch: string; revision: string }): Promise<GitopsConfig>;
   /** The clusters an environment deploys to (discovery, cached by the adapter). */
   clusters(env: Environment): Promise<readonly { name: string }[]>;
   queue: JobQueue;
@@ -25,14 +25,22 @@ export interface OnPushDeps {
 export async function onPush(push: PushEvent, deliveryId: string, deps: OnPushDeps): Promise<WebhookResponse> {
   const { log } = deps;
   let config: GitopsConfig;
+  const branch = push.ref.startsWith('refs/heads/') ? push.ref.slice('refs/heads/'.length) : undefined;
   try {
-    config = await deps.config(push.after);
+    // The push is planned with the definitions as this commit leaves them (a push that edits gitops.yaml included).
+    config = await deps.config(branch && !push.deleted ? { branch, revision: push.after } : undefined);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log.error('push.config-invalid', { delivery: deliveryId, commit: push.after, result: err.message });
     return { status: 422, body: { error: `invalid configuration at ${push.after}: ${err.message}` } };
   }
+  // Environments of this branch whose definition is broken or beyond the operator's bounds are not deployed.
+  const unavailable = (config.unavailable ?? []).filter((u) => u.branch === branch);
+  for (const u of unavailable) log.error('push.config-invalid', { delivery: deliveryId, environment: u.name, commit: push.after, result: u.reason });
   const plan = planPush(push, config);
+  if (unavailable.length > 0 && (plan.kind === 'ignored' || plan.environments.length + plan.unaffected.length === 0)) {
+    return { status: 422, body: { error: `invalid configuration at ${push.after}: ${unavailable.map((u) => `${u.name}: ${u.reason}`).join('; ')}` } };
+  }
   if (plan.kind === 'ignored') {
     log.info('push.ignored', { delivery: deliveryId, ref: push.ref, commit: push.after, result: plan.reason });
     return { status: 202, body: { ignored: plan.reason } };
@@ -82,6 +90,7 @@ export async function onPush(push: PushEvent, deliveryId: string, deps: OnPushDe
       environments: plan.environments.map((e) => ({ name: e.environment, full: e.full, ...(e.fullReason ? { reason: e.fullReason } : {}) })),
       unaffected: plan.unaffected,
       withoutClusters,
+      ...(unavailable.length > 0 ? { unavailable: unavailable.map((u) => ({ name: u.name, reason: u.reason })) } : {}),
     },
   };
 }

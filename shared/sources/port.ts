@@ -37,6 +37,19 @@ export interface SourceReader {
    * do it cheaper than `defaultBranch` + `resolveBranch` + `readFiles` (GitHub: one GraphQL query).
    */
   readDefaultBranchFile?(path: string): Promise<DefaultBranchFile>;
+  /**
+   * Optional: one file at a branch's tip (with the tip) or at a revision, in one read where the source can do it
+   * cheaper than `resolveBranch` + `readFiles` (GitHub: one GraphQL query, no tree). Throws when the branch does
+   * not exist.
+   */
+  readFileAt?(at: { branch: string } | { revision: string }, path: string): Promise<FileAt>;
+}
+
+/** A file at a revision (see {@link SourceReader.readFileAt}). */
+export interface FileAt {
+  revision: string;
+  /** Undefined when the file does not exist there. */
+  text: string | undefined;
 }
 
 /** One commit's worth of file changes: new content, or null to delete. */

@@ -72,14 +72,14 @@ before(async () => {
         fullName: REPO,
         branches: ['main'],
         files: {
-          'gitops.yaml': `repository: ${REPO}\nenvironments:\n  development:\n    branch: main\n    path: development-configs\n    clusters:\n      kubeconfig: { path: ${JSON.stringify(kubeconfig)}, contexts: "weekly-*" }\n    registries: [radixdev.azurecr.io]\n`,
+          'gitops.yaml': `repository: ${REPO}\nenvironments:\n  development:\n    branch: main\n    path: development-configs\n    clusters:\n      kubeconfig: { contexts: "weekly-*" }\n    registries: [radixdev.azurecr.io]\n`,
           'development-configs/web.yaml': deployment('master-1'),
         },
       },
     ],
     token: TOKEN,
   });
-  const env = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, AzureWebJobsStorage: azurite.connectionString };
+  const env = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, AzureWebJobsStorage: azurite.connectionString, KUBECONFIG: kubeconfig };
   server = await startLocalServer({ settings: loadSettings(env), env, workDir: path.join(dir, 'work'), port: 0, reconcileSeconds: 3600, log });
   github.setWebhook({ url: `${server.url}/api/github-webhook`, secret: SECRET });
   await server.host.idle();

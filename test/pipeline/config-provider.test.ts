@@ -17,7 +17,7 @@ test('inline GITOPS_CONFIG wins and is validated up front', async () => {
 test('gitops.yaml at the default branch is used, re-read after the TTL, and the defaults apply without one', async () => {
   const repo = makeRepo({ 'gitops.yaml': 'environments:\n  one: {branch: master, path: a}\n' }, ['master', 'release']);
   let clock = 0;
-  const provider = createConfigProvider(new LocalGitSource(repo.dir), { ttlMs: 1000, now: () => clock });
+  const provider = createConfigProvider(new LocalGitSource(repo.dir), { ttlMs: 1000, now: () => clock, defaultBranchFallback: true });
   assert.deepEqual((await provider()).environments.map((e) => e.name), ['one']);
   repo.git('rm', '-q', 'gitops.yaml');
   repo.git('commit', '-qm', 'no config');
@@ -28,7 +28,7 @@ test('gitops.yaml at the default branch is used, re-read after the TTL, and the 
 
 test('an invalid gitops.yaml is a ConfigError naming the file, and is not cached', async () => {
   const repo = makeRepo({ 'gitops.yaml': 'environments:\n  x: {branch: master}\n' });
-  const provider = createConfigProvider(new LocalGitSource(repo.dir));
+  const provider = createConfigProvider(new LocalGitSource(repo.dir), { defaultBranchFallback: true });
   await assert.rejects(provider(), (e: unknown) => e instanceof ConfigError && /gitops\.yaml:2: environments\.x\.path/.test(e.message));
   repo.git('rm', '-q', 'gitops.yaml');
   repo.git('commit', '-qm', 'fix');
@@ -39,7 +39,7 @@ test('a source that reads branch and file at once is asked once: one GitHub call
   const f = await startFixture({ 'gitops.yaml': 'environments:\n  one: {branch: main, path: a}\n', 'a/x.yaml': 'x: 1\n' });
   try {
     let clock = 0;
-    const provider = createConfigProvider(f.source, { ttlMs: 1000, now: () => clock });
+    const provider = createConfigProvider(f.source, { ttlMs: 1000, now: () => clock, defaultBranchFallback: true });
     assert.deepEqual((await provider()).environments.map((e) => e.name), ['one']);
     assert.deepEqual(f.calls(), { 'POST /graphql': 1 }, 'default branch, tip and gitops.yaml in one query');
     f.reset();
@@ -56,7 +56,7 @@ test('a source that reads branch and file at once is asked once: one GitHub call
 
 test('the in-memory and local git sources answer the one-read configuration too', async () => {
   const memory = memorySource({ main: { 'gitops.yaml': 'environments:\n  mem: {branch: main, path: a}\n' } });
-  assert.deepEqual((await createConfigProvider(memory)()).environments.map((e) => e.name), ['mem']);
+  assert.deepEqual((await createConfigProvider(memory, { defaultBranchFallback: true })()).environments.map((e) => e.name), ['mem']);
   assert.deepEqual(memory.calls, { resolveBranch: 0, listFiles: 0, readFiles: 0, readDefaultBranchFile: 1 });
   const repo = makeRepo({ 'gitops.yaml': 'environments:\n  git: {branch: master, path: a}\n' });
   const local = new LocalGitSource(repo.dir);

@@ -72,7 +72,7 @@ export interface Instance {
 
 export function instance(fake: GitHubFake, options: { fetch?: typeof fetch; maxAttempts?: number } = {}): Instance {
   const source = coldSource(fake, options);
-  const config = createConfigProvider(source, { ttlMs: 600_000 });
+  const config = createConfigProvider(source, { ttlMs: 600_000, defaultBranchFallback: true });
   return { source, config, deps: { config, source, proposer: source, branchLocks: new KeyedMutex(), log: silentLogger, maxAttempts: options.maxAttempts ?? 8 } };
 }
 

@@ -39,7 +39,7 @@ export function testRuntime(p: TestRuntimeParts): Runtime {
     source: p.source,
     statuses: p.source,
     proposer: p.source,
-    config: createConfigProvider(p.source, p.configTtlMs !== undefined ? { ttlMs: p.configTtlMs } : {}),
+    config: createConfigProvider(p.source, { defaultBranchFallback: true, ...(p.configTtlMs !== undefined ? { ttlMs: p.configTtlMs } : {}) }),
     queue: { send: async (job) => { p.jobs.push(job); await p.queue?.send(job); } },
     deliveries: new MemoryDeliveryLog(),
     connector: {

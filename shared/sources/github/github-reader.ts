@@ -5,7 +5,7 @@
  * when GitHub truncates it) and only the texts it lacks, in GraphQL batches, or the tarball when that would take
  * more than one batch. Texts are kept in a bounded LRU by blob SHA: unchanged files are never fetched twice.
  */
-import type { DefaultBranchFile, SourceReader, TreeFile } from '../port.ts';
+import type { DefaultBranchFile, FileAt, SourceReader, TreeFile } from '../port.ts';
 import { gitHubFailure, type GitHubClient } from './create-github-client.ts';
 import { createHash } from 'node:crypto';
 import { LruCache } from './lru-cache.ts';
@@ -100,6 +100,39 @@ export class GitHubReader implements SourceReader {
     const text = this.texts.get(blob.oid) ?? (await blobText(this.client, blob, blob.oid));
     this.texts.set(blob.oid, text);
     return { branch: ref.name, revision: ref.target.oid, text };
+  }
+
+  /** One file at a branch's tip (exactly that tip where GitHub has `Commit.file`) or at a revision: one GraphQL query. */
+  async readFileAt(at: { branch: string } | { revision: string }, path: string): Promise<FileAt> {
+    if ('revision' in at) {
+      const query = `query FileAt($owner: String!, $name: String!, $expression: String!) { repository(owner: $owner, name: $name) { blob: object(expression: $expression) { ${BLOB_QUERY_FIELDS} } } }`;
+      const data = await this.query<{ repository: { blob: BlobNode | null } | null }>(query, { expression: `${at.revision}:${path}` }, `read ${path} at ${at.revision} in ${this.description}`);
+      return { revision: at.revision, text: await this.textOf(data.repository?.blob) };
+    }
+    const file = this.commitFileMissing ? '' : `file(path: $path) { object { ${BLOB_QUERY_FIELDS} } }`;
+    const head = this.commitFileMissing ? `head: object(expression: $expression) { ${BLOB_QUERY_FIELDS} }` : '';
+    const query = `query BranchFile($owner: String!, $name: String!, $ref: String!, ${file ? '$path' : '$expression'}: String!) { repository(owner: $owner, name: $name) {
+      ref(qualifiedName: $ref) { target { oid ... on Commit { tree { oid } ${file} } } } ${head} } }`;
+    type Answer = { repository: { ref: { target: CommitNode & { file?: { object: BlobNode | null } | null } } | null; head?: BlobNode | null } | null };
+    let data: Answer;
+    try {
+      data = await this.query<Answer>(query, { ref: `refs/heads/${at.branch}`, ...(file ? { path } : { expression: `refs/heads/${at.branch}:${path}` }) }, `read ${path} at branch ${at.branch} of ${this.description}`);
+    } catch (error) {
+      if (this.commitFileMissing || !/Field 'file' doesn't exist on type 'Commit'/.test((error as Error).message)) throw error;
+      this.commitFileMissing = true;
+      return this.readFileAt(at, path);
+    }
+    const target = data.repository?.ref?.target;
+    if (!target) throw new Error(`branch ${at.branch} does not exist in ${this.description}`);
+    this.noteCommit(target);
+    return { revision: target.oid, text: await this.textOf(file ? target.file?.object : data.repository?.head) };
+  }
+
+  private async textOf(blob: BlobNode | null | undefined): Promise<string | undefined> {
+    if (!blob || !('oid' in blob)) return undefined;
+    const text = this.texts.get(blob.oid) ?? (await blobText(this.client, blob, blob.oid));
+    this.texts.set(blob.oid, text);
+    return text;
   }
 
   async resolveBranch(branch: string): Promise<string> {

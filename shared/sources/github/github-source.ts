@@ -3,7 +3,7 @@
  * (SourceWriter, compare-and-swap), proposes pull requests and reports commit statuses. Build one per
  * repository and keep it for the life of the Functions instance: it owns the client and the caches.
  */
-import type { CommitRequest, CommitResult, DefaultBranchFile, SourceReader, SourceWriter, StatusReporter, StatusState, TreeFile } from '../port.ts';
+import type { CommitRequest, CommitResult, DefaultBranchFile, FileAt, SourceReader, SourceWriter, StatusReporter, StatusState, TreeFile } from '../port.ts';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './create-github-client.ts';
 import { GitHubReader, type Comparison, type GitHubTree } from './github-reader.ts';
 import { GitHubWriter } from './github-writer.ts';
@@ -39,6 +39,10 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
 
   readDefaultBranchFile(path: string): Promise<DefaultBranchFile> {
     return this.reader.readDefaultBranchFile(path);
+  }
+
+  readFileAt(at: { branch: string } | { revision: string }, path: string): Promise<FileAt> {
+    return this.reader.readFileAt(at, path);
   }
 
   listFiles(revision: string): Promise<TreeFile[]> {
