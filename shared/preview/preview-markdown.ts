@@ -81,8 +81,10 @@ export function renderPreviewMarkdown(p: EnvironmentPreview, options: { maxChars
   for (const n of p.notes) head.push(`> ${mdText(n)}`, '');
   const single = p.groups.length === 1;
   for (const g of p.groups) {
-    const clusters = g.clusters.length ? g.clusters.map(mdText).join(', ') : 'no clusters found (built without cluster variables)';
-    const label = `${single ? 'Clusters' : 'Cluster group'}: ${clusters}${g.variables.length ? ` (variables: ${g.variables.map(mdText).join(', ')})` : ''}`;
+    const vars = g.variables.length ? ` (variables: ${g.variables.map(mdText).join(', ')})` : '';
+    const label = g.clusters.length
+      ? `${single ? 'Clusters' : 'Cluster group'}: ${g.clusters.map(mdText).join(', ')}${vars}`
+      : g.variables.length ? `Built with the given variables${vars}` : 'No cluster known: built without cluster variables';
     head.push(...groupTables(g, label));
   }
   head.push(...messages('Build errors', p.errors), ...messages('Warnings', p.warnings));
