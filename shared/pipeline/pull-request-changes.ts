@@ -42,5 +42,12 @@ export async function pullRequestChanges(source: SourceReader, base: string, hea
   }
   const mergeBase = has(source, 'mergeBase') ? await (source as unknown as MergeBaseAware).mergeBase(base, head) : base;
   const [from, to] = await Promise.all([source.listFiles(mergeBase), source.listFiles(head)]);
-  return { mergeBase, paths: diffListings(from, to) };
+  const listed = diffListings(from, to);
+  // A source without content ids (a working tree, memory): files on both sides are compared by their text.
+  const both = new Set(from.filter((f) => f.sha === undefined).map((f) => f.path));
+  const unsure = listed.filter((p) => both.has(p) && to.some((f) => f.path === p));
+  if (unsure.length === 0) return { mergeBase, paths: listed };
+  const [a, b] = await Promise.all([source.readFiles(mergeBase, unsure), source.readFiles(head, unsure)]);
+  const same = new Set(unsure.filter((p) => a.get(p) === b.get(p)));
+  return { mergeBase, paths: listed.filter((p) => !same.has(p)) };
 }
