@@ -3,7 +3,7 @@
  * dry runs through the cluster connector (server-side `dryRun=All`, nothing stored), reports through GitHub.
  * In its own file so the webhooks never load the Kubernetes client.
  */
-import { applyItems, applyObjects, FOLDER_CLUSTER, syncSetName } from '../clusters/index.ts';
+import { applyItems, applyObjects, FOLDER_CLUSTER, syncSetName, type ClusterTarget } from '../clusters/index.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { renderBuilder } from '../pipeline/preview-build.ts';
 import { parsePreviewJob } from '../pipeline/preview-job.ts';
@@ -13,15 +13,17 @@ import type { Runtime } from './runtime.ts';
 /** Runs one preview job; throws when the queue should retry it (GitHub or a source failed). */
 export async function previewJob(runtime: Runtime, log: Logger, message: unknown): Promise<RunPreviewResult | undefined> {
   const job = parsePreviewJob(message);
-  if (!runtime.previews) {
+  const reporter = runtime.previews;
+  if (!reporter) {
     log.warn('preview.dropped', { pullRequest: job.number, commit: job.headSha, result: 'previews are not reported in this deployment (no GitHub)' });
     return undefined;
   }
-  return runPreview(job, {
+  // One preview of a pull request at a time in this process: two deliveries of one head find one check run.
+  return runtime.branchLocks.run(`preview/${job.repository}#${job.number}`, () => runPreview<ClusterTarget>(job, {
     config: () => runtime.config(),
     source: runtime.source,
     builder: renderBuilder({ parseCache: runtime.parseCache }),
-    reporter: runtime.previews,
+    reporter,
     // The local host's folder target stands in for absent clusters: it is no cluster to group or dry-run on.
     clusters: async (env) => (await runtime.discover(env)).filter((t) => t.name !== FOLDER_CLUSTER),
     async dryRun(env, target, resources) {
@@ -38,5 +40,5 @@ export async function previewJob(runtime: Runtime, log: Logger, message: unknown
       }));
     },
     log,
-  });
+  }));
 }
