@@ -21,6 +21,8 @@ export interface PreviewReporter {
   started(target: PreviewTarget): Promise<void>;
   /** Reports an environment's finished preview. */
   report(target: PreviewTarget, preview: EnvironmentPreview): Promise<void>;
+  /** Closes a preview that was started and will never finish: the pull request moved on (or was closed). */
+  abandoned(target: PreviewTarget, reason: string): Promise<void>;
 }
 
 export interface PreviewTarget {
@@ -91,6 +93,7 @@ export async function runPreview<C extends PreviewCluster>(job: PreviewJob, deps
     const after = await stale();
     if (after) {
       log.info('preview.dropped', { ...fields, environment: env.name, result: after.description });
+      await reporter.abandoned(target, after.description);
       return after;
     }
     await reporter.report(target, preview);

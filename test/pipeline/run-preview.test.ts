@@ -27,7 +27,9 @@ function fixture(dryRun = 'all') {
     currentHead: async () => current,
     started: async () => {},
     report: async (target, preview) => void reports.push({ target, preview }),
+    abandoned: async (target, reason) => void abandoned.push(`${target.environment}: ${reason}`),
   };
+  const abandoned: string[] = [];
   const builds: string[] = [];
   const inner = renderBuilder();
   const builder: PreviewBuilder = { build: (s, env, rev, vars) => (builds.push(`${rev === head ? 'head' : 'base'} ${JSON.stringify([...vars])}`), inner.build(s, env, rev, vars)) };
@@ -48,7 +50,7 @@ function fixture(dryRun = 'all') {
     },
     log: memoryLogger(),
   };
-  return { job, deps, reports, builds, dryRuns, setHead: (h: string | undefined) => { current = h; } };
+  return { job, deps, reports, builds, dryRuns, abandoned, setHead: (h: string | undefined) => { current = h; } };
 }
 
 test('clusters sharing variables are built once; each group reports its clusters, and only changed objects are dry-run', async () => {
@@ -94,4 +96,12 @@ test('a generated environment is a build error, never its raw files shown as wha
   assert.equal(preview.conclusion, 'failure');
   assert.match(preview.errors[0]!.message, /dev\/\.flux\.yaml generates this environment \(commandUpdated\)/);
   assert.deepEqual(preview.groups.map((g) => g.diff.added.length + g.diff.changed.length), [0, 0], 'no object of the raw files is listed as changed or added');
+});
+
+test('a push during a preview closes the started preview as superseded instead of reporting it', async () => {
+  const f = fixture('none');
+  const builder = f.deps.builder;
+  f.deps.builder = { build: async (...a) => { f.setHead('e'.repeat(40)); return builder.build(...a); } };
+  assert.equal((await runPreview(f.job, f.deps)).outcome, 'superseded');
+  assert.deepEqual([f.reports.length, f.abandoned], [0, ['dev: pull request #5 moved on to eeeeeee']]);
 });

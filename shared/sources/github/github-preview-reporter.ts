@@ -66,6 +66,21 @@ export class GitHubPreviewReporter implements PreviewReporter {
     }
   }
 
+  async abandoned(target: PreviewTarget, reason: string): Promise<void> {
+    if (this.mode === 'comment') {
+      await this.status(target, 'error', `not previewed: ${reason}`);
+      return;
+    }
+    const existing = await this.findCheckRun(target);
+    if (!existing) return;
+    const { octokit, owner, repo } = this.client;
+    try {
+      await octokit.rest.checks.update({ owner, repo, check_run_id: existing.id, conclusion: 'cancelled', output: { title: 'Superseded', summary: `Not previewed: ${reason}.` } });
+    } catch (error) {
+      throw gitHubFailure(`cancel check run ${previewCheckName(target.environment)} on ${target.headSha.slice(0, 7)}`, error);
+    }
+  }
+
   async report(target: PreviewTarget, preview: EnvironmentPreview): Promise<void> {
     if (this.mode === 'comment') await this.reportAsComment(target, preview);
     else await this.reportAsCheck(target, preview);
@@ -110,7 +125,7 @@ export class GitHubPreviewReporter implements PreviewReporter {
     }
   }
 
-  private async status(target: PreviewTarget, state: 'pending' | 'success' | 'failure', description: string): Promise<void> {
+  private async status(target: PreviewTarget, state: 'pending' | 'success' | 'failure' | 'error', description: string): Promise<void> {
     const { octokit, owner, repo } = this.client;
     try {
       await octokit.rest.repos.createCommitStatus({ owner, repo, sha: target.headSha, state, context: previewCheckName(target.environment), description: truncateDescription(description) });
