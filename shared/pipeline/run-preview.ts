@@ -6,7 +6,7 @@
  */
 import { findEnvironment, type Environment, type GitopsConfig } from '../config/index.ts';
 import type { Resource } from '../manifests/index.ts';
-import { compareBuilds, scopePreview, type DryRunOutcome, type EnvironmentPreview, type GroupBuilds } from '../preview/index.ts';
+import { compareBuilds, scopePreview, type BuildMessage, type DryRunOutcome, type EnvironmentPreview, type GroupBuilds } from '../preview/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
 import type { PreviewBuilder, VariableSet } from './preview-build.ts';
@@ -43,8 +43,11 @@ export interface RunPreviewDeps<C extends PreviewCluster = PreviewCluster> {
   reporter: PreviewReporter;
   /** The environment's clusters (discovery). */
   clusters(env: Environment): Promise<readonly C[]>;
-  /** A cluster's variables; default: none (every cluster builds alike). */
-  variables?(env: Environment, cluster: C): Promise<VariableSet>;
+  /**
+   * A cluster's variables; default: none (every cluster builds alike). `{ error }` when they cannot be read
+   * (a missing ConfigMap): that cluster is not previewed, and the preview fails naming it.
+   */
+  variables?(env: Environment, cluster: C): Promise<VariableSet | { error: string }>;
   /** Server-side dry run of objects on a cluster; undefined where no cluster can be reached. */
   dryRun?(env: Environment, cluster: C, resources: readonly Resource[]): Promise<DryRunOutcome[]>;
   log: Logger;
@@ -114,14 +117,19 @@ async function previewEnvironment<C extends PreviewCluster>(env: Environment, jo
   }
   // One build per distinct variable set, not per cluster.
   const sets = new Map<string, { variables: VariableSet; clusters: C[] }>();
+  const unreadable: BuildMessage[] = [];
   for (const c of clusters) {
     const variables = deps.variables ? await deps.variables(env, c) : new Map<string, string>();
+    if ('error' in variables) {
+      unreadable.push({ file: '', message: `cluster ${c.name}: ${variables.error}` });
+      continue;
+    }
     const k = variableKey(variables);
     const set = sets.get(k) ?? { variables, clusters: [] };
     set.clusters.push(c);
     sets.set(k, set);
   }
-  if (sets.size === 0) sets.set('[]', { variables: new Map(), clusters: [] });
+  if (sets.size === 0 && unreadable.length === 0) sets.set('[]', { variables: new Map(), clusters: [] });
   const groups: (GroupBuilds & { members: C[] })[] = [];
   for (const { variables, clusters: members } of sets.values()) {
     const [base, head] = await Promise.all([
@@ -131,9 +139,9 @@ async function previewEnvironment<C extends PreviewCluster>(env: Environment, jo
     groups.push({ clusters: members.map((c) => c.name), variables: [...variables.keys()].sort(), base, head, members });
   }
   const meta = { environment: env.name, branch: env.branch, path: env.path, baseRevision: mergeBase, headRevision: job.headSha };
-  const first = compareBuilds(meta, groups);
+  const first = compareBuilds(meta, groups, { errors: unreadable });
   const dryRun = await runDryRuns(env, job, groups, first, deps, notes);
-  return compareBuilds(meta, groups, { dryRun, notes });
+  return compareBuilds(meta, groups, { dryRun, notes, errors: unreadable });
 }
 
 async function runDryRuns<C extends PreviewCluster>(

@@ -6,6 +6,7 @@ import type { Resource } from '../manifests/index.ts';
 
 /** A problem or a note about the build, where it is. */
 export interface BuildMessage {
+  /** Repository path; '' when the problem is in no file (a cluster's variables cannot be read). */
   file: string;
   /** 1-based line, when known. */
   line?: number;

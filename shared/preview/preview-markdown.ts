@@ -40,7 +40,7 @@ export function previewTitle(p: EnvironmentPreview): string {
 function messages(title: string, list: readonly BuildMessage[]): string[] {
   if (list.length === 0) return [];
   const out = [`**${title} (${list.length})**`, ''];
-  for (const m of list.slice(0, MESSAGE_ROWS)) out.push(`- ${mdText(where(m))}: ${mdText(m.message)}`);
+  for (const m of list.slice(0, MESSAGE_ROWS)) out.push(m.file ? `- ${mdText(where(m))}: ${mdText(m.message)}` : `- ${mdText(m.message)}`);
   if (list.length > MESSAGE_ROWS) out.push(`- … and ${list.length - MESSAGE_ROWS} more`);
   out.push('');
   return out;

@@ -105,3 +105,13 @@ test('a push during a preview closes the started preview as superseded instead o
   assert.equal((await runPreview(f.job, f.deps)).outcome, 'superseded');
   assert.deepEqual([f.reports.length, f.abandoned], [0, ['dev: pull request #5 moved on to eeeeeee']]);
 });
+
+test('a cluster whose variables cannot be read is not previewed, and the preview fails naming it', async () => {
+  const f = fixture('none');
+  f.deps.variables = async (_env, c) => (c.name === 'c2' ? { error: 'variables: ConfigMap default/platform does not exist in cluster c2' } : new Map([['region', c.region]]));
+  await runPreview(f.job, f.deps);
+  const { preview } = f.reports[0]!;
+  assert.equal(preview.conclusion, 'failure');
+  assert.deepEqual(preview.groups.map((g) => g.clusters), [['c1', 'c3']]);
+  assert.deepEqual(preview.errors, [{ file: '', message: 'cluster c2: variables: ConfigMap default/platform does not exist in cluster c2' }]);
+});
