@@ -5,6 +5,7 @@
  */
 import { applyItems, applyObjects, FOLDER_CLUSTER, syncSetName, type ClusterTarget } from '../clusters/index.ts';
 import type { Logger } from '../pipeline/logger.ts';
+import { readClusterVariables } from '../pipeline/cluster-variables.ts';
 import { renderBuilder } from '../pipeline/preview-build.ts';
 import { parsePreviewJob } from '../pipeline/preview-job.ts';
 import { runPreview, type RunPreviewResult } from '../pipeline/run-preview.ts';
@@ -26,6 +27,12 @@ export async function previewJob(runtime: Runtime, log: Logger, message: unknown
     reporter,
     // The local host's folder target stands in for absent clusters: it is no cluster to group or dry-run on.
     clusters: async (env) => (await runtime.discover(env)).filter((t) => t.name !== FOLDER_CLUSTER),
+    // The variables the environment names, read in each cluster with its credentials (as a sync reads them).
+    async variables(env, target) {
+      if (!env.variables) return new Map<string, string>();
+      const read = await readClusterVariables((await runtime.connector.connect(target)).client, env.variables);
+      return read.ok ? read.variables : { error: read.message };
+    },
     async dryRun(env, target, resources) {
       const connection = await runtime.connector.connect(target);
       const items = applyItems(resources, syncSetName(runtime.gitUrl, env.branch, [env.path]));

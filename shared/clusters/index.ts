@@ -7,7 +7,7 @@ export { AKS_AUTH_PROVIDER, AKS_SCOPE, bearerAuthenticator, cachedTokenSource } 
 export type { TokenSource } from './aks-token.ts';
 export { ApiDiscovery, resourcePath } from './api-discovery.ts';
 export type { ApiResource } from './api-discovery.ts';
-export { ApplyItemCache, SERVER_SET_METADATA, buildApplyItem, stableJson } from './apply-body.ts';
+export { ApplyItemCache, SERVER_SET_METADATA, appliedObject, buildApplyItem, stableJson } from './apply-body.ts';
 export type { ApplyItem } from './apply-body.ts';
 export { APPLY_PATCH, FIELD_MANAGER, applyObjects, applyOne, waitForCrd } from './apply.ts';
 export type { ApplyOptions, ClusterApi, ObjectAction, ObjectOutcome } from './apply.ts';

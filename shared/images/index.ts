@@ -70,6 +70,7 @@ export { autoReleaseMessage } from './commit-message.ts';
 export {
   planRelease,
   type ReleaseChange,
+  type ReleaseEnvironment,
   type ReleaseError,
   type ReleaseInput,
   type ReleasePlan,

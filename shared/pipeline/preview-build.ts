@@ -1,15 +1,15 @@
 /**
  * The build seam of a preview: what an environment deploys at a revision, with one cluster variable set.
  *
- * Until the manifest-generation build (`shared/build`, `gitops build`) lands, this is the raw render with Flux
- * v1's file rules. A `.flux.yaml` environment in a generating mode (`commandUpdated`, `patchUpdated`) is then
- * refused with a build error naming the file: its raw files are not what it deploys, and a preview must never
- * show them as if they were. The new build replaces {@link renderBuilder} behind {@link PreviewBuilder}.
+ * It is the environment's own build (`renderEnvironment`: raw files, or a `.flux.yaml` environment generated
+ * natively with the variables, or refused as a whole with the reasons), so a preview shows what a sync of that
+ * revision would apply and never a generated environment's raw files. A refused build is a build error.
  */
 import type { Environment } from '../config/index.ts';
-import { readFluxConfig, type ParseCache } from '../manifests/index.ts';
+import type { ParseCache } from '../manifests/index.ts';
 import type { BuildMessage, EnvironmentBuild } from '../preview/index.ts';
 import type { SourceReader } from '../sources/port.ts';
+import type { BuildCache } from './build-cache.ts';
 import { renderEnvironment } from './render-environment.ts';
 
 /** Variables of one cluster (its ConfigMap), by name. */
@@ -19,26 +19,30 @@ export interface PreviewBuilder {
   build(source: SourceReader, env: Environment, revision: string, variables: VariableSet): Promise<EnvironmentBuild>;
 }
 
-/** The raw render (Flux v1 file rules), refusing generated environments. Ignores variables (raw mode has none). */
-export function renderBuilder(options: { parseCache?: ParseCache } = {}): PreviewBuilder {
+const message = (m: { file: string; line?: number | undefined; message: string }): BuildMessage => ({ file: m.file, ...(m.line ? { line: m.line } : {}), message: m.message });
+
+/** The environment's build in its mode, with the given variables (as `gitops build --var` does). */
+export function renderBuilder(options: { parseCache?: ParseCache; buildCache?: BuildCache } = {}): PreviewBuilder {
   return {
-    async build(source, env, revision) {
-      const r = await renderEnvironment(source, env, revision, options.parseCache ? { parseCache: options.parseCache } : {});
-      for (const [file, text] of r.files) {
-        if (!file.endsWith('.flux.yaml')) continue;
-        const info = readFluxConfig(file, text, env.path);
-        if (info.mode === 'commandUpdated' || info.mode === 'patchUpdated') {
-          return {
-            resources: [],
-            errors: [{ file, line: 1, message: `${file} generates this environment (${info.mode}): previews of generated environments need the manifest-generation build, which this deployment does not have yet; refusing to show the raw files as what it deploys` }],
-            warnings: [],
-          };
-        }
+    async build(source, env, revision, variables) {
+      const r = await renderEnvironment(source, env, revision, {
+        ...(options.parseCache ? { parseCache: options.parseCache } : {}),
+        ...(options.buildCache ? { buildCache: options.buildCache } : {}),
+        ...(variables.size > 0 || env.variables ? { variables: new Map(variables), variablesSource: 'the cluster group\'s variables' } : {}),
+      });
+      const errors = r.errors.map(message);
+      const warnings: BuildMessage[] = [
+        ...r.warnings.map(message),
+        ...r.generators.filter((g) => g.status === 'not-run').map((g) => ({ file: g.file, line: g.line, message: `generator not run (${g.command}): ${g.detail}` })),
+        ...r.skipped.filter((s) => s.line !== undefined && s.id === undefined).map((s) => ({ file: s.file, line: s.line!, message: `skipped: ${s.reason}` })),
+      ];
+      // As a sync does (render-for-cluster.ts): a not-run generator's templating needs a variables source.
+      const notRun = r.generators.find((g) => g.status === 'not-run');
+      if (!r.refused && notRun && !env.variables) {
+        errors.push({ file: notRun.file, line: notRun.line, message: `${notRun.detail}: no variables source replaces its templating; name the ConfigMap it read in gitops.yaml (environments.${env.name}.variables.configMap)` });
+        return { resources: [], errors, warnings };
       }
-      const warnings: BuildMessage[] = r.skipped
-        .filter((s) => s.line !== undefined && s.id === undefined)
-        .map((s) => ({ file: s.file, line: s.line!, message: `skipped: ${s.reason}` }));
-      return { resources: r.resources, errors: r.errors.map((e) => ({ file: e.file, ...(e.line ? { line: e.line } : {}), message: e.message })), warnings };
+      return { resources: r.refused ? [] : r.resources, errors, warnings };
     },
   };
 }

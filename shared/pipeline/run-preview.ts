@@ -118,8 +118,11 @@ async function previewEnvironment<C extends PreviewCluster>(env: Environment, jo
   // One build per distinct variable set, not per cluster.
   const sets = new Map<string, { variables: VariableSet; clusters: C[] }>();
   const unreadable: BuildMessage[] = [];
+  // A fork's pull request never makes us contact a cluster: no variables read, no dry run.
+  const readVariables = job.sameRepository ? deps.variables : undefined;
+  if (!job.sameRepository && deps.variables && env.variables) notes.push('Built without cluster variables: the pull request comes from a fork, so no cluster is contacted.');
   for (const c of clusters) {
-    const variables = deps.variables ? await deps.variables(env, c) : new Map<string, string>();
+    const variables = readVariables ? await readVariables(env, c) : new Map<string, string>();
     if ('error' in variables) {
       unreadable.push({ file: '', message: `cluster ${c.name}: ${variables.error}` });
       continue;

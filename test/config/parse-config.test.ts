@@ -162,3 +162,21 @@ test('previews.dryRun takes a number of clusters, all or none; anything else is 
     'gitops.yaml:7: environments.dev.previews: Unrecognized key: "comment"',
   ]);
 });
+
+test('an environment names the ConfigMap its per-cluster variables come from; a wrong field names file, line and key', () => {
+  const config = parseConfig([
+    'environments:',
+    '  development:',
+    '    branch: master',
+    '    path: development-configs',
+    '    variables:',
+    '      configMap: { namespace: default, name: radix-platform-config, key: platform }',
+  ].join('\n'), 'gitops.yaml');
+  assert.deepEqual(config.environments[0]!.variables, { configMap: { namespace: 'default', name: 'radix-platform-config', key: 'platform' } });
+  const withoutKey = parseConfig('environments:\n  dev:\n    branch: master\n    path: dev\n    variables:\n      configMap: { namespace: ops, name: vars }\n', 'gitops.yaml');
+  assert.deepEqual(withoutKey.environments[0]!.variables, { configMap: { namespace: 'ops', name: 'vars' } });
+  assert.deepEqual(problems('environments:\n  dev:\n    branch: master\n    path: dev\n    variables:\n      configMap: { namespace: ops, name: Vars, keys: x }\n'), [
+    'gitops.yaml:6: environments.dev.variables.configMap.name: expected a ConfigMap name (lower-case DNS subdomain)',
+    'gitops.yaml:6: environments.dev.variables.configMap: Unrecognized key: "keys"',
+  ]);
+});

@@ -87,15 +87,36 @@ test('a job whose head the pull request has left, or for a closed pull request, 
   assert.equal(closed.reports.length, 0);
 });
 
-test('a generated environment is a build error, never its raw files shown as what it deploys', async () => {
+test('a generated environment that cannot be reproduced is a build error, never its raw files shown as what it deploys', async () => {
   const f = fixture('none');
   const head = f.deps.source.commit('generated', { 'dev/a.yaml': cm('a', '2'), 'dev/.flux.yaml': 'version: 1\ncommandUpdated:\n  generators:\n    - command: ./generate.sh\n' });
   f.setHead(head);
   await runPreview({ ...f.job, headSha: head }, f.deps);
   const { preview } = f.reports[0]!;
   assert.equal(preview.conclusion, 'failure');
-  assert.match(preview.errors[0]!.message, /dev\/\.flux\.yaml generates this environment \(commandUpdated\)/);
+  assert.deepEqual(preview.errors.map((e) => [e.file, e.line]), [['dev/.flux.yaml', 4]]);
+  assert.match(preview.errors[0]!.message, /generator `\.\/generate\.sh` is not run/);
   assert.deepEqual(preview.groups.map((g) => g.diff.added.length + g.diff.changed.length), [0, 0], 'no object of the raw files is listed as changed or added');
+});
+
+test('a generated environment is previewed as built, once per variable set, with each group\'s variables substituted', async () => {
+  const config = parseConfig('environments:\n  dev: { branch: main, path: dev, variables: { configMap: { namespace: default, name: platform } } }\n', 'gitops.yaml');
+  const f = fixture('none');
+  const files = (v: string) => ({
+    'dev/.flux.yaml': 'version: 1\ncommandUpdated:\n  generators:\n    - command: kustomize build .\n',
+    'dev/kustomization.yaml': 'resources: [a.yaml]\n',
+    'dev/a.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: web\ndata:\n  host: "\${region}.example"\n  v: "${v}"\n`,
+  });
+  const base = f.deps.source.commit('gmain', files('1'));
+  const head = f.deps.source.commit('gfeature', files('2'));
+  f.setHead(head);
+  f.deps.config = async () => config;
+  await runPreview({ ...f.job, baseSha: base, headSha: head }, f.deps);
+  const { preview } = f.reports[0]!;
+  assert.deepEqual(preview.errors, []);
+  assert.deepEqual(preview.groups.map((g) => [g.clusters, g.diff.changed.map((c) => c.id)]), [[['c1', 'c3'], ['web:configmap/a']], [['c2'], ['web:configmap/a']]]);
+  const hosts = preview.groups.map((g) => (g.diff.changed[0]!.after as { data: { host: string } }).data.host);
+  assert.deepEqual(hosts, ['x.example', 'y.example']);
 });
 
 test('a push during a preview closes the started preview as superseded instead of reporting it', async () => {
