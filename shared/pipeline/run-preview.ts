@@ -6,7 +6,7 @@
  */
 import { findEnvironment, type Environment, type GitopsConfig } from '../config/index.ts';
 import type { Resource } from '../manifests/index.ts';
-import { compareBuilds, scopePreview, type BuildMessage, type DryRunOutcome, type EnvironmentPreview, type GroupBuilds } from '../preview/index.ts';
+import { compareBuilds, DEFINITION_FILE, scopePreview, type BuildMessage, type DryRunOutcome, type EnvironmentPreview, type GroupBuilds } from '../preview/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
 import type { PreviewBuilder, VariableSet } from './preview-build.ts';
@@ -93,6 +93,7 @@ export async function runPreview<C extends PreviewCluster>(job: PreviewJob, deps
     const target = { environment: env.name, number: job.number, headSha: job.headSha };
     await reporter.started(target);
     const preview = await previewEnvironment(env, job, mergeBase, deps);
+    if (paths.includes(DEFINITION_FILE)) preview.notes.push(`This pull request changes ${DEFINITION_FILE}: both revisions are built with the environment's definition in force; the new one applies once merged.`);
     const after = await stale();
     if (after) {
       log.info('preview.dropped', { ...fields, environment: env.name, result: after.description });

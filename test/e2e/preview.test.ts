@@ -202,6 +202,18 @@ test('a pull request from a fork gets its preview but no dry run', async () => {
   assert.equal(kube.requestCount().byVerb['apply'] ?? 0, 0, 'no request reached the cluster');
 });
 
+test('an object the API server rejects in the dry run fails the check run, annotated on its file', async () => {
+  await github.commit(REPO, 'bad-replicas', { files: { 'development-configs/web.yaml': web('master-1', 1).replace('replicas: 1', 'replicas: many') }, message: 'Oops' });
+  await github.openPullRequest({ head: 'bad-replicas', base: 'main' });
+  const head = (await github.head(REPO, 'bad-replicas'))!;
+  await settle();
+  const dev = runsOn(head).get('gitops/development')!;
+  assert.equal(dev.conclusion, 'failure');
+  assert.match(dev.output.summary!, /\*\*Dry run\*\* \(server-side, 1 object\): 1 rejected/);
+  assert.deepEqual(dev.annotations.map((a) => [a['path'], a['start_line'], a['annotation_level']]), [['development-configs/web.yaml', 6, 'failure']]);
+  assert.match(String(dev.annotations[0]!['message']), /dev-1: web:deployment\/web: /);
+});
+
 test('closed pull requests, other base branches and pull requests touching no environment are answered 202 with the reason', async () => {
   const post = async (d: WebhookDelivery) => {
     const res = await fetch(`${server.url}/api/github-webhook`, { method: 'POST', headers: { ...d.headers, 'x-github-delivery': randomUUID() }, body: d.body });
@@ -216,7 +228,7 @@ test('closed pull requests, other base branches and pull requests touching no en
   const events = (await settle()).filter((d) => d.event === 'pull_request');
   assert.deepEqual(await Promise.all(events.map(post)), [
     [202, `pull request #${first.number} is closed`],
-    [202, 'pull request #3 touches no environment on main (development, qa: none of their files changed)'],
-    [202, 'pull request #4 targets feature, which no environment deploys'],
+    [202, 'pull request #4 touches no environment on main (development, qa: none of their files changed)'],
+    [202, 'pull request #5 targets feature, which no environment deploys'],
   ]);
 });
