@@ -1,6 +1,8 @@
 /**
  * Which environments a pull request's preview covers (pure): the environments deploying the PR's base branch
- * whose files, or whose definition (gitops.yaml), the PR touches. Everything else is a reason to do nothing.
+ * whose files, whose `.flux.yaml` (in a folder above, as Flux v1 looks it up) or whose definition (gitops.yaml)
+ * the PR touches. Everything else is a reason to do nothing. (A kustomize base outside the environment's folder
+ * is not traced: a pull request changing only that shows no preview.)
  */
 import { environmentsOnBranch, pathInEnvironment, type GitopsConfig } from '../config/index.ts';
 import { PREVIEW_ACTIONS, type PullRequestEvent } from './pull-request-event.ts';
@@ -34,12 +36,19 @@ export interface PreviewScope {
   untouched: string[];
 }
 
+/** Whether `path` is a `.flux.yaml` in a folder above the environment (Flux v1 looks up to the root): it may change its mode. */
+export function isFluxConfigAbove(envPath: string, path: string): boolean {
+  if (path !== '.flux.yaml' && !path.endsWith('/.flux.yaml')) return false;
+  const dir = path === '.flux.yaml' ? '' : path.slice(0, -'/.flux.yaml'.length);
+  return dir === '' || envPath === dir || envPath.startsWith(`${dir}/`);
+}
+
 /** Narrows the candidates to the environments whose files or definition the changed paths touch. */
 export function scopePreview(config: GitopsConfig, candidates: readonly string[], changedPaths: readonly string[]): PreviewScope {
   const definition = changedPaths.includes(DEFINITION_FILE);
   const scope: PreviewScope = { environments: [], reasons: {}, untouched: [] };
   for (const env of config.environments.filter((e) => candidates.includes(e.name))) {
-    const touched = changedPaths.filter((p) => pathInEnvironment(env, p));
+    const touched = changedPaths.filter((p) => pathInEnvironment(env, p) || isFluxConfigAbove(env.path, p));
     if (touched.length === 0 && !definition) {
       scope.untouched.push(env.name);
       continue;

@@ -43,6 +43,7 @@ test('a pull request is screened on its state, action and base branch, then scop
   assert.deepEqual(scopePreview(config, ['dev', 'qa'], ['dev/web.yaml', 'README.md']), { environments: ['dev'], reasons: { dev: '1 file changed under dev' }, untouched: ['qa'] });
   assert.deepEqual(scopePreview(config, ['dev', 'qa'], ['gitops.yaml']).environments, ['dev', 'qa'], 'a change to the definitions touches every environment on the branch');
   assert.deepEqual(scopePreview(config, ['dev', 'qa'], ['docs/x.md']).environments, []);
+  assert.deepEqual(scopePreview(config, ['dev', 'qa'], ['.flux.yaml']).environments, ['dev', 'qa'], 'a .flux.yaml above an environment may change its mode');
 });
 
 test('the conclusion fails on an error the head brings; an error already on the base is a warning', () => {
