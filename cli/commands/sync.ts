@@ -91,8 +91,8 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
     for (const r of results) {
       const bad = r.outcome === 'failed' || r.outcome === 'lease-held' || r.counts.failed > 0 || r.counts.renderErrors > 0;
       out.line(bad ? out.red(r.description) : out.green(r.description));
-      for (const o of r.objects.filter((x) => x.action === 'failed' || x.action === 'prune-failed')) out.line(`  ${o.id}: ${o.message ?? ''}`);
-      for (const o of r.objects.filter((x) => x.action === 'pruned' || x.action === 'would-prune')) out.line(out.dim(`  ${o.action} ${o.id}`));
+      for (const o of r.objects.filter((x) => x.action === 'failed')) out.line(`  ${o.step === 'prune' ? 'prune ' : ''}${o.id}: ${o.message ?? ''}`);
+      for (const o of r.objects.filter((x) => x.action === 'pruned')) out.line(out.dim(`  ${r.dryRun ? 'would prune' : 'pruned'} ${o.id}`));
       for (const e of r.renderErrors) out.line(`  ${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}`);
       if (r.prune?.refused) out.line(out.yellow(`  prune refused: ${r.prune.refused}`));
     }

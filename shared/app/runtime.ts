@@ -16,6 +16,7 @@ import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
 import type { PreviewJob } from '../pipeline/preview-job.ts';
 import type { PreviewReporter } from '../pipeline/run-preview.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
+import type { TagLister } from '../registry/tag-lister.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
 export interface Runtime {
@@ -42,6 +43,8 @@ export interface Runtime {
   /** The repository URL Flux v1's ownership marks are computed from. */
   gitUrl: string;
   buildTimes: ((refs: readonly ImageRef[]) => Promise<ReadonlyMap<string, Date>>) | undefined;
+  /** Tags of a registry the runtime can ask (ACR with the managed identity), to confirm a pushed tag before committing it. */
+  registryTags: ((registry: string) => TagLister | undefined) | undefined;
   /** Serialises this process's writes per branch. */
   branchLocks: KeyedMutex;
   /** Parsed manifests by file text: a commit synced to many clusters is parsed once per process. */
@@ -50,8 +53,8 @@ export interface Runtime {
   applyCache: ApplyItemCache;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover' | 'previewQueue' | 'previews'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'previewQueue' | 'previews'>> & { discoveryTtlMs?: number };
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'previewQueue' | 'previews'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'previewQueue' | 'previews'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
 export function assembleRuntime(parts: RuntimeParts): Runtime {
@@ -66,5 +69,5 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, previewQueue: undefined, previews: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
+  return { statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, previewQueue: undefined, previews: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
 }

@@ -14,12 +14,22 @@ import { runRanked } from './rank-scheduler.ts';
 /** The stable field manager of every apply. */
 export const FIELD_MANAGER = 'serverless-gitops';
 export const APPLY_PATCH = 'application/apply-patch+yaml';
+/** How often a CRD is checked while waiting for it to be Established. */
+const CRD_POLL_MS = 100;
 
-export type ObjectAction = 'applied' | 'unchanged' | 'failed' | 'pruned' | 'would-prune' | 'prune-failed';
+/**
+ * What happened to one object, in every step and report (apply, prune, inventory, counts, logs), as fluxcd/pkg
+ * ssa's `Action`: applied (server-side applied), unchanged (not sent: the inventory has it as desired), pruned
+ * (deleted, or already gone), failed (with the server's message). A dry run uses the same words: the result's
+ * `dryRun` says nothing was stored.
+ */
+export type ObjectAction = 'applied' | 'unchanged' | 'pruned' | 'failed';
 
 export interface ObjectOutcome {
   id: string;
   action: ObjectAction;
+  /** The step the outcome comes from, when not apply. */
+  step?: 'prune';
   /** The API server's message (failures), or a note. */
   message?: string;
   /** HTTP status of a failure (0: no answer). */
@@ -31,13 +41,10 @@ export interface ObjectOutcome {
 
 export interface ApplyOptions {
   clock: Clock;
-  fieldManager?: string;
   /** Objects in flight at once within a rank (default 16). */
   concurrency?: number;
   /** Longest wait for a CRD to be Established and served (default 60 s). */
   crdWaitMs?: number;
-  /** Poll interval while waiting for a CRD (default 100 ms). */
-  crdPollMs?: number;
   /** Server-side dry run (`dryRun=All`): nothing is stored. */
   dryRun?: boolean;
   /** Called after each rank (e.g. to renew the lease); a throw stops the apply. */
@@ -67,7 +74,7 @@ export async function applyOne(api: ClusterApi, item: ApplyItem, options: ApplyO
     await api.client.request({
       method: 'PATCH',
       path: resourcePath(r, namespace, name),
-      query: { fieldManager: options.fieldManager ?? FIELD_MANAGER, force: 'true', ...(options.dryRun ? { dryRun: 'All' } : {}) },
+      query: { fieldManager: FIELD_MANAGER, force: 'true', ...(options.dryRun ? { dryRun: 'All' } : {}) },
       contentType: APPLY_PATCH,
       body: item.body,
     });
@@ -95,7 +102,7 @@ export async function waitForCrd(api: ClusterApi, crd: ApplyItem, options: Apply
       if (!kind || versions.every((gv) => api.discovery.resource(gv, kind))) return;
     }
     if (options.clock.now() >= deadline) throw new Error(`CustomResourceDefinition ${crd.resource.name} was not Established and served within ${options.crdWaitMs ?? 60_000} ms`);
-    await options.clock.sleep(options.crdPollMs ?? 100);
+    await options.clock.sleep(CRD_POLL_MS);
   }
 }
 

@@ -19,7 +19,7 @@ export { createClusterConnector } from './cluster-connector.ts';
 export type { ClusterConnectorOptions } from './cluster-connector.ts';
 export type { ClusterConnection, ClusterConnector, ClusterTarget } from './cluster-target.ts';
 export { CHECKSUM_ANNOTATION, GC_MARK_LABEL, gcMark, safeGitUrl, syncSetName } from './gc-mark.ts';
-export { KubeApiError, errorFromResponse, isTransientStatus, kubeClient } from './kube-client.ts';
+export { KubeApiError, errorFromResponse, kubeClient } from './kube-client.ts';
 export type { KubeClient, KubeRequest, KubeResponse, KubeTransport, RetryPolicy } from './kube-client.ts';
 export { kubeConfigTransport } from './kube-transport.ts';
 export { HeldLease, LeaseLostError, acquireLease, microTime } from './lease.ts';

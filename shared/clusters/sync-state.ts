@@ -104,12 +104,12 @@ export function encodeSyncState(state: SyncState): Record<string, string> {
 }
 
 /** Writes an environment's state (server-side apply; the namespace must exist). */
-export async function writeSyncState(client: KubeClient, namespace: string, state: SyncState, fieldManager = FIELD_MANAGER): Promise<void> {
+export async function writeSyncState(client: KubeClient, namespace: string, state: SyncState): Promise<void> {
   const name = stateObjectName(state.environment);
   await client.request({
     method: 'PATCH',
     path: configMapPath(namespace, state.environment),
-    query: { fieldManager, force: 'true' },
+    query: { fieldManager: FIELD_MANAGER, force: 'true' },
     contentType: APPLY_PATCH,
     body: {
       apiVersion: 'v1', kind: 'ConfigMap',
@@ -120,11 +120,11 @@ export async function writeSyncState(client: KubeClient, namespace: string, stat
 }
 
 /** Creates the state namespace when it is missing (server-side apply: a no-op when it exists). */
-export async function ensureNamespace(client: KubeClient, namespace: string, fieldManager = FIELD_MANAGER): Promise<void> {
+export async function ensureNamespace(client: KubeClient, namespace: string): Promise<void> {
   await client.request({
     method: 'PATCH',
     path: `/api/v1/namespaces/${encodeURIComponent(namespace)}`,
-    query: { fieldManager, force: 'true' },
+    query: { fieldManager: FIELD_MANAGER, force: 'true' },
     contentType: APPLY_PATCH,
     body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
   });

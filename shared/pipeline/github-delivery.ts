@@ -4,6 +4,7 @@
  * closed: no secret configured, no signature, or a wrong one → nothing is done.
  * The transport (Azure Functions, the local host) only supplies headers and the raw body.
  */
+import { createHash } from 'node:crypto';
 import { verifyWithFallback } from '@octokit/webhooks-methods';
 import { parsePullRequestEvent, type PullRequestEvent } from '../preview/pull-request-event.ts';
 import { parsePushEvent, type PushEvent } from './push-event.ts';
@@ -25,9 +26,10 @@ export interface DeliveryDeps {
   secrets: readonly string[];
   /** `owner/name` of the config repository; pushes to other repositories are ignored. */
   repository: string;
-  onPush(push: PushEvent, deliveryId: string): Promise<WebhookResponse>;
+  /** `bodyDigest`: SHA-256 (hex) of the signed body, so a body replayed under a new delivery id is recognised. */
+  onPush(push: PushEvent, deliveryId: string, bodyDigest: string): Promise<WebhookResponse>;
   /** Pull-request previews; without it `pull_request` events are answered 202 as not handled. */
-  onPullRequest?(event: PullRequestEvent, deliveryId: string): Promise<WebhookResponse>;
+  onPullRequest?(event: PullRequestEvent, deliveryId: string, bodyDigest: string): Promise<WebhookResponse>;
 }
 
 /** The largest body we accept (GitHub caps deliveries at 25 MB). */
@@ -68,7 +70,7 @@ export async function handleGitHubDelivery(req: WebhookRequest, deps: DeliveryDe
       if (push.repository.full_name.toLowerCase() !== deps.repository.toLowerCase()) {
         return reply(202, { ignored: `push to ${push.repository.full_name}, not the configured repository ${deps.repository}` });
       }
-      return deps.onPush(push, delivery!);
+      return deps.onPush(push, delivery!, createHash('sha256').update(req.body, 'utf8').digest('hex'));
     }
     case 'pull_request': {
       if (!deps.onPullRequest) return reply(202, { ignored: 'pull-request previews are not configured in this deployment' });
@@ -81,7 +83,7 @@ export async function handleGitHubDelivery(req: WebhookRequest, deps: DeliveryDe
       if (pr.repository.toLowerCase() !== deps.repository.toLowerCase()) {
         return reply(202, { ignored: `pull request in ${pr.repository}, not the configured repository ${deps.repository}` });
       }
-      return deps.onPullRequest(pr, delivery!);
+      return deps.onPullRequest(pr, delivery!, createHash('sha256').update(req.body, 'utf8').digest('hex'));
     }
     default:
       return reply(202, { ignored: `event ${event} is not handled (only push, pull_request and ping)` });

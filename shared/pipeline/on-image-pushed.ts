@@ -14,6 +14,7 @@ import type { KeyedMutex } from './keyed-mutex.ts';
 import type { Logger } from './logger.ts';
 import { planBranchRelease, type BranchRelease } from './plan-branch-release.ts';
 import type { ImagePushed } from './registry-event.ts';
+import type { PushConfirmation } from '../registry/confirm-push.ts';
 
 /**
  * Writes an environment's image updates to its pull request instead of its branch. `compute` is called
@@ -34,6 +35,8 @@ export interface OnImagePushedDeps {
   source: SourceReader & SourceWriter;
   /** Needed only when an environment uses `imageUpdates: pull-request`. */
   proposer?: ChangeProposer;
+  /** Confirms the pushed tag in the registry before anything is written (absent: nothing is committed). */
+  confirm?(image: ImagePushed): Promise<PushConfirmation>;
   /** Build times of images keyed by buildTimeKey (from the registry), for refusing rollbacks under glob/regex filters. */
   buildTimes?(refs: readonly ImageRef[]): Promise<ReadonlyMap<string, Date>>;
   log: Logger;
@@ -59,7 +62,11 @@ export interface BranchOutcome {
   errors: ReleaseError[];
 }
 
-export type ImagePushedResult = { kind: 'ignored'; reason: string } | { kind: 'released'; image: string; branches: BranchOutcome[] };
+export type ImagePushedResult =
+  | { kind: 'ignored'; reason: string }
+  /** The registry does not hold the pushed tag: nothing was written (the caller retries: a replica may lag). */
+  | { kind: 'unconfirmed'; image: string; reason: string }
+  | { kind: 'released'; image: string; branches: BranchOutcome[] };
 
 /** Releases a pushed image to every branch whose environments list its registry. */
 export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
@@ -71,6 +78,14 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
     const reason = `no environment lists registry ${event.registry}`;
     log.info('image.ignored', { eventId: event.id, image, result: reason });
     return { kind: 'ignored', reason };
+  }
+  if (deps.confirm) {
+    const confirmation = await deps.confirm(event);
+    if (confirmation.status === 'absent') {
+      const reason = `${image} is not in the registry (looked up before committing): nothing written`;
+      log.warn('image.unconfirmed', { eventId: event.id, image, result: reason });
+      return { kind: 'unconfirmed', image, reason };
+    }
   }
   const ref = parseImageRef(image);
   const groups = new Map<string, Environment[]>();

@@ -11,6 +11,7 @@ import type { WebhookResponse } from './github-delivery.ts';
 import type { Logger } from './logger.ts';
 import type { PreviewJob } from './preview-job.ts';
 import { pullRequestChanges } from './pull-request-changes.ts';
+import type { DeliveryIdentity } from './on-push.ts';
 import type { JobQueue } from './sync-job.ts';
 
 export interface OnPullRequestDeps {
@@ -28,8 +29,11 @@ export interface OnPullRequestDeps {
 const ignored = (reason: string): WebhookResponse => ({ status: 202, body: { ignored: reason } });
 
 /** Plans a pull request's preview and queues it; answers with a JSON summary. */
-export async function onPullRequest(event: PullRequestEvent, deliveryId: string, deps: OnPullRequestDeps): Promise<WebhookResponse> {
+export async function onPullRequest(event: PullRequestEvent, delivery: string | DeliveryIdentity, deps: OnPullRequestDeps): Promise<WebhookResponse> {
   const { log } = deps;
+  const { id: deliveryId, bodyDigest } = typeof delivery === 'string' ? { id: delivery, bodyDigest: undefined } : delivery;
+  // The delivery id and the signed body's digest: a redelivery, or a captured body replayed under new ids, queues nothing.
+  const keys = [deliveryId, ...(bodyDigest ? [`body-sha256:${bodyDigest}`] : [])];
   const fields = { delivery: deliveryId, pullRequest: event.number, commit: event.headSha };
   if (!deps.queue) {
     log.info('preview.ignored', { ...fields, result: 'previews are not configured' });
@@ -59,8 +63,8 @@ export async function onPullRequest(event: PullRequestEvent, deliveryId: string,
     log.info('preview.ignored', { ...fields, result: reason });
     return ignored(reason);
   }
-  if (!(await deps.deliveries.claim(deliveryId))) {
-    log.info('preview.duplicate', { ...fields, result: 'already handled' });
+  if (!(await deps.deliveries.claim(keys))) {
+    log.info('preview.duplicate', { ...fields, result: 'already handled (same delivery id or same signed body)' });
     return { status: 200, body: { duplicate: true, delivery: deliveryId, head: event.headSha } };
   }
   const job: PreviewJob = {
@@ -77,7 +81,7 @@ export async function onPullRequest(event: PullRequestEvent, deliveryId: string,
   try {
     await deps.queue.send(job);
   } catch (err) {
-    await deps.deliveries.release(deliveryId).catch(() => undefined);
+    await deps.deliveries.release(keys).catch(() => undefined);
     throw new Error(`failed to enqueue the preview of pull request #${event.number} at ${event.headSha}`, { cause: err });
   }
   log.info('preview.job', { ...fields, environment: job.environments.join(','), result: `${changes ? changes.paths.length : 'unknown'} files changed; ${job.sameRepository ? 'same repository' : 'fork: no dry run'}` });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { memoryLogger } from '../../shared/pipeline/logger.ts';
 import { startLocalServer, type LocalServer } from '../../cli/host/start-local.ts';
-import { startGitHubFake, type GitHubFake, type WebhookDelivery } from '../support/github-fake/index.ts';
+import { startGitHubFake, webhookRequest, type GitHubFake, type WebhookDelivery } from '../support/github-fake/index.ts';
 import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
 
 const REPO = 'acme/config';
@@ -167,10 +167,15 @@ test('a pull request changing an image tag, a replica count and removing a file 
 
 test('the same head delivered twice gives one check run per environment', async () => {
   const opened = (await github.deliveries()).find((d) => d.event === 'pull_request' && (d.payload as { action: string }).action === 'opened')!;
-  const again = await fetch(`${server.url}/api/github-webhook`, { method: 'POST', headers: { ...opened.headers, 'x-github-delivery': randomUUID() }, body: opened.body });
+  const replay = await fetch(`${server.url}/api/github-webhook`, { method: 'POST', headers: { ...opened.headers, 'x-github-delivery': randomUUID() }, body: opened.body });
+  assert.deepEqual([replay.status, ((await replay.json()) as { duplicate?: boolean }).duplicate], [200, true], 'the same signed body under a new delivery id queues nothing');
+  // Another event for the same head (a new body): previewed again, into the same check runs.
+  const reopened = webhookRequest('pull_request', { ...(opened.payload as Record<string, unknown>), action: 'reopened' }, SECRET);
+  const again = await fetch(`${server.url}/api/github-webhook`, { method: 'POST', ...(await reopened) });
   assert.equal(again.status, 202);
   await server.host.idle(60_000);
   assert.deepEqual(github.checkRuns(REPO, first.head).map((r) => r.name).sort(), ['gitops/development', 'gitops/qa']);
+  assert.ok(log.entries.filter((e) => e.event === 'preview.reported' && e.fields['commit'] === first.head).length >= 4, 'both deliveries were previewed');
 });
 
 test('a broken YAML file pushed to the pull request fails its environment\'s new check run with an annotation on the right line', async () => {

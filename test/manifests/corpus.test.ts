@@ -211,7 +211,8 @@ describe('corpus edge cases and load time', { skip }, () => {
     const result = parseYamlDocuments(text, file);
     assert.deepEqual(result, { ok: false, error: { file, line: 11, message: 'does not parse as YAML: duplicated mapping key (column 1)' } });
   });
-  it('loading about 2,000 corpus files (about 2.6 MB) stays well under a second', () => {
+  // How fast this is lives in bench/ (`npm run bench -- --only parse`), not in a test on a shared machine.
+  it('about 2,000 corpus files (about 2.6 MB) load side by side: every copy parses, only the copies collide', () => {
     const root = corpusDir() as string;
     const texts: string[] = [];
     for (const snapshot of ['c64ff3f45', 'dcceda6a2']) {
@@ -224,11 +225,9 @@ describe('corpus edge cases and load time', { skip }, () => {
     const contents = new Map<string, string>();
     for (let i = 0; contents.size < 2000; i++) texts.forEach((t, j) => contents.set(`env/copy-${i}/f${j}.yaml`, t));
     const plan = planManifestReads([...contents.keys()], 'env');
-    const start = performance.now();
     const set = loadManifests({ plan, contents, defaultNamespace: 'default' });
-    const millis = performance.now() - start;
     assert.equal(plan.files.length, contents.size);
+    assert.ok(set.errors.length > 0, 'the copies do collide');
     assert.ok(set.errors.every((e) => e.message.startsWith('duplicate definition')), 'every copy parses; only the copies collide');
-    assert.ok(millis < 1500, `took ${millis.toFixed(0)} ms`);
   });
 });
