@@ -10,21 +10,26 @@ import type { CommandContext } from '../context.ts';
 import { openLocalRepo, requireEnvironment } from '../load.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const REVISIONS_HELP = `Usage: gitops diff --env NAME --base REF --head REF [--var K=V]... [--repo DIR] [--config FILE] [--json]
+export const REVISIONS_HELP = `Usage: gitops diff --env NAME --base REF --head REF [--var K=V]...
+                   [--repo DIR] [--config FILE] [--json]
 
-Compares two revisions of the local git repository DIR the way a pull request
-preview does: the environment is built at the merge base of BASE and HEAD (where
-HEAD branched off) and at HEAD, with the variables given by --var (a cluster's
-variables), and the objects added, removed and changed (field by field), image
-changes and build errors are printed as the check run's markdown summary.
-The environments come from --config, else DIR's gitops.yaml, else the defaults.
+Compares two revisions of the local git repository DIR the way a pull
+request preview does: the environment is built at the merge base of BASE
+and HEAD (where HEAD branched off) and at HEAD, with the variables given by
+--var (a cluster's variables), and the objects added, removed and changed
+(field by field), image changes and build errors are printed as the check
+run's markdown summary. The environments come from --config, else DIR's
+gitops.yaml, else the defaults.
 
-Exit codes: 0 no differences, 1 differences or build errors, 2 bad arguments.
+Exit codes: 0 no differences, 1 differences or build errors, 2 bad
+arguments.
 
-JSON: {"environment","branch","path","base","head","conclusion","groups":[{"clusters",
-"variables","diff":{"summary","added","removed","changed","unchanged"},"images":[{"workload",
-"container","file","from","to","filter","automated","accepted","reason"?}]}],"errors":[{"file",
-"line"?,"message"}],"warnings":[...],"dryRun":[],"notes":[...]}`;
+JSON: {"environment","branch","path","base","head","conclusion",
+"groups":[{"clusters","variables","diff":{"summary","added","removed",
+"changed","unchanged"},"images":[{"workload","container","file","from",
+"to","filter","automated","accepted","reason"?}]}],
+"errors":[{"file","line"?,"message"}],"warnings":[...],"dryRun":[],
+"notes":[...]}`;
 
 export interface RevisionFlags {
   repo: string | undefined;

@@ -5,7 +5,8 @@
  * - Ids are Flux's manifest ids: `<metadata.namespace or <cluster>>:<kind lowercased>/<name>`, from the
  *   namespace as written (not the effective one).
  * - Applying: every patch document must match a generated object ("missing resource … for patch"); kinds the
- *   Kubernetes scheme knows get a strategic merge patch, others an RFC 7386 JSON merge patch.
+ *   Kubernetes scheme knows get apimachinery's strategic merge patch ({@link applyStrategicPatch}), others an
+ *   RFC 7386 JSON merge patch.
  * - Writing: one document per generated object, sorted by id as strings, holding the JSON merge patch from the
  *   generated object to the updated one plus `apiVersion`, `kind`, `metadata.name` and `metadata.namespace`;
  *   empty patches are dropped; each document is preceded by `---\n`; go-yaml v2 marshalling.
@@ -19,14 +20,14 @@ import { compareCodePoints } from '../manifests/repo-paths.ts';
 import { GoYamlUnsupported, marshalGoYamlV2 } from './go-yaml-v2.ts';
 import { createMergePatch, isJsonMap, jsonEqual, setOwn, type JsonMap } from './json-values.ts';
 import { TwoWayPatchUnsupported, createTwoWayMergePatch } from './two-way-merge-patch.ts';
+import { applyStrategicPatch } from './apply-strategic-patch.ts';
 
 /** A problem with a file, for a person: where and what. */
 export interface PatchMessage { file: string; line?: number; message: string }
 
-/** The merge functions the patch file needs (the kustomize module's, injected to keep this module pure). */
+/** What the patch file needs from the merge module (injected: JSON merge, and which kinds the schema knows). */
 export interface MergeFunctions {
   jsonMergePatch(target: unknown, patch: unknown): unknown;
-  strategicMergePatch(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown>;
   isKnownKind(apiVersion: string, kind: string): boolean;
 }
 
@@ -109,8 +110,9 @@ export function applyPatchDocuments(objects: readonly JsonMap[], documents: read
     try {
       const how = mergeKind(merge, String(object.apiVersion), String(object.kind));
       if (how === 'unknown-built-in') throw new Error(`${String(object.apiVersion)} ${String(object.kind)} is a built-in API group our schema does not know, so its strategic merge cannot be reproduced`);
+      // Flux applied its patch with apimachinery's strategic merge (not kustomize's): directives, order kept.
       const patched = how === 'strategic'
-        ? merge.strategicMergePatch(structuredClone(object), structuredClone(doc.object))
+        ? applyStrategicPatch(structuredClone(object), structuredClone(doc.object))
         : merge.jsonMergePatch(structuredClone(object), structuredClone(doc.object));
       if (!isJsonMap(patched)) throw new Error('the patch did not leave an object');
       out.push(patched);

@@ -3,15 +3,15 @@
  * kinds), for the changes an image update makes: values changed in place. Reproduced exactly:
  * - mappings: only the keys that differ; a key added carries its whole value; a key removed is `null`;
  * - lists with the `merge` strategy and a merge key (containers by `name`, …): the elements that differ, each
- *   with its merge key, sorted by merge key, plus `$setElementOrder/<field>` listing every element's merge key
- *   in order;
+ *   with its merge key, in the list's order (`diffLists` normalises the patch list to the modified order), plus
+ *   `$setElementOrder/<field>` listing every element's merge key in order; an empty list becoming non-empty is
+ *   the whole new list;
  * - other lists, and values whose type changed: the whole new value.
  * Anything else (elements added, removed or reordered in a merge list, merge lists of scalars, `retainKeys`
  * fields) throws {@link TwoWayPatchUnsupported}: the caller refuses rather than writes a different patch.
  */
 import { fieldSchema, rootType } from './merge/index.ts';
 import { isJsonMap, jsonEqual, setOwn, type JsonMap } from './json-values.ts';
-import { compareCodePoints } from '../manifests/repo-paths.ts';
 
 export class TwoWayPatchUnsupported extends Error {
   constructor(message: string, path: string) {
@@ -51,6 +51,10 @@ function diffMaps(original: JsonMap, modified: JsonMap, type: string | undefined
 }
 
 function diffMergeList(patch: JsonMap, key: string, original: unknown[], modified: unknown[], mergeKey: string, type: string | undefined, path: string): void {
+  if (original.length === 0) {
+    setOwn(patch, key, modified);
+    return;
+  }
   if (!mergeKey || !original.every(isJsonMap) || !modified.every(isJsonMap)) throw new TwoWayPatchUnsupported('a change in a merge list of scalars or without a merge key', path);
   const keyOf = (e: JsonMap): string => String(e[mergeKey]);
   if (original.length !== modified.length || original.some((e, i) => !jsonEqual((e as JsonMap)[mergeKey], (modified[i] as JsonMap)[mergeKey]))) {
@@ -65,7 +69,6 @@ function diffMergeList(patch: JsonMap, key: string, original: unknown[], modifie
     }
   });
   if (changed.length === 0) return;
-  changed.sort((a, b) => compareCodePoints(keyOf(a), keyOf(b)));
   setOwn(patch, key, changed);
   setOwn(patch, `$setElementOrder/${key}`, modified.map((e) => ({ [mergeKey]: (e as JsonMap)[mergeKey] })));
 }

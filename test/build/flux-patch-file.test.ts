@@ -2,9 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPatchDocuments, manifestId, parsePatchFile, writePatchFile } from '../../shared/build/flux-patch-file.ts';
 import { createMergePatch } from '../../shared/build/json-values.ts';
-import { isKnownKind, jsonMergePatch, strategicMergePatch } from '../../shared/build/merge/index.ts';
+import { isKnownKind, jsonMergePatch } from '../../shared/build/merge/index.ts';
 
-const merge = { isKnownKind, jsonMergePatch, strategicMergePatch };
+const merge = { isKnownKind, jsonMergePatch };
 const hr = (name: string, ns: string | undefined, values: Record<string, unknown>) =>
   ({ apiVersion: 'helm.fluxcd.io/v1', kind: 'HelmRelease', metadata: { name, ...(ns ? { namespace: ns } : {}) }, spec: { values } });
 

@@ -175,14 +175,14 @@ test('a patch whose target does not exist is refused, as kustomize refuses it', 
     'kustomization.yaml': 'resources: [b.yaml]\npatchesStrategicMerge: [p.yaml]\n',
     'b.yaml': base,
     'p.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nope}\n',
-  });
+  }, '', { refused: true });
 });
 
 test('a JSON patch that removes a missing field is refused, as kustomize refuses it', async (t) => {
   await assertSameAsKubectl(t, {
     'kustomization.yaml': 'resources: [b.yaml]\npatches:\n- target: {kind: ConfigMap}\n  patch: "[{\\"op\\": \\"remove\\", \\"path\\": \\"/nope\\"}]"\n',
     'b.yaml': base,
-  });
+  }, '', { refused: true });
 });
 
 test('a merged list whose elements lack their merge key, or a patch list naming a key twice, is refused', () => {
