@@ -98,6 +98,9 @@ param apiServers string[] = []
 @description('Whether environments may prune, i.e. delete objects removed from git (GITOPS_PRUNE_ALLOWED). A definition asking for prune when this is false is refused.')
 param pruneAllowed bool = false
 
+@description('Whether pull-request previews may dry-run the head\'s changed objects on live clusters with the managed identity (GITOPS_PREVIEW_DRY_RUN_ALLOWED), for environments whose previews.dryRun asks for it. A definition asking for dry runs when this is false is refused.')
+param previewDryRunAllowed bool = false
+
 @description('More app settings, name → value: the optional settings of shared/config/settings.ts (GITOPS_STATE_NAMESPACE, GITOPS_DRIFT_MINUTES, ...), or GITHUB_WEBHOOK_SECRET_PREVIOUS as a Key Vault reference while rotating. Settings set by hand are replaced by every deployment: put them here.')
 param additionalAppSettings object = {}
 
@@ -240,6 +243,7 @@ module functionApp 'modules/function-app.bicep' = {
     apiServers: join(apiServers, ',')
     registryHosts: join(map(registries, r => '${toLower(r.name)}.azurecr.io'), ',')
     pruneAllowed: pruneAllowed
+    previewDryRunAllowed: previewDryRunAllowed
     registryTopics: registryTopics
     additionalAppSettings: additionalAppSettings
     tags: allTags

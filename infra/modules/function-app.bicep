@@ -97,6 +97,9 @@ param registryHosts string
 @description('Whether environments may prune.')
 param pruneAllowed bool
 
+@description('Whether pull-request previews may dry-run on live clusters.')
+param previewDryRunAllowed bool
+
 @description('The registries Event Grid events may update images from: registry ARM resource id → login server (GITOPS_REGISTRY_TOPICS).')
 param registryTopics object
 
@@ -141,6 +144,7 @@ var appSettings = [
   { name: 'GITOPS_API_SERVERS', value: apiServers }
   { name: 'GITOPS_REGISTRIES', value: registryHosts }
   { name: 'GITOPS_PRUNE_ALLOWED', value: pruneAllowed ? 'true' : 'false' }
+  { name: 'GITOPS_PREVIEW_DRY_RUN_ALLOWED', value: previewDryRunAllowed ? 'true' : 'false' }
 ]
 
 var extraAppSettings = [for setting in items(additionalAppSettings): { name: setting.key, value: string(setting.value) }]

@@ -34,6 +34,7 @@ export const SETTINGS = {
   GITOPS_API_SERVERS: { description: 'https URLs of static API servers that may receive the managed identity\'s token, comma-separated; unset: none', infra: true },
   GITOPS_REGISTRIES: { description: 'registry hosts environments may take image updates from, comma-separated; unset: any (laptop)', infra: true },
   GITOPS_PRUNE_ALLOWED: { description: 'whether an environment may prune (true/false); unset: allowed (laptop)', infra: true },
+  GITOPS_PREVIEW_DRY_RUN_ALLOWED: { description: 'whether pull-request previews may dry-run on live clusters (true/false), for environments whose previews.dryRun asks for it; unset: allowed (laptop)', infra: true },
   GITOPS_KUBECONFIG_EXEC: { description: 'true to allow kubeconfig users with an exec plugin (the operator\'s kubeconfig only; never one named by a repository); default false', infra: false },
   GITOPS_MAX_FILE_BYTES: { description: 'largest manifest file read, by its size in the tree (larger ones are skipped and reported); default 2097152 (2 MiB)', infra: false },
   GITOPS_MAX_ENVIRONMENT_BYTES: { description: 'largest total of manifest bytes one environment reads (more is refused as a whole); default 33554432 (32 MiB)', infra: false },
@@ -75,6 +76,7 @@ const settingsSchema = z
     GITOPS_API_SERVERS: z.string().optional(),
     GITOPS_REGISTRIES: z.string().optional(),
     GITOPS_PRUNE_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
+    GITOPS_PREVIEW_DRY_RUN_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_KUBECONFIG_EXEC: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_MAX_FILE_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
     GITOPS_MAX_ENVIRONMENT_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
@@ -153,7 +155,7 @@ export interface Settings {
   configYaml: string | undefined;
   /** GITOPS_ENVIRONMENTS: environment name → the branch whose gitops.yaml defines it. */
   environmentBranches: ReadonlyMap<string, string> | undefined;
-  /** What any environment may do (GITOPS_CLUSTER_SCOPES, GITOPS_API_SERVERS, GITOPS_REGISTRIES, GITOPS_PRUNE_ALLOWED). */
+  /** What any environment may do (GITOPS_CLUSTER_SCOPES, GITOPS_API_SERVERS, GITOPS_REGISTRIES, GITOPS_PRUNE_ALLOWED, GITOPS_PREVIEW_DRY_RUN_ALLOWED). */
   bounds: OperatorBounds;
   /** GITOPS_KUBECONFIG_EXEC: kubeconfig users with exec plugins may run. */
   kubeconfigExec: boolean;
@@ -251,7 +253,7 @@ function parseEnvironmentBranches(text: string, problems: string[]): Map<string,
   return map;
 }
 
-function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API_SERVERS?: string | undefined; GITOPS_REGISTRIES?: string | undefined; GITOPS_PRUNE_ALLOWED?: string | undefined }, problems: string[]): OperatorBounds {
+function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API_SERVERS?: string | undefined; GITOPS_REGISTRIES?: string | undefined; GITOPS_PRUNE_ALLOWED?: string | undefined; GITOPS_PREVIEW_DRY_RUN_ALLOWED?: string | undefined }, problems: string[]): OperatorBounds {
   const bounds: OperatorBounds = {};
   if (s.GITOPS_CLUSTER_SCOPES !== undefined) {
     const scopes: ClusterScope[] = [];
@@ -269,5 +271,6 @@ function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API
   }
   if (s.GITOPS_REGISTRIES !== undefined) bounds.registries = list(s.GITOPS_REGISTRIES).map((r) => r.toLowerCase());
   if (s.GITOPS_PRUNE_ALLOWED !== undefined) bounds.pruneAllowed = /^true$/i.test(s.GITOPS_PRUNE_ALLOWED);
+  if (s.GITOPS_PREVIEW_DRY_RUN_ALLOWED !== undefined) bounds.previewDryRunAllowed = /^true$/i.test(s.GITOPS_PREVIEW_DRY_RUN_ALLOWED);
   return bounds;
 }

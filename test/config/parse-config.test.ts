@@ -180,3 +180,13 @@ test('an environment names the ConfigMap its per-cluster variables come from; a 
     'gitops.yaml:6: environments.dev.variables.configMap: Unrecognized key: "keys"',
   ]);
 });
+
+test('the operator\'s GITOPS_PREVIEW_DRY_RUN_ALLOWED=false refuses a definition asking for pull-request dry runs', async () => {
+  const { boundsProblems } = await import('../../shared/config/bounds.ts');
+  const { loadSettings } = await import('../../shared/config/settings.ts');
+  const [asks, none] = parseConfig('environments:\n  dev: { branch: main, path: dev, previews: { dryRun: 1 } }\n  qa: { branch: main, path: qa, previews: { dryRun: none } }\n', 'gitops.yaml').environments;
+  const bounds = loadSettings({ GITOPS_PREVIEW_DRY_RUN_ALLOWED: 'false' }).bounds;
+  assert.deepEqual(boundsProblems(asks!, bounds), ['environments.dev.previews.dryRun: pull-request dry runs on live clusters are not allowed (GITOPS_PREVIEW_DRY_RUN_ALLOWED is false)']);
+  assert.deepEqual(boundsProblems(none!, bounds), []);
+  assert.deepEqual(boundsProblems(asks!, loadSettings({ GITOPS_PREVIEW_DRY_RUN_ALLOWED: 'true' }).bounds), []);
+});
