@@ -14,3 +14,5 @@ await import('./registry-push.ts');
 await import('./sync-cluster.ts');
 await import('./preview.ts');
 await import('./reconcile.ts');
+await import('./image-scan.ts');
+await import('./health-check.ts');

@@ -89,6 +89,7 @@ const environmentSchema = z.strictObject({
     })
     .optional(),
   variables: variablesSchema.optional(),
+  healthTimeoutMinutes: z.number().int().min(1).max(1440).optional(),
 });
 
 const configSchema = z.strictObject({
@@ -151,6 +152,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     prune: e.prune,
     ...(e.previews ? { previews: { dryRun: e.previews.dryRun === 0 ? 'none' : e.previews.dryRun } } : {}),
     ...(e.variables ? { variables: { configMap: stripUndefined(e.variables.configMap) as VariablesSource['configMap'] } } : {}),
+    ...(e.healthTimeoutMinutes !== undefined ? { healthTimeoutMinutes: e.healthTimeoutMinutes } : {}),
   }));
   const refused = trustProblems(environments, options).map((p) => `${file}: ${p}`);
   if (refused.length > 0) throw new ConfigError(refused);
