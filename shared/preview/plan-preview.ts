@@ -19,8 +19,8 @@ export function screenPullRequest(event: PullRequestEvent, config: GitopsConfig,
     return { kind: 'ignored', reason: `${pr} is in ${event.repository}, not the configured repository ${repository}` };
   }
   if (event.state === 'closed') return { kind: 'ignored', reason: `${pr} is ${event.merged ? 'merged' : 'closed'}` };
-  if (!PREVIEW_ACTIONS.includes(event.action)) {
-    return { kind: 'ignored', reason: `${pr} action ${event.action} does not change what it would deploy (previews run on ${PREVIEW_ACTIONS.join(', ')})` };
+  if (!PREVIEW_ACTIONS.includes(event.action) && !event.baseChanged) {
+    return { kind: 'ignored', reason: `${pr} action ${event.action} does not change what it would deploy (previews run on ${PREVIEW_ACTIONS.join(', ')}, and edited with a new base)` };
   }
   const envs = environmentsOnBranch(config, event.baseRef);
   if (envs.length === 0) return { kind: 'ignored', reason: `${pr} targets ${event.baseRef}, which no environment deploys` };

@@ -18,6 +18,8 @@ export const pullRequestEventSchema = z.object({
     base: z.object({ sha, ref: z.string().min(1), repo: z.object({ full_name: repoName }) }),
   }),
   repository: z.object({ full_name: repoName }),
+  /** On `edited`: what changed; a new base branch (`changes.base`) changes what merging would do. */
+  changes: z.object({ base: z.unknown().optional() }).optional(),
 });
 
 /** A pull request event, flattened. */
@@ -35,6 +37,8 @@ export interface PullRequestEvent {
   headSha: string;
   /** `owner/name` of the head repository; undefined when GitHub no longer knows it (a deleted fork). */
   headRepository: string | undefined;
+  /** An `edited` event that moved the pull request to another base branch. */
+  baseChanged: boolean;
 }
 
 /** The actions that (re)build a preview; every other action is answered 202 with the reason. */
@@ -46,7 +50,7 @@ export function parsePullRequestEvent(payload: unknown): PullRequestEvent {
   if (!r.success) {
     throw new Error(`invalid pull_request payload: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
   }
-  const { action, number, pull_request: pr, repository } = r.data;
+  const { action, number, pull_request: pr, repository, changes } = r.data;
   return {
     action,
     number,
@@ -59,6 +63,7 @@ export function parsePullRequestEvent(payload: unknown): PullRequestEvent {
     headRef: pr.head.ref,
     headSha: pr.head.sha,
     headRepository: pr.head.repo?.full_name,
+    baseChanged: action === 'edited' && changes?.base !== undefined,
   };
 }
 

@@ -39,6 +39,9 @@ test('a pull request is screened on its state, action and base branch, then scop
   assert.deepEqual(screenPullRequest(event(), config, 'acme/config'), { kind: 'candidates', environments: ['dev', 'qa'] });
   assert.deepEqual(screenPullRequest(event({ state: 'closed', merged: true }), config, 'acme/config'), { kind: 'ignored', reason: 'pull request #7 is merged' });
   assert.match((screenPullRequest({ ...event(), action: 'labeled' }, config, 'acme/config') as { reason: string }).reason, /action labeled does not change what it would deploy/);
+  assert.equal(screenPullRequest({ ...event(), action: 'edited' }, config, 'acme/config').kind, 'ignored', 'a new title changes nothing');
+  const rebased = parsePullRequestEvent({ ...JSON.parse(JSON.stringify({ action: 'edited', number: 7, repository: { full_name: 'acme/config' }, changes: { base: { ref: { from: 'release' } } } })), pull_request: { state: 'open', head: { sha: 'b'.repeat(40), ref: 'f', repo: { full_name: 'acme/config' } }, base: { sha: 'a'.repeat(40), ref: 'main', repo: { full_name: 'acme/config' } } } });
+  assert.equal(screenPullRequest(rebased, config, 'acme/config').kind, 'candidates', 'a pull request moved to another base branch is previewed again');
   assert.deepEqual(screenPullRequest(event({ base: { sha: 'a'.repeat(40), ref: 'other', repo: { full_name: 'acme/config' } } }), config, 'acme/config'), { kind: 'ignored', reason: 'pull request #7 targets other, which no environment deploys' });
   assert.deepEqual(scopePreview(config, ['dev', 'qa'], ['dev/web.yaml', 'README.md']), { environments: ['dev'], reasons: { dev: '1 file changed under dev' }, untouched: ['qa'] });
   assert.deepEqual(scopePreview(config, ['dev', 'qa'], ['gitops.yaml']).environments, ['dev', 'qa'], 'a change to the definitions touches every environment on the branch');
