@@ -8,7 +8,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import { assembleRuntime, type Runtime } from '../shared/app/runtime.ts';
 import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../shared/clusters/index.ts';
 import { ConfigError } from '../shared/config/config-error.ts';
-import { loadSettings } from '../shared/config/settings.ts';
+import { connectorBounds, loadSettings } from '../shared/config/settings.ts';
 import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
 import type { Logger } from '../shared/pipeline/logger.ts';
 import { acrManifestReader } from '../shared/registry/acr-manifest-reader.ts';
@@ -64,7 +64,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues),
     deliveries: new TableDeliveryLog(table),
-    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
+    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock), ...connectorBounds(settings) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),

@@ -19,7 +19,7 @@ import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
 import { syncJob } from '../../shared/app/cluster-handlers.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
 import { findEnvironment } from '../../shared/config/index.ts';
-import type { Settings } from '../../shared/config/settings.ts';
+import { connectorBounds, type Settings } from '../../shared/config/settings.ts';
 import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
 import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
@@ -122,7 +122,7 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     deliveries = new MemoryDeliveryLog();
   }
 
-  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config') });
+  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config'), ...connectorBounds(settings) });
   const base = assembleRuntime({
     settings,
     repository,

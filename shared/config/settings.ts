@@ -119,6 +119,12 @@ export interface Settings {
   commitAuthor: { name: string; email: string };
 }
 
+/** What the cluster connector takes from the settings: where tokens may go, and whether exec plugins run. */
+export function connectorBounds(settings: Settings): { apiServers?: readonly string[]; clusterScopes?: readonly ClusterScope[]; allowExec: boolean } {
+  const { apiServers, clusterScopes } = settings.bounds;
+  return { ...(apiServers ? { apiServers } : {}), ...(clusterScopes ? { clusterScopes } : {}), allowExec: settings.kubeconfigExec };
+}
+
 /** Reads and validates settings from an environment map; throws ConfigError naming every bad setting. */
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
   // App Service passes an unresolved Key Vault reference through as its literal text: never use that as a value.
