@@ -3,10 +3,11 @@
  * the sync pipeline from a laptop. With --kubeconfig it applies to the matching contexts (lease, state,
  * prune as in Azure); with --out it writes each object as it would be applied, one file per object.
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { promisify } from 'node:util';
+import type { Environment } from '../../shared/config/index.ts';
 import { applyItems, createClusterConnector, syncSetName, systemClock, writeObjects } from '../../shared/clusters/index.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
@@ -20,14 +21,16 @@ const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
                    (--kubeconfig FILE [--context PATTERN] | --out DIR)
                    [--prune] [--force-prune] [--dry-run] [--git-url URL] [--json]
 
-Applies the environment as it is in DIR (uncommitted edits count) to every kubeconfig context matching
-PATTERN (default: the current context), by server-side apply in Flux v1's order, with the environment's
-lease and sync state in the cluster. --prune deletes objects this environment applied that are gone from
+Applies the environment as it is in DIR (uncommitted edits count) to the kubeconfig contexts the environment
+selects (clusters.kubeconfig.contexts in gitops.yaml), or to those matching an explicit --context PATTERN;
+never to the current context by default. Server-side apply in Flux v1's order, with the environment's
+lease and sync state in the cluster. Exec plugins in FILE run only with GITOPS_KUBECONFIG_EXEC=true. --prune deletes objects this environment applied that are gone from
 git (refused when the render has errors, the desired state is empty, or more than half would go, unless
 --force-prune). --dry-run asks the API server to check everything and stores nothing.
 --out DIR writes each object as it would be applied, one file per object, and touches no cluster.
 --git-url is the repository URL the GC marks are computed from (as Flux v1 was given it);
-default https://github.com/<repository in gitops.yaml>, else the directory.
+default https://github.com/<repository in gitops.yaml>, else DIR's origin remote. With none of these,
+prune is refused (the marks would name this checkout, and prune from another clone would find nothing).
 Exits 1 when an object, a file or a cluster failed.`;
 
 export async function sync(args: string[], ctx: CommandContext): Promise<number> {
@@ -42,9 +45,13 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   if (parsed.context && !parsed.kubeconfig) throw new UsageError('--context needs --kubeconfig');
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
-  const gitUrl = parsed['git-url'] ?? (local.config.repository ? `https://github.com/${local.config.repository}` : local.source.dir);
-  const setName = syncSetName(gitUrl, env.branch, [env.path]);
+  const gitUrl = parsed['git-url'] ?? (local.config.repository ? `https://github.com/${local.config.repository}` : await originUrl(local.source.dir));
+  const wantsPrune = Boolean(parsed.prune || parsed['force-prune'] || (env.prune && parsed.kubeconfig));
+  const noOwner = 'no repository URL to compute ownership marks from: give --git-url URL, set repository: in gitops.yaml, or add an origin remote';
+  if (!gitUrl && (parsed.prune || parsed['force-prune'])) throw new UsageError(`--prune refused: ${noOwner}`);
+  const setName = syncSetName(gitUrl ?? local.source.dir, env.branch, [env.path]);
   const { out } = ctx;
+  if (!gitUrl && wantsPrune) out.warn(out.yellow(`prune refused (environment ${env.name} has prune: true): ${noOwner}`));
 
   if (parsed.out) {
     const rendered = await renderEnvironment(local.source, env, local.revision);
@@ -60,29 +67,24 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   }
 
   const kubeconfig = path.resolve(ctx.cwd, parsed.kubeconfig!);
-  let pattern = parsed.context;
+  // The environment's own selection, or the person's explicit choice: never whatever context is current.
+  const pattern = parsed.context ?? env.clusters.kubeconfig?.contexts;
   if (!pattern) {
-    const kc = new KubeConfig();
-    try {
-      kc.loadFromString(await readFile(kubeconfig, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`--kubeconfig ${parsed.kubeconfig}: ${(err as Error).message}`);
-    }
-    pattern = kc.getCurrentContext();
-    if (!pattern) throw new UsageError(`--kubeconfig ${parsed.kubeconfig} has no current context; give --context PATTERN`);
+    throw new UsageError(`environment ${env.name} selects no kubeconfig contexts (${config(env)}); give --context PATTERN to choose the contexts explicitly (the current context is never used by default)`);
   }
   const target = { ...env, clusters: { kubeconfig: { path: kubeconfig, contexts: pattern }, static: [] } };
-  const connector = createClusterConnector({ clock: systemClock });
+  const connector = createClusterConnector({ clock: systemClock, allowExec: /^true$/i.test(ctx.env.GITOPS_KUBECONFIG_EXEC ?? '') });
   const clusters = await connector.discover(target);
-  if (clusters.length === 0) throw new UsageError(`no context in ${parsed.kubeconfig} matches ${pattern}`);
+  if (clusters.length === 0) throw new UsageError(`no context in ${parsed.kubeconfig} matches ${pattern}${parsed.context ? '' : ` (what environment ${env.name} selects; give --context PATTERN to choose others)`}`);
   const deps = {
     source: local.source, connector, clock: systemClock, log: silentLogger,
-    settings: { gitUrl, holderIdentity: `gitops-cli@${hostname()}:${process.pid}` },
+    settings: { gitUrl: gitUrl ?? local.source.dir, holderIdentity: `gitops-cli@${hostname()}:${process.pid}` },
   };
   const results: SyncClusterResult[] = await Promise.all(clusters.map((c) => syncCluster(target, c, deps, {
     // A working tree has no commit to compare with: always render and apply it all.
     full: true,
     ...(parsed.prune ? { prune: true } : {}),
+    ...(!gitUrl ? { prune: false } : {}),
     ...(parsed['force-prune'] ? { forcePrune: true } : {}),
     ...(parsed['dry-run'] ? { dryRun: true } : {}),
   })));
@@ -98,4 +100,21 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
     }
   }
   return results.some((r) => r.outcome === 'failed' || r.outcome === 'lease-held' || r.counts.failed > 0 || r.counts.renderErrors > 0) ? 1 : 0;
+}
+
+/** The checkout's `origin` remote, or undefined (no git, no remote). */
+async function originUrl(dir: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['-C', dir, 'remote', 'get-url', 'origin']);
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where an environment deploys, in words. */
+function config(env: Environment): string {
+  const c = env.clusters;
+  const parts = [...(c.azure ? [`Azure clusters ${c.azure.names ?? ''}`.trim()] : []), ...c.static.map((s) => `static cluster ${s.name}`)];
+  return parts.length ? `it deploys to ${parts.join(', ')}` : 'it names no clusters';
 }
