@@ -41,7 +41,10 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       log,
       parseCache: runtime.parseCache,
       applyCache: runtime.applyCache,
-      settings: { gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare },
+      settings: {
+        gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare,
+        renderLimits: { maxFileBytes: runtime.settings.maxFileBytes, maxEnvironmentBytes: runtime.settings.maxEnvironmentBytes },
+      },
     },
     { job },
   );

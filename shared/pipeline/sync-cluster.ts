@@ -13,6 +13,7 @@ import type { ManifestError, ParseCache } from '../manifests/index.ts';
 import type { SourceReader, StatusReporter, StatusState } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
 import { renderEnvironment } from './render-environment.ts';
+import type { RenderLimits } from './render-guards.ts';
 import type { SyncJob } from './sync-job.ts';
 
 export interface SyncSettings {
@@ -34,6 +35,8 @@ export interface SyncSettings {
   leaseWaitMs?: number;
   leasePollMs?: number;
   crdWaitMs?: number;
+  /** Size limits of the render (default 2 MiB per file, 32 MiB per environment). */
+  renderLimits?: RenderLimits;
 }
 
 export interface SyncClusterDeps {
@@ -229,7 +232,7 @@ async function syncHeld(
   void report(revision, 'pending', `${cluster}: ${options.dryRun ? 'dry run' : 'syncing'} ${revision.slice(0, 7)}${full ? ' (full)' : ''}`);
 
   await conn.discovery.load();
-  const rendered = await renderEnvironment(deps.source, env, revision, { scopeOf: conn.discovery.scopeOf, ...(deps.parseCache ? { parseCache: deps.parseCache } : {}) });
+  const rendered = await renderEnvironment(deps.source, env, revision, { scopeOf: conn.discovery.scopeOf, stateNamespace: namespace, ...(settings.renderLimits ? { limits: settings.renderLimits } : {}), ...(deps.parseCache ? { parseCache: deps.parseCache } : {}) });
   const setName = syncSetName(settings.gitUrl, env.branch, settings.gcPaths?.(env) ?? [env.path]);
   const items = applyItems(rendered.resources, setName, deps.applyCache);
   const plan = planApply(items, state, full);

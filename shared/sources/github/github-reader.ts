@@ -146,7 +146,7 @@ export class GitHubReader implements SourceReader {
 
   async listFiles(revision: string): Promise<TreeFile[]> {
     const tree = await this.tree(revision);
-    return [...tree.files].map(([path, entry]) => ({ path, sha: entry.sha })).sort((a, b) => (a.path < b.path ? -1 : 1));
+    return [...tree.files].map(([path, entry]) => ({ path, sha: entry.sha, ...(entry.size !== undefined ? { size: entry.size } : {}) })).sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
   /** The files of a commit (cached per commit; concurrent reads of one commit share their calls). */
