@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   render: { summary: 'what an environment applies (Flux v1 rules)', load: async () => (await import('./commands/render.ts')).render },
   images: { summary: 'every workload container, its image, policies and filter', load: async () => (await import('./commands/images.ts')).images },
   sync: { summary: 'apply an environment to kubeconfig contexts, or write it to a folder', load: async () => (await import('./commands/sync.ts')).sync },
+  diff: { summary: 'what a sync would change on each cluster (server-side dry run)', load: async () => (await import('./commands/diff.ts')).diff },
   serve: { summary: 'the Function App on a laptop: webhooks, Event Grid route, queue worker, timer', load: async () => (await import('./commands/serve.ts')).serve },
   demo: { summary: 'the main job on embedded defaults, no cloud account', load: async () => (await import('./commands/demo.ts')).demo },
   release: { summary: 'apply an image push to the manifests of a branch', load: async () => (await import('./commands/release.ts')).release },

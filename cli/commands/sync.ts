@@ -3,10 +3,8 @@
  * the sync pipeline from a laptop. With --kubeconfig it applies to the matching contexts (lease, state,
  * prune as in Azure); with --out it writes each object as it would be applied, one file per object.
  */
-import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Environment } from '../../shared/config/index.ts';
 import { applyItems, createClusterConnector, syncSetName, systemClock, writeObjects } from '../../shared/clusters/index.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
@@ -14,7 +12,7 @@ import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
 import { parseOptions } from '../args.ts';
 import type { CommandContext } from '../context.ts';
-import { openLocalRepo, requireEnvironment } from '../load.ts';
+import { gitUrlFor, openLocalRepo, requireEnvironment } from '../load.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
@@ -29,8 +27,9 @@ git (refused when the render has errors, the desired state is empty, or more tha
 --force-prune). --dry-run asks the API server to check everything and stores nothing.
 --out DIR writes each object as it would be applied, one file per object, and touches no cluster.
 --git-url is the repository URL the GC marks are computed from (as Flux v1 was given it);
-default https://github.com/<repository in gitops.yaml>, else DIR's origin remote. With none of these,
-prune is refused (the marks would name this checkout, and prune from another clone would find nothing).
+default $GITOPS_GIT_URL, else https://github.com/<repository in gitops.yaml>, else DIR's origin remote.
+With none of these, prune is refused (the marks would name this checkout, and prune from another clone
+would find nothing).
 Exits 1 when an object, a file or a cluster failed.`;
 
 export async function sync(args: string[], ctx: CommandContext): Promise<number> {
@@ -45,9 +44,9 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   if (parsed.context && !parsed.kubeconfig) throw new UsageError('--context needs --kubeconfig');
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
-  const gitUrl = parsed['git-url'] ?? (local.config.repository ? `https://github.com/${local.config.repository}` : await originUrl(local.source.dir));
+  const gitUrl = await gitUrlFor(local, parsed['git-url'], ctx.env);
   const wantsPrune = Boolean(parsed.prune || parsed['force-prune'] || (env.prune && parsed.kubeconfig));
-  const noOwner = 'no repository URL to compute ownership marks from: give --git-url URL, set repository: in gitops.yaml, or add an origin remote';
+  const noOwner = 'no repository URL to compute ownership marks from: give --git-url URL, set GITOPS_GIT_URL or repository: in gitops.yaml, or add an origin remote';
   if (!gitUrl && (parsed.prune || parsed['force-prune'])) throw new UsageError(`--prune refused: ${noOwner}`);
   const setName = syncSetName(gitUrl ?? local.source.dir, env.branch, [env.path]);
   const { out } = ctx;
@@ -100,16 +99,6 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
     }
   }
   return results.some((r) => r.outcome === 'failed' || r.outcome === 'lease-held' || r.counts.failed > 0 || r.counts.renderErrors > 0) ? 1 : 0;
-}
-
-/** The checkout's `origin` remote, or undefined (no git, no remote). */
-async function originUrl(dir: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await promisify(execFile)('git', ['-C', dir, 'remote', 'get-url', 'origin']);
-    return stdout.trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Where an environment deploys, in words. */

@@ -16,15 +16,17 @@ export {
 export { globMatch } from './glob.ts';
 export { compareVersions, parseVersion, type Version } from './semver-version.ts';
 export { SemverRangeError, parseSemverRange, rangeAccepts, type SemverRange } from './semver-range.ts';
-export { RegexFilterError, compileRe2 } from './re2-regexp.ts';
 export {
   DEFAULT_FILTER,
+  MAX_TAG_LENGTH,
   TagFilterError,
   admitsLatest,
+  compileRe2,
   filterAccepts,
   filterMatches,
   isLatestTag,
   parseTagFilter,
+  type Re2Pattern,
   type TagFilter,
 } from './tag-filter.ts';
 export {
@@ -53,6 +55,15 @@ export {
   type Decision,
   type SkipReason,
 } from './decide-update.ts';
+export {
+  acceptedTags,
+  chooseCandidate,
+  needsCreationTimes,
+  type Candidate,
+  type CandidateSkip,
+  type CurrentImage,
+  type ListedTag,
+} from './choose-candidate.ts';
 export { plainIsSafe, scalarText, type ScalarStyle } from './scalar-text.ts';
 export { applyScalarEdits, type EditOutcome, type ScalarEdit } from './yaml-edit.ts';
 export { autoReleaseMessage } from './commit-message.ts';

@@ -5,11 +5,24 @@
  *
  * Unlike Flux v1, an invalid filter (bad regular expression, unparseable semver range) is an error,
  * never "matches everything".
+ *
+ * `regexp:` runs on re2js, a port of RE2: Go's syntax (what Flux's `regexp.MatchString` read) and
+ * linear-time matching, so a filter such as `^(a+)+$` from the config repository cannot stall the host.
+ * Matching is unanchored, as in Flux. Tags longer than an OCI registry allows never match.
  */
+import { RE2JS, RE2JSException } from 're2js';
 import { globMatch } from './glob.ts';
-import { compileRe2, RegexFilterError } from './re2-regexp.ts';
 import { parseSemverRange, rangeAccepts, SemverRangeError, type SemverRange } from './semver-range.ts';
 import { parseVersion } from './semver-version.ts';
+
+/** The longest tag an OCI registry accepts (distribution spec: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`). */
+export const MAX_TAG_LENGTH = 128;
+
+/** A compiled RE2 pattern: `test` finds a match anywhere in the tag (Go's `regexp.MatchString`). */
+export interface Re2Pattern {
+  readonly source: string;
+  test(tag: string): boolean;
+}
 
 /** The filter that applies when a container has none. */
 export const DEFAULT_FILTER = 'glob:*';
@@ -18,7 +31,7 @@ export const DEFAULT_FILTER = 'glob:*';
 export type TagFilter =
   | { readonly kind: 'glob'; readonly source: string; readonly pattern: string }
   | { readonly kind: 'semver'; readonly source: string; readonly range: SemverRange }
-  | { readonly kind: 'regexp'; readonly source: string; readonly regexp: RegExp };
+  | { readonly kind: 'regexp'; readonly source: string; readonly regexp: Re2Pattern };
 
 /** A filter that cannot be used; the message says which and why. */
 export class TagFilterError extends Error {
@@ -47,7 +60,7 @@ export function parseTagFilter(s: string | undefined): TagFilter {
     try {
       return { kind: 'regexp', source, regexp: compileRe2(source.slice(re.length)) };
     } catch (error) {
-      if (error instanceof RegexFilterError) throw new TagFilterError(source, error.message, error);
+      if (error instanceof RE2JSException) throw new TagFilterError(source, `invalid regular expression: ${error.message}`, error);
       throw error;
     }
   }
@@ -65,8 +78,15 @@ export function admitsLatest(f: TagFilter): boolean {
   return f.kind === 'glob' && f.pattern === 'latest';
 }
 
-/** The filter's own match, without the `latest` rule (Flux's `Pattern.Matches`). */
+/** Compiles a Go RE2 pattern. Throws re2js's RE2JSException when RE2 rejects it (lookarounds, backreferences…). */
+export function compileRe2(pattern: string): Re2Pattern {
+  const re = RE2JS.compile(pattern);
+  return { source: pattern, test: (tag) => re.test(tag) };
+}
+
+/** The filter's own match, without the `latest` rule (Flux's `Pattern.Matches`). A tag no registry accepts never matches. */
 export function filterMatches(f: TagFilter, tag: string): boolean {
+  if (tag.length > MAX_TAG_LENGTH) return false;
   switch (f.kind) {
     case 'glob':
       return globMatch(f.pattern, tag);

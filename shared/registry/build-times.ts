@@ -39,15 +39,23 @@ export async function readBuildTimes(refs: readonly ImageRef[], readerFor: (regi
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 
 async function buildTime(reader: ManifestReader, repository: string, tag: string): Promise<Date | undefined> {
-  let { mediaType, manifest } = await reader.getManifest(repository, tag);
+  return (await imageCreated(reader, repository, tag)) ?? undefined;
+}
+
+/**
+ * The creation time of the image a tag or digest names: null when the image records none (or is an
+ * index without a linux/amd64 entry). Failures throw.
+ */
+export async function imageCreated(reader: ManifestReader, repository: string, tagOrDigest: string): Promise<Date | null> {
+  let { mediaType, manifest } = await reader.getManifest(repository, tagOrDigest);
   if (INDEX_TYPES.has(mediaType) || Array.isArray(manifest.manifests)) {
     const digest = platformManifest(manifest);
-    if (!digest) return undefined;
+    if (!digest) return null;
     ({ manifest } = await reader.getManifest(repository, digest));
   }
   const config = manifest.config as { digest?: unknown } | undefined;
-  if (typeof config?.digest !== 'string') return undefined;
-  return createdOf(await reader.downloadBlob(repository, config.digest));
+  if (typeof config?.digest !== 'string') return null;
+  return createdOf(await reader.downloadBlob(repository, config.digest)) ?? null;
 }
 
 /** The linux/amd64 entry of an image index (Flux v1's choice), else undefined. */

@@ -90,7 +90,7 @@ describe('gitops sync (CLI)', () => {
     await writeFile(path.join(repo, 'development-configs', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: owned, namespace: default }\ndata: { a: "1" }\n');
     execFileSync('git', ['init', '-q', repo]);
     const args = ['--repo', 'repo-bare', '--env', 'development', '--kubeconfig', 'kubeconfig', '--context', 'kind-weekly-1'];
-    await assert.rejects(runSync([...args, '--prune'], dir), /--prune refused: no repository URL to compute ownership marks from: give --git-url URL, set repository: in gitops.yaml, or add an origin remote/);
+    await assert.rejects(runSync([...args, '--prune'], dir), /--prune refused: no repository URL to compute ownership marks from: give --git-url URL, set GITOPS_GIT_URL or repository: in gitops.yaml, or add an origin remote/);
     const markOf = () => fake.get('v1', 'ConfigMap', 'default', 'owned')?.metadata.labels['fluxcd.io/sync-gc-mark'];
     const origin = 'git@github.com:acme/config.git';
     execFileSync('git', ['-C', repo, 'remote', 'add', 'origin', origin]);

@@ -117,7 +117,7 @@ test('regexp filters are unanchored and accept both prefixes', () => {
   assert.ok(accepts('regexp:[0-9]', 'x1y'));
 });
 
-test("RE2 syntax is translated: (?P<name>), leading (?i), \\A, \\z, \\Q..\\E, POSIX classes", () => {
+test("Go's RE2 syntax works: (?P<name>), (?i), \\A, \\z, \\Q..\\E, POSIX classes, ] first in a class", () => {
   assert.ok(accepts('regexp:^(?P<branch>master)-(?P<sha>[a-f0-9]+)$', 'master-abc'));
   assert.ok(accepts('regexp:(?i)^MASTER', 'master-1'));
   assert.ok(accepts('regexp:\\Av1\\z', 'v1'));
@@ -126,11 +126,29 @@ test("RE2 syntax is translated: (?P<name>), leading (?i), \\A, \\z, \\Q..\\E, PO
   assert.ok(!accepts('regexp:^\\Q1.2+\\E$', '1x22'));
   assert.ok(accepts('regexp:^[[:digit:]]+$', '123'));
   assert.ok(!accepts('regexp:^[[:digit:]]+$', '12a'));
-  assert.equal(compileRe2('a[]b]').source, 'a[\\]b]');
+  assert.ok(accepts('regexp:a[]b]', 'a]'));
+  assert.ok(accepts('regexp:^v(?i)RC$', 'vrc'), 'a flag group applies from where it stands, as in Go');
+  assert.ok(!accepts('regexp:^v1$', 'v1\n'), '$ is the end of the text, not before a final newline (Go without m)');
+  assert.equal(compileRe2('^(a+)+$').source, '^(a+)+$');
+});
+
+test('a catastrophic-backtracking filter matches in linear time: ^(a+)+$ against long tags returns at once', () => {
+  // On a backtracking engine (JavaScript RegExp) this froze the host at 34 characters; RE2 is linear in the tag.
+  const filter = parseTagFilter('regexp:^(a+)+$');
+  for (const n of [34, 64, 127]) {
+    assert.equal(filterAccepts(filter, `${'a'.repeat(n)}!`), false);
+    assert.equal(filterAccepts(filter, 'a'.repeat(n)), true);
+  }
+});
+
+test('a tag longer than a registry allows (128) never matches any filter', () => {
+  const long = 'a'.repeat(129);
+  for (const f of ['glob:*', 'regexp:.*', 'regexp:^a+$']) assert.equal(filterAccepts(parseTagFilter(f), long), false, f);
+  assert.equal(filterAccepts(parseTagFilter('glob:*'), 'a'.repeat(128)), true);
 });
 
 test('an invalid regexp is an error, not match-all, including syntax RE2 lacks', () => {
-  for (const bad of ['regexp:(', 'regexp:[a-', 'regex:a(?=b)', 'regexp:(a)\\1', 'regexp:a\\']) {
+  for (const bad of ['regexp:(', 'regexp:[a-', 'regex:a(?=b)', 'regex:(?<=a)b', 'regexp:(a)\\1', 'regexp:a\\']) {
     assert.throws(() => parseTagFilter(bad), (e: unknown) => e instanceof TagFilterError && e.filter === bad && e.message.startsWith('invalid tag filter'), bad);
   }
 });

@@ -123,4 +123,21 @@ describe('kube-fake server-side apply', () => {
     assert.equal(res.status, 201);
     assert.equal(res.body.status, undefined);
   });
+  it('answers a dryRun=All apply with the merged object and stores nothing; another dryRun value is a 422 as on a real server', async () => {
+    await applyAt(fake.url, `${CM}/dry`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' }, data: { a: '1' } }, 'm');
+    const before = await call(fake.url, 'GET', `${CM}/dry`);
+    const dry = await applyAt(fake.url, `${CM}/dry`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' }, data: { a: '2', b: '3' } }, 'm', '&dryRun=All');
+    assert.equal(dry.status, 200);
+    assert.deepEqual(dry.body.data, { a: '2', b: '3' });
+    assert.equal(dry.body.metadata.resourceVersion, before.body.metadata.resourceVersion, 'a dry run does not bump the version');
+    assert.deepEqual((await call(fake.url, 'GET', `${CM}/dry`)).body.data, { a: '1' });
+    const created = await applyAt(fake.url, `${CM}/dry-new`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry-new' }, data: { a: '1' } }, 'm', '&dryRun=All');
+    assert.equal(created.status, 201);
+    assert.equal((await call(fake.url, 'GET', `${CM}/dry-new`)).status, 404);
+    const invalidField = await applyAt(fake.url, `${DEPLOY}/dry-bad`, { ...deployment('dry-bad'), spec: { ...deployment('dry-bad').spec, replicas: 'many' } }, 'm', '&dryRun=All');
+    assert.ok(invalidField.status >= 400, 'a dry run validates the object as a real apply does');
+    const bad = await applyAt(fake.url, `${CM}/dry`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' }, data: { a: '2' } }, 'm', '&dryRun=Server');
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.message, 'PatchOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Server"}: supported values: "All"');
+  });
 });

@@ -7,7 +7,7 @@ import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, toTable, versi
 import { groupVersion } from './registry.ts';
 import type { Route } from './routing.ts';
 import { KubeError, methodNotAllowed, success } from './status.ts';
-import { apply, create, patch, update, type SsaUnknownFields, type WriteRequest } from './writes.ts';
+import { apply, checkDryRun, create, patch, update, type SsaUnknownFields, type WriteRequest } from './writes.ts';
 
 /** A request as the dispatcher needs it. */
 export interface Request {
@@ -94,7 +94,7 @@ export function dispatch(cluster: Cluster, req: Request, settings: DispatchSetti
     case 'DELETE': {
       let body: Record<string, any> | undefined;
       if (req.body.trim()) { try { body = JSON.parse(req.body); } catch { body = undefined; } }
-      const dryRun = req.query.get('dryRun') === 'All' || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
+      const dryRun = checkDryRun(req.query, 'DeleteOptions') || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
       if (r.name !== undefined) return cluster.delete(t, namespace, r.name, body, dryRun);
       const list = cluster.list(t, r.namespace, { labelSelector: req.query.get('labelSelector'), fieldSelector: req.query.get('fieldSelector') });
       for (const o of list.items) cluster.delete(t, o.metadata.namespace ?? '', o.metadata.name, body, dryRun);

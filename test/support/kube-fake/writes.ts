@@ -120,6 +120,19 @@ function serverFields(t: ResourceType, next: Obj, existing: Obj | undefined): Ob
   return out;
 }
 
+/**
+ * `dryRun` as the API server validates it (`ValidateDryRun`): only `All` is supported; anything else is a 422
+ * on the request's options kind, before the body is looked at.
+ */
+export function checkDryRun(q: URLSearchParams, optionsKind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions'): boolean {
+  const values = q.getAll('dryRun');
+  if (values.length === 0) return false;
+  if (values.some((v) => v !== 'All')) {
+    throw invalid(optionsKind, 'meta.k8s.io', '', [{ reason: 'FieldValueNotSupported', message: `Unsupported value: []string{${values.map((v) => JSON.stringify(v)).join(', ')}}: supported values: "All"`, field: 'dryRun' }]);
+  }
+  return true;
+}
+
 function manager(req: WriteRequest): string {
   return req.query.get('fieldManager') || req.userAgent.split('/')[0] || 'unknown';
 }
@@ -140,6 +153,7 @@ function finish(cluster: Cluster, req: WriteRequest, next: Obj, existing: Obj | 
 /** POST: creates; 409 AlreadyExists when the name is taken. */
 export function create(cluster: Cluster, req: WriteRequest): WriteResult {
   const t = req.type;
+  checkDryRun(req.query, 'CreateOptions');
   const warnings: string[] = [];
   let obj = parseJson(req.body);
   checkTypeMeta(t, obj, false);
@@ -163,6 +177,7 @@ function checkVersion(t: ResourceType, obj: Obj, existing: Obj): void {
 /** PUT: replaces; 409 Conflict when metadata.resourceVersion is stale (no resourceVersion: unconditional). */
 export function update(cluster: Cluster, req: WriteRequest, parsed?: Obj): WriteResult {
   const t = req.type;
+  checkDryRun(req.query, parsed ? 'PatchOptions' : 'UpdateOptions');
   const warnings: string[] = [];
   let obj = parsed ?? parseJson(req.body);
   checkTypeMeta(t, obj, false);
@@ -182,6 +197,7 @@ export function update(cluster: Cluster, req: WriteRequest, parsed?: Obj): Write
 export function apply(cluster: Cluster, req: WriteRequest, ssaUnknown: SsaUnknownFields): WriteResult {
   const t = req.type;
   const warnings: string[] = [];
+  checkDryRun(req.query, 'PatchOptions');
   const fm = req.query.get('fieldManager');
   if (!fm) throw invalid('PatchOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }]);
   let config: unknown;
@@ -241,6 +257,7 @@ function jsonPatch(doc: Obj, ops: unknown): Obj {
 /** PATCH with merge-patch, strategic-merge-patch (treated as merge patch) or json-patch. */
 export function patch(cluster: Cluster, req: WriteRequest): WriteResult {
   const t = req.type;
+  checkDryRun(req.query, 'PatchOptions');
   if (req.query.get('force') !== null) {
     throw invalid('PatchOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }]);
   }
