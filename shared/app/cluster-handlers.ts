@@ -44,6 +44,7 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       settings: {
         gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare,
         renderLimits: { maxFileBytes: runtime.settings.maxFileBytes, maxEnvironmentBytes: runtime.settings.maxEnvironmentBytes },
+        takeOverObjects: runtime.settings.takeOverObjects,
       },
     },
     { job },

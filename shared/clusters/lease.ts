@@ -100,14 +100,19 @@ function leasePath(o: Pick<LeaseOptions, 'namespace' | 'environment'>): string {
   return `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(o.namespace)}/leases/${stateObjectName(o.environment)}`;
 }
 
+/** How far ahead of our clock another worker's clock may be. */
+const MAX_CLOCK_SKEW_MS = 60_000;
+
 /**
  * When a lease lapses, honouring it only as far as our own configuration would write it: a duration beyond the
- * configured one, or a renewal in the future, is cut back (whoever wrote a 2-billion-second lease does not lock
- * the environment for 63 years).
+ * configured one is cut back, and a renewal in the future voids it (whoever wrote a 2-billion-second lease does
+ * not lock the environment for 63 years).
  */
+
 function expiresAt(spec: LeaseObject['spec'], maxDurationSeconds: number, now: number): number {
   const renewed = Date.parse(spec?.renewTime ?? spec?.acquireTime ?? '');
-  if (!Number.isFinite(renewed)) return 0;
+  // A renewal further in the future than clocks drift was not written by a worker: the lease is void.
+  if (!Number.isFinite(renewed) || renewed > now + MAX_CLOCK_SKEW_MS) return 0;
   const seconds = Math.min(Math.max(0, Number(spec?.leaseDurationSeconds) || 0), maxDurationSeconds);
   return Math.min(renewed, now) + seconds * 1000;
 }

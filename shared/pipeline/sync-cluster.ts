@@ -12,6 +12,7 @@ import type { Environment } from '../config/index.ts';
 import type { ManifestError, ParseCache } from '../manifests/index.ts';
 import type { SourceReader, StatusReporter, StatusState } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
+import { foreignOwned, notYetOwned } from '../clusters/ownership.ts';
 import { renderEnvironment } from './render-environment.ts';
 import type { RenderLimits } from './render-guards.ts';
 import type { SyncJob } from './sync-job.ts';
@@ -35,6 +36,8 @@ export interface SyncSettings {
   leaseWaitMs?: number;
   leasePollMs?: number;
   crdWaitMs?: number;
+  /** Take over objects another sync set owns (GITOPS_TAKE_OVER_OBJECTS); default: report them as conflicts. */
+  takeOverObjects?: boolean;
   /** Size limits of the render (default 2 MiB per file, 32 MiB per environment). */
   renderLimits?: RenderLimits;
 }
@@ -236,14 +239,19 @@ async function syncHeld(
   const setName = syncSetName(settings.gitUrl, env.branch, settings.gcPaths?.(env) ?? [env.path]);
   const items = applyItems(rendered.resources, setName, deps.applyCache);
   const plan = planApply(items, state, full);
+  // Objects another sync set owns on this cluster are reported as conflicts, never taken over by forced apply.
+  const conflicts = settings.takeOverObjects ? [] : await foreignOwned(conn, notYetOwned(plan.toApply, state));
+  const conflicted = new Set(conflicts.map((c) => c.id));
+  const toApply = conflicted.size > 0 ? plan.toApply.filter((i) => !conflicted.has(i.id)) : plan.toApply;
   log.info('sync.start', { environment: env.name, cluster, commit: revision, result: `${plan.toApply.length} to apply, ${plan.unchanged.length} unchanged${full ? ' (full)' : ''}` });
 
-  const applied = await applyObjects(conn, plan.toApply, {
+  const applied = await applyObjects(conn, toApply, {
     clock, fieldManager, dryRun: options.dryRun ?? false,
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
     ...(settings.crdWaitMs !== undefined ? { crdWaitMs: settings.crdWaitMs } : {}),
     ...(lease ? { onRankDone: () => lease.renewIfDue() } : {}),
   });
+  applied.push(...conflicts);
   const outcomes = new Map<string, ObjectOutcome>(applied.map((o) => [o.id, o]));
   for (const item of plan.unchanged) outcomes.set(item.id, { id: item.id, action: 'unchanged' });
   for (const o of applied) {
