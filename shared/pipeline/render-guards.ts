@@ -18,7 +18,7 @@ export interface RenderLimits {
 
 export const DEFAULT_RENDER_LIMITS: RenderLimits = { maxFileBytes: 2 * 1024 * 1024, maxEnvironmentBytes: 32 * 1024 * 1024 };
 
-const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+const mib = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`);
 
 /** The plan without files over the per-file limit, the errors naming them, and whether the total is over the cap. */
 export function limitReads(plan: ManifestReadPlan, sizes: ReadonlyMap<string, number | undefined>, limits: RenderLimits, envPath: string): { plan: ManifestReadPlan; errors: ManifestError[]; refused?: ManifestError } {
