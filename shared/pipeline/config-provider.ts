@@ -96,7 +96,7 @@ function perBranchProvider(source: SourceReader, pins: ReadonlyMap<string, strin
     for (const name of names) {
       const env = config.environments.find((e) => e.name === name);
       const problems = !env
-        ? [`${where} does not define environment ${name}`]
+        ? [`does not define environment ${name}`]
         : env.branch !== branch
           ? [`environments.${name}.branch: ${env.branch}, but GITOPS_ENVIRONMENTS pins ${name} to ${branch} (a branch defines only the environments deploying from it)`]
           : boundsProblems(env, bounds);
