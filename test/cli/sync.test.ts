@@ -96,8 +96,14 @@ describe('gitops sync (CLI)', () => {
     execFileSync('git', ['-C', repo, 'remote', 'add', 'origin', origin]);
     assert.equal((await runSync([...args, '--prune'], dir)).code, 0);
     assert.equal(markOf(), gcMark(syncSetName(origin, 'master', ['development-configs']), 'default:configmap/owned'), 'from the origin remote');
-    assert.equal((await runSync([...args, '--git-url', 'https://github.com/acme/other'], dir)).code, 0);
-    assert.equal(markOf(), gcMark(syncSetName('https://github.com/acme/other', 'master', ['development-configs']), 'default:configmap/owned'), '--git-url wins');
+    const other = await runSync([...args, '--git-url', 'https://github.com/acme/other'], dir);
+    assert.equal(other.code, 1, '--git-url wins: under another URL the object belongs to another sync set');
+    assert.match(other.stdout, /default:configmap\/owned: conflict: the object in the cluster belongs to another sync set/);
+    assert.equal(markOf(), gcMark(syncSetName(origin, 'master', ['development-configs']), 'default:configmap/owned'), 'and is not taken over');
+    const out = await runSync(['--repo', 'repo-bare', '--env', 'development', '--out', 'out-other', '--git-url', 'https://github.com/acme/other'], dir);
+    assert.equal(out.code, 0);
+    const written = parse(await readFile(path.join(dir, 'out-other', (await readdir(path.join(dir, 'out-other')))[0]!), 'utf8'));
+    assert.equal(written.metadata.labels['fluxcd.io/sync-gc-mark'], gcMark(syncSetName('https://github.com/acme/other', 'master', ['development-configs']), 'default:configmap/owned'));
   });
 
   it('refuses --out together with --kubeconfig', async () => {
