@@ -19,8 +19,12 @@ export function notYetOwned(items: readonly ApplyItem[], state: SyncState | unde
   return items.filter((i) => ours.get(i.id) !== i.mark);
 }
 
-/** Conflict outcomes for the items whose object in the cluster carries another set's mark. */
-export async function foreignOwned(api: ClusterApi, items: readonly ApplyItem[], concurrency = 8): Promise<ObjectOutcome[]> {
+/**
+ * Conflict outcomes for the items whose object in the cluster carries another set's mark. A mark this
+ * environment's own state records for the object (its set before a change of path or URL) is not another's.
+ */
+export async function foreignOwned(api: ClusterApi, items: readonly ApplyItem[], state: SyncState | undefined, concurrency = 8): Promise<ObjectOutcome[]> {
+  const previous = new Map((state?.inventory ?? []).map((e) => [e.id, e.mark]));
   const byKind = new Map<string, ApplyItem[]>();
   for (const i of items) {
     const key = `${i.resource.apiVersion} ${i.resource.kind}`;
@@ -49,7 +53,7 @@ export async function foreignOwned(api: ClusterApi, items: readonly ApplyItem[],
     } while (token);
     for (const i of group) {
       const mark = marks.get(`${r.namespaced ? i.resource.namespace ?? '' : ''}/${i.resource.name}`);
-      if (mark && mark !== i.mark) {
+      if (mark && mark !== i.mark && mark !== previous.get(i.id)) {
         conflicts.push({
           id: i.id, action: 'failed', file: i.resource.file, line: i.resource.line,
           message: `conflict: the object in the cluster belongs to another sync set (another environment, or this repository under another URL; ${GC_MARK_LABEL}=${mark}); not taken over (set GITOPS_TAKE_OVER_OBJECTS=true to allow it)`,

@@ -240,7 +240,7 @@ async function syncHeld(
   const items = applyItems(rendered.resources, setName, deps.applyCache);
   const plan = planApply(items, state, full);
   // Objects another sync set owns on this cluster are reported as conflicts, never taken over by forced apply.
-  const conflicts = settings.takeOverObjects ? [] : await foreignOwned(conn, notYetOwned(plan.toApply, state));
+  const conflicts = settings.takeOverObjects ? [] : await foreignOwned(conn, notYetOwned(plan.toApply, state), state);
   const conflicted = new Set(conflicts.map((c) => c.id));
   const toApply = conflicted.size > 0 ? plan.toApply.filter((i) => !conflicted.has(i.id)) : plan.toApply;
   log.info('sync.start', { environment: env.name, cluster, commit: revision, result: `${plan.toApply.length} to apply, ${plan.unchanged.length} unchanged${full ? ' (full)' : ''}` });

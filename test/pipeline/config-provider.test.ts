@@ -119,3 +119,15 @@ test('without GITOPS_CONFIG or GITOPS_ENVIRONMENTS the provider refuses, unless 
   assert.throws(() => createConfigProvider(source), (e: unknown) => e instanceof ConfigError && /no safe configuration source: set GITOPS_CONFIG .* or GITOPS_ENVIRONMENTS/.test(e.message));
   assert.doesNotThrow(() => createConfigProvider(source, { defaultBranchFallback: true }));
 });
+
+test('hints for the revision already cached cost nothing: one read per new commit, not one per sync job', async () => {
+  const source = memorySource({ master: { 'gitops.yaml': `environments:\n${def('development', 'master')}` }, release: { 'gitops.yaml': `environments:\n${def('production', 'release')}` } });
+  const provider = createConfigProvider(source, { environmentBranches: pinned, ttlMs: 3_600_000, now: () => 0 });
+  await provider();
+  const revision = source.commit('master', { 'gitops.yaml': `environments:\n${def('development', 'master')}` });
+  await provider({ branch: 'master', revision }); // the push
+  await provider(); // the first job's plain read: the tip again
+  const reads = source.calls.readFiles;
+  for (let i = 0; i < 5; i++) { await provider(); await provider({ branch: 'master', revision }); } // five more jobs
+  assert.equal(source.calls.readFiles, reads);
+});
