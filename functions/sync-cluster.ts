@@ -12,8 +12,8 @@ export async function syncClusterHandler(message: unknown, context: InvocationCo
   const log = invocationLogger(context);
   // Loaded on first use: the Kubernetes client is heavy, and registration must stay fast.
   const { syncJob } = await import('../shared/app/cluster-handlers.ts');
-  const result = await syncJob(await getRuntime(), log, message, `functions/${context.invocationId}`);
-  if (result) log.info('sync.done', { environment: result.environment, cluster: result.cluster, commit: result.revision, result: result.description });
+  // The sync logs its own outcome (`sync.done` or `sync.failed`), once.
+  await syncJob(await getRuntime(), log, message, `functions/${context.invocationId}`);
 }
 
 app.storageQueue('sync-cluster', { queueName: SYNC_QUEUE, connection: 'AzureWebJobsStorage', handler: syncClusterHandler });

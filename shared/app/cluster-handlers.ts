@@ -49,8 +49,8 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
     },
     { job },
   );
-  // A held lease retries too: its holder may have read HEAD before the commit this job is for.
-  if (result.outcome === 'lease-held' || (result.outcome === 'failed' && result.retryable)) throw new Error(result.description);
+  // The sync decided whether the queue should try again (a held lease included).
+  if (result.retryable) throw new Error(result.description);
   return result;
 }
 

@@ -3,6 +3,7 @@
  * serializer), errors as {@link KubeApiError} carrying the API server's Status message, and bounded retries
  * of transient failures (connection errors, 5xx, 429 honouring Retry-After) with exponential backoff.
  */
+import { isTransientStatus } from '../retry/transient.ts';
 import type { Clock } from './clock.ts';
 
 export interface KubeRequest {
@@ -56,12 +57,6 @@ export class KubeApiError extends Error {
   }
 }
 
-/** Worth retrying: no answer (status 0), 429, or a 5xx other than a permanent schema error. */
-export function isTransientStatus(status: number, serverMessage: string): boolean {
-  if (status === 0 || status === 429) return true;
-  if (status >= 500) return !/field not declared in schema|failed to create typed patch object/.test(serverMessage);
-  return false;
-}
 
 /** Turns a non-2xx answer into a {@link KubeApiError}. */
 export function errorFromResponse(res: KubeResponse): KubeApiError {

@@ -66,15 +66,15 @@ export async function deleteObjects(api: ClusterApi, candidates: readonly PruneC
     descending: true,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     run: async (c): Promise<ObjectOutcome> => {
-      if (options.dryRun) return { id: c.id, action: 'would-prune', message: 'dry run: would be deleted' };
+      if (options.dryRun) return { id: c.id, action: 'pruned', step: 'prune', message: 'dry run: would be deleted' };
       try {
         const r = await api.discovery.resolve(c.apiVersion, c.kind);
-        if (!r) return { id: c.id, action: 'prune-failed', message: `the cluster no longer serves ${c.kind} in ${c.apiVersion}` };
+        if (!r) return { id: c.id, action: 'failed', step: 'prune', message: `the cluster no longer serves ${c.kind} in ${c.apiVersion}` };
         await api.client.request({ method: 'DELETE', path: resourcePath(r, c.namespace, c.name), query: { propagationPolicy: 'Background' } });
-        return { id: c.id, action: 'pruned' };
+        return { id: c.id, action: 'pruned', step: 'prune' };
       } catch (err) {
-        if (err instanceof KubeApiError && err.status === 404) return { id: c.id, action: 'pruned', message: 'already gone' };
-        return { id: c.id, action: 'prune-failed', message: err instanceof Error ? err.message : String(err), ...(err instanceof KubeApiError ? { status: err.status } : {}) };
+        if (err instanceof KubeApiError && err.status === 404) return { id: c.id, action: 'pruned', step: 'prune', message: 'already gone' };
+        return { id: c.id, action: 'failed', step: 'prune', message: err instanceof Error ? err.message : String(err), ...(err instanceof KubeApiError ? { status: err.status } : {}) };
       }
     },
   });

@@ -121,11 +121,9 @@ describe('guards against YAML bombs and absurd inputs', () => {
     const prev = String.fromCharCode(n.charCodeAt(0) - 1);
     laughs.push(`${n}: &${n} [${Array(9).fill(`*${prev}`).join(',')}]`);
   }
-  it('a billion-laughs file is an error, quickly, not a hang or out-of-memory', () => {
-    const start = performance.now();
+  it('a billion-laughs file is an error (the expansion is counted and stopped), not a hang or out-of-memory', () => {
     const e = rejects(`${laughs.join('\n')}\n`);
     assert.match(e.message, /aliases expand to more than/);
-    assert.ok(performance.now() - start < 1000);
   });
   it('a few legitimate aliases are fine', () => {
     assert.deepEqual(docs('a: &x {k: v}\nb: *x\n')[0]?.value, { a: { k: 'v' }, b: { k: 'v' } });

@@ -119,7 +119,7 @@ describe('prune (opt-in per environment)', () => {
     await sync();
     source.commit('master', manifests(['d1', 'd2', 'd3']));
     const r = await sync({ dryRun: true });
-    assert.deepEqual(r.objects.filter((o) => o.action === 'would-prune').map((o) => o.id), ['p:configmap/d4']);
+    assert.deepEqual(r.objects.filter((o) => o.step === 'prune' && o.action === 'pruned').map((o) => o.id), ['p:configmap/d4']);
     assert.ok(has(fake, 'd4'));
     assert.match(r.description, /1 would be pruned/);
   });

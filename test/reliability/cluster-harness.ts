@@ -7,6 +7,7 @@
  * child process (cluster-fakes-process.ts), so their CPU is not the pipeline's.
  */
 import { randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import { syncJob } from '../../shared/app/cluster-handlers.ts';
 import { githubWebhook } from '../../shared/app/handlers.ts';
 import type { Runtime } from '../../shared/app/runtime.ts';
@@ -86,6 +87,8 @@ export interface ClusterRig {
   deliver(delivery: WebhookDelivery, options?: { newId?: boolean }): Promise<WebhookResponse>;
   /** Resolves when no job is pending, retrying or running. */
   settle(): Promise<void>;
+  /** Resolves once `done()` holds, checked after each handled delivery (rejects after `timeoutMs`). */
+  until(done: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,6 +117,7 @@ export async function startClusterRig(o: ClusterRigOptions): Promise<ClusterRig>
   });
   const log = timedLogger();
   const attempts: JobAttempt[] = [];
+  const handled = new EventEmitter();
   let invocation = 0;
   queue.process(async (job, attempt) => {
     const startedMs = performance.now();
@@ -124,6 +128,8 @@ export async function startClusterRig(o: ClusterRigOptions): Promise<ClusterRig>
     } catch (err) {
       attempts.push({ job, attempt, startedMs, endedMs: performance.now(), error: (err as Error).message });
       throw err;
+    } finally {
+      handled.emit('attempt');
     }
   });
 
@@ -141,6 +147,10 @@ export async function startClusterRig(o: ClusterRigOptions): Promise<ClusterRig>
       return githubWebhook(runtime, log, { header: (n) => headers[n.toLowerCase()], body: delivery.body });
     },
     settle: () => queue.idle(),
+    async until(done, timeoutMs = 60_000) {
+      const signal = AbortSignal.timeout(timeoutMs);
+      while (!done()) await once(handled, 'attempt', { signal });
+    },
     async close() {
       await queue.idle();
       await fakes.close();

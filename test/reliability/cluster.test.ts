@@ -1,34 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { duplicateAndLatePushes, pushesUnderFaults, unreachableCluster } from './cluster-scenarios.ts';
+// Three clusters and 16 pushes under faults; cluster.heavy.ts runs ten clusters and 80 pushes.
+import { clusterTests } from './cluster-checks.ts';
 
-test('the same push delivered 3 times and an older push delivered late change no object and leave every cluster at HEAD', async () => {
-  const r = await duplicateAndLatePushes({ clusters: 10 });
-  assert.ok(r.push_effect > 0, 'the control: the push itself changed objects');
-  assert.deepEqual(r.duplicate_deliveries, [{ status: 200, duplicate: true }, { status: 202, duplicate: false }]);
-  assert.equal(r.duplicate_jobs, 10, 'the copy with a new delivery id reached every cluster');
-  assert.equal(r.duplicate_applies_effect, 0);
-  assert.equal(r.late_push_jobs, 10);
-  assert.equal(r.late_push_effect, 0);
-  assert.equal(r.rollbacks_from_late_push, 0);
-  assert.equal(r.final_state_correct, true);
-});
-
-test('pushes while a tenth of Kubernetes and GitHub requests fail converge at HEAD on every cluster, no event lost', async () => {
-  const r = await pushesUnderFaults({ events: 80, clusters: 4, faultRate: 0.1, seed: 7 });
-  assert.equal(r.events, 80);
-  assert.ok(r.github.faults > 0 && r.kube.requests > 0, JSON.stringify(r));
-  assert.equal(r.events_lost, 0, JSON.stringify(r));
-  assert.equal(r.clusters_off_head, 0, JSON.stringify(r));
-  assert.equal(r.final_state_correct, true);
-});
-
-test('one cluster of ten unreachable: nine sync, the tenth is reported failing and retried from the queue, then applied once back', async () => {
-  const r = await unreachableCluster({ clusters: 10 });
-  assert.equal(r.other_clusters_synced, 9);
-  assert.equal(r.failing_cluster_reported, true);
-  assert.ok(r.failing_cluster_attempts >= 2, `${r.failing_cluster_attempts} attempts`);
-  assert.equal(r.failing_cluster_retried, true);
-  assert.equal(r.failing_cluster_applied_after_return, true);
-  assert.equal(r.poisoned, 0);
-});
+clusterTests({ clusters: 3, faultEvents: 16, faultClusters: 2 });

@@ -1,23 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { concurrentImages, sameImage } from './image-events.ts';
+// Eight images on three instances; image-events.heavy.ts runs twenty on four.
+import { imageEventTests } from './image-events-checks.ts';
 
-test('twenty images pushed at once to four instances land as twenty one-file commits on a linear history, none lost', async () => {
-  const r = await concurrentImages(20, 4);
-  assert.equal(r.lost_updates, 0);
-  assert.equal(r.commits, r.expected_commits);
-  assert.equal(r.conflicting_commits, 0);
-  assert.equal(r.merges, 0);
-  assert.equal(r.events_failed, 0);
-});
-
-test('five events for one image: duplicates make exactly one commit, newer semver tags end at the newest and never step back', async () => {
-  const r = await sameImage(5, 3);
-  assert.deepEqual([r.duplicates.commits, r.duplicates.final_tag, r.duplicates.lost_updates], [1, 'master-2', 0]);
-  assert.equal(r.newer_tags.final_tag, r.newer_tags.expected_tag);
-  assert.equal(r.newer_tags.rollbacks, 0);
-  assert.ok(r.newer_tags.commits >= 1 && r.newer_tags.commits <= r.newer_tags.events);
-  assert.equal(r.conflicting_commits, 0);
-  assert.equal(r.merges, 0);
-  assert.equal(r.events_failed, 0);
-});
+imageEventTests(8, 3);

@@ -7,6 +7,7 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { createAppAuth } from '@octokit/auth-app';
+import { finalClientStatuses } from '../../retry/transient.ts';
 import { graphqlUrlFor, isAppAuth, parseGitHubSettings, type GitHubSettings } from './github-settings.ts';
 
 const GitOpsOctokit = Octokit.plugin(retry, throttling);
@@ -74,8 +75,8 @@ export function createGitHubClient(input: unknown, options: GitHubClientOptions 
     request: options.fetch ? { fetch: options.fetch } : {},
     log,
     throttle,
-    // 4xx answers are final (rate limits are the throttling plugin's); 5xx and network errors are retried.
-    retry: { retries: settings.maxRetries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: options.retryAfterBaseMs ?? 1000 },
+    // The one retry rule (shared/retry): final 4xx answers are not retried, 429 is the throttling plugin's.
+    retry: { retries: settings.maxRetries, doNotRetry: finalClientStatuses(), retryAfterBaseValue: options.retryAfterBaseMs ?? 1000 },
   });
   spaceWrites(octokit, settings.writeIntervalMs);
   return { octokit, owner, repo, graphqlUrl: settings.graphqlUrl ?? graphqlUrlFor(settings.baseUrl), settings: visible, log };

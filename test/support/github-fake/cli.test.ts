@@ -16,13 +16,24 @@ import { QUIET } from './test-kit.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** The first chunk of `stream` output (accumulated) that `pattern` matches: waits on data events, not a poll. */
+async function waitForOutput(streams: NodeJS.ReadableStream[], pattern: RegExp, ms = 10_000): Promise<RegExpExecArray> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${out}`)), ms);
+    const onData = (c: Buffer) => {
+      out += c.toString('utf8');
+      const m = pattern.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      for (const s of streams) s.off('data', onData);
+      resolve(m);
+    };
+    for (const s of streams) s.on('data', onData);
+  });
 }
+
+const afterIs = (sha: string) => (r: { body: string }) => (JSON.parse(r.body) as { after: string }).after === sha;
 
 test('the CLI serves a repository in place, takes API writes into it and reports pushes made in it', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'github-fake-cli-'));
@@ -35,11 +46,7 @@ test('the CLI serves a repository in place, takes API writes into it and reports
   const child = spawn(process.execPath, [MAIN, '--port', '0', '--repo', dir, '--name', 'acme/local', '--token', 't0k',
     '--webhook-url', receiver.url, '--webhook-secret', 's3cret', '--poll', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-    await waitFor(() => /listening on (http:\/\/\S+)/.test(out));
-    const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
+    const url = (await waitForOutput([child.stdout, child.stderr], /listening on (http:\/\/\S+)/))[1]!;
     const octokit = new Octokit({ baseUrl: url, auth: 't0k', log: QUIET });
     const head = git('rev-parse', 'main').trim();
     assert.equal((await octokit.rest.git.getRef({ owner: 'acme', repo: 'local', ref: 'heads/main' })).data.object.sha, head);
@@ -52,8 +59,9 @@ test('the CLI serves a repository in place, takes API writes into it and reports
     await writeFile(path.join(dir, 'app.yaml'), 'image: app:3\n');
     git('commit', '-q', '-am', 'developer change');
     const after = git('rev-parse', 'main').trim();
-    await waitFor(() => receiver.received.some((r) => (JSON.parse(r.body) as { after: string }).after === after));
-    const delivery = receiver.received.find((r) => (JSON.parse(r.body) as { after: string }).after === after)!;
+    // The API move's event is queued before the developer commit exists, and events go out in order.
+    await receiver.next(afterIs(commit.data.sha));
+    const delivery = await receiver.next(afterIs(after));
     assert.ok(await verify('s3cret', delivery.body, String(delivery.headers['x-hub-signature-256'])));
     const payload = JSON.parse(delivery.body) as { ref: string; before: string; commits: Array<{ modified: string[] }> };
     assert.deepEqual([payload.ref, payload.before, payload.commits[0]!.modified], ['refs/heads/main', head, ['app.yaml']]);

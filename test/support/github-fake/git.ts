@@ -3,7 +3,7 @@
  * Every object and ref the fake serves comes from here, so SHAs, trees and ancestry are git's own.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -219,6 +219,36 @@ export class GitRepo {
   /** Writes a blob and returns its SHA. */
   async hashBlob(content: Buffer | string): Promise<string> {
     return (await this.text(['hash-object', '-w', '-t', 'blob', '--stdin'], { input: content })).trim();
+  }
+
+  /**
+   * Writes many blobs with one `git fast-import` process (not one process per blob) and returns their SHAs, in
+   * order. A repository of thousands of files is seeded in one process.
+   */
+  async hashBlobs(contents: Array<Buffer | string>): Promise<string[]> {
+    if (contents.length === 0) return [];
+    if (contents.length === 1) return [await this.hashBlob(contents[0]!)];
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'github-fake-marks-'));
+    const marks = path.join(dir, 'marks');
+    try {
+      const parts: Buffer[] = [];
+      contents.forEach((c, i) => {
+        const bytes = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+        parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${bytes.length}\n`), bytes, Buffer.from('\n'));
+      });
+      await this.run(['fast-import', '--quiet', '--done', `--export-marks=${marks}`], { input: Buffer.concat([...parts, Buffer.from('done\n')]) });
+      const shas = new Map((await readFile(marks, 'utf8')).split('\n').filter(Boolean).map((line) => {
+        const [mark, sha] = line.split(' ');
+        return [Number(mark!.slice(1)), sha!] as const;
+      }));
+      return contents.map((_, i) => {
+        const sha = shas.get(i + 1);
+        if (!sha) throw new Error(`failed to write blob ${i + 1} of ${contents.length}: git fast-import did not mark it`);
+        return sha;
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /**

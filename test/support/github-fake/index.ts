@@ -54,6 +54,8 @@ export interface GitHubFakeOptions {
   limits?: Partial<FakeLimits>;
   /** Keep each JSON answer in the request log (`response`), for schema checks. */
   captureBodies?: boolean;
+  /** The clock of rate-limit resets and retry-after windows, in ms (default `Date.now`; tests move a fake one). */
+  now?: () => number;
 }
 
 /** A change for {@link GitHubFake.commit}: path to new text, or null to delete. */
@@ -128,6 +130,7 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
   state.captureBodies = options.captureBodies ?? false;
   state.sizes = { ...state.sizes, ...options.limits };
   state.limits.latencyMs = options.latencyMs ?? 0;
+  if (options.now) state.limits.now = options.now;
   const created: FakeRepo[] = [];
   let server: Server;
   try {
@@ -163,8 +166,9 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
         const current = await repo.git.refValue(ref);
         const parents = change.parents ?? [current ?? await repo.git.refValue(`refs/heads/${await repo.defaultBranch()}`)].filter((p): p is string => !!p);
         const baseTree = parents[0] ? (await repo.git.readCommit(parents[0]))?.tree : undefined;
-        const edits = await Promise.all(Object.entries(change.files).map(async ([path, text]) => (
-          { path, mode: '100644', sha: text === null ? null : await repo.git.hashBlob(text) })));
+        const files = Object.entries(change.files);
+        const written = await repo.git.hashBlobs(files.flatMap(([, text]) => (text === null ? [] : [text])));
+        const edits = files.map(([path, text]) => ({ path, mode: '100644', sha: text === null ? null : written.shift()! }));
         const tree = await repo.git.buildTree(baseTree, edits);
         const author = change.author ?? { name: 'Developer', email: 'developer@users.noreply.github.com' };
         const sha = await repo.git.commitTree({ tree, parents, message: change.message ?? `Update ${Object.keys(change.files).join(', ')}`, author });

@@ -11,8 +11,15 @@ import { setup, REPO, FULL, TOKEN, QUIET, statusOf } from './test-kit.ts';
 
 const ThrottledOctokit = Octokit.plugin(throttling, retry);
 
+/** The fake's clock: real time plus whatever a test has moved it by (windows pass without waiting). */
+function movableClock(): { now: () => number; advance(ms: number): void } {
+  let offset = 0;
+  return { now: () => Date.now() + offset, advance: (ms) => { offset += ms; } };
+}
+
 test('the primary rate limit answers 403 with x-ratelimit headers until the reset time', async () => {
-  const { fake } = await setup();
+  const clock = movableClock();
+  const { fake } = await setup({ now: clock.now });
   try {
     fake.setRateLimit({ limit: 60, remaining: 2, resetInSeconds: 2 });
     const get = (): Promise<Response> => fetch(`${fake.url}/repos/${FULL}`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -30,8 +37,9 @@ test('the primary rate limit answers 403 with x-ratelimit headers until the rese
     const overview = await fetch(`${fake.url}/rate_limit`, { headers: { authorization: `token ${TOKEN}` } });
     assert.equal(overview.status, 200, 'GET /rate_limit does not count against the limit');
     assert.equal(((await overview.json()) as { resources: { core: { remaining: number } } }).resources.core.remaining, 0);
-    await new Promise((r) => setTimeout(r, (reset + 1) * 1000 - Date.now()));
-    assert.equal((await get()).status, 200);
+    assert.equal((await get()).status, 403, 'still limited just before the reset time');
+    clock.advance((reset + 1) * 1000 - clock.now());
+    assert.equal((await get()).status, 200, 'refilled once the reset time has passed');
     fake.setRateLimit({ remaining: 0, resetInSeconds: 60, status: 429 });
     assert.equal((await get()).status, 429);
   } finally {
@@ -40,20 +48,21 @@ test('the primary rate limit answers 403 with x-ratelimit headers until the rese
 });
 
 test('Octokit\'s throttling plugin waits out a primary rate limit and retries', async () => {
-  const { fake } = await setup();
+  const clock = movableClock();
+  const { fake } = await setup({ now: clock.now });
   try {
     const seen: number[] = [];
+    // One millisecond per second of wait: the plugin's wait is real but short, and the fake's clock jumps past the reset.
     const octokit = new ThrottledOctokit({ baseUrl: fake.url, auth: TOKEN, log: QUIET, throttle: {
-      onRateLimit: (retryAfter: number) => { seen.push(retryAfter); return true; },
+      retryAfterBaseValue: 1,
+      onRateLimit: (retryAfter: number) => { seen.push(retryAfter); clock.advance((retryAfter + 1) * 1000); return true; },
       onSecondaryRateLimit: () => false,
     } });
     fake.setRateLimit({ remaining: 0, resetInSeconds: 2 });
-    const started = Date.now();
     const repo = await octokit.rest.repos.get(REPO);
     assert.equal(repo.status, 200);
     assert.equal(seen.length, 1);
     assert.ok(seen[0]! >= 1 && seen[0]! <= 3, `retry after ${seen[0]}s`);
-    assert.ok(Date.now() - started >= 900);
     assert.deepEqual(fake.requests().map((e) => e.status), [403, 200]);
   } finally {
     await fake.close();
@@ -61,7 +70,8 @@ test('Octokit\'s throttling plugin waits out a primary rate limit and retries', 
 });
 
 test('a secondary rate limit answers with retry-after, and the throttling plugin honours it', async () => {
-  const { fake } = await setup();
+  const clock = movableClock();
+  const { fake } = await setup({ now: clock.now });
   try {
     fake.setSecondaryRateLimit({ afterRequests: 1, retryAfterSeconds: 1, status: 429 });
     const get = (): Promise<Response> => fetch(`${fake.url}/repos/${FULL}`, { headers: { authorization: `token ${TOKEN}` } });
@@ -74,8 +84,9 @@ test('a secondary rate limit answers with retry-after, and the throttling plugin
     fake.setSecondaryRateLimit({ afterRequests: 0, retryAfterSeconds: 1, status: 403 });
     const seen: number[] = [];
     const octokit = new ThrottledOctokit({ baseUrl: fake.url, auth: TOKEN, log: QUIET, throttle: {
+      retryAfterBaseValue: 1,
       onRateLimit: () => false,
-      onSecondaryRateLimit: (retryAfter: number) => { seen.push(retryAfter); return true; },
+      onSecondaryRateLimit: (retryAfter: number) => { seen.push(retryAfter); clock.advance(retryAfter * 1000); return true; },
     } });
     fake.resetRequests();
     assert.equal((await octokit.rest.repos.get(REPO)).status, 200);

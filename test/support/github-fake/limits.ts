@@ -35,18 +35,22 @@ export interface SecondaryLimitOptions {
 
 interface Bucket { limit: number; remaining: number; reset: number; used: number; status: 403 | 429 }
 
-const nowSec = (): number => Math.floor(Date.now() / 1000);
-
 /** What to do with a request before its handler: go on, fail with an answer, or reset the connection. */
 export type Gate = { kind: 'pass' } | { kind: 'reset' } | { kind: 'answer'; error: HttpError };
 
 /** Holds the switches and applies them to each request. */
 export class Limits {
   latencyMs = 0;
+  /** The clock of resets and retry-after windows, in ms. */
+  now: () => number = Date.now;
   private faults: FaultOptions = {};
   private failNext = 0;
   private readonly buckets = new Map<string, Bucket>();
   private secondary: (SecondaryLimitOptions & { until?: number; countdown: number }) | undefined;
+
+  private nowSec(): number {
+    return Math.floor(this.now() / 1000);
+  }
 
   /** Replaces the fault settings (latency is kept unless given). */
   setFaults(options: FaultOptions): void {
@@ -61,7 +65,7 @@ export class Limits {
     if (options.limit !== undefined) { b.limit = options.limit; b.remaining = Math.min(b.remaining, b.limit); }
     if (options.remaining !== undefined) b.remaining = options.remaining;
     b.used = b.limit - b.remaining;
-    if (options.resetInSeconds !== undefined) b.reset = nowSec() + options.resetInSeconds;
+    if (options.resetInSeconds !== undefined) b.reset = this.nowSec() + options.resetInSeconds;
     if (options.status) b.status = options.status;
   }
 
@@ -74,10 +78,10 @@ export class Limits {
   bucket(resource: string): Bucket {
     let b = this.buckets.get(resource);
     if (!b) {
-      b = { limit: 5000, remaining: 5000, reset: nowSec() + 3600, used: 0, status: 403 };
+      b = { limit: 5000, remaining: 5000, reset: this.nowSec() + 3600, used: 0, status: 403 };
       this.buckets.set(resource, b);
     }
-    if (nowSec() >= b.reset) Object.assign(b, { remaining: b.limit, used: 0, reset: nowSec() + 3600 });
+    if (this.nowSec() >= b.reset) Object.assign(b, { remaining: b.limit, used: 0, reset: this.nowSec() + 3600 });
     return b;
   }
 
@@ -111,9 +115,9 @@ export class Limits {
   rate(resource: string, counted: boolean, graphqlShape: boolean): Gate {
     const s = this.secondary;
     if (s) {
-      if (s.until === undefined && s.countdown-- <= 0) s.until = Date.now() + (s.retryAfterSeconds ?? 60) * 1000;
+      if (s.until === undefined && s.countdown-- <= 0) s.until = this.now() + (s.retryAfterSeconds ?? 60) * 1000;
       if (s.until !== undefined) {
-        const left = Math.ceil((s.until - Date.now()) / 1000);
+        const left = Math.ceil((s.until - this.now()) / 1000);
         if (left > 0) {
           const message = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. '
             + 'If you reach out to GitHub Support for help, please include the request ID FAKE.';

@@ -115,8 +115,9 @@ export async function createRepo(spec: RepoSpec, id: number): Promise<FakeRepo> 
     const branches = spec.branches?.length ? spec.branches : ['main'];
     await run('git', ['init', '--bare', '--quiet', `--initial-branch=${branches[0]}`, gitDir]);
     const repo = new FakeRepo(spec.fullName, id, gitDir, temp);
-    const edits = await Promise.all(Object.entries(spec.files ?? {}).map(async ([p, content]) => (
-      { path: p, mode: '100644', sha: await repo.git.hashBlob(content) })));
+    const files = Object.entries(spec.files ?? {});
+    const shas = await repo.git.hashBlobs(files.map(([, content]) => content));
+    const edits = files.map(([p], i) => ({ path: p, mode: '100644', sha: shas[i]! }));
     const tree = await repo.git.buildTree(undefined, edits);
     const sha = await repo.git.commitTree({ tree, parents: [], message: 'Initial commit', author: FAKE_AUTHOR });
     for (const b of branches) await repo.git.updateRef(`refs/heads/${b}`, sha, undefined);

@@ -38,6 +38,8 @@ function person(value: unknown, field: string): { name: string; email: string; d
 
 async function treeEdits(ctx: Ctx, items: unknown[]): Promise<TreeEdit[]> {
   const edits: TreeEdit[] = [];
+  /** Inline contents, written together once every item is valid (one git process, not one per blob). */
+  const contents: Array<{ edit: number; text: string }> = [];
   for (const raw of items) {
     const item = obj(raw);
     const p = item['path'];
@@ -51,7 +53,8 @@ async function treeEdits(ctx: Ctx, items: unknown[]): Promise<TreeEdit[]> {
     if (hasSha && item['content'] !== undefined) throw unprocessable('tree.sha and tree.content cannot both be given');
     if (typeof item['content'] === 'string') {
       if (TYPE_OF_MODE[mode] !== 'blob') throw unprocessable('tree.content can only be given for blobs');
-      edits.push({ path: p, mode, sha: await ctx.repo.git.hashBlob(item['content']) });
+      contents.push({ edit: edits.length, text: item['content'] });
+      edits.push({ path: p, mode, sha: null });
     } else if (hasSha && item['sha'] === null) {
       edits.push({ path: p, mode, sha: null });
     } else if (typeof item['sha'] === 'string') {
@@ -64,6 +67,8 @@ async function treeEdits(ctx: Ctx, items: unknown[]): Promise<TreeEdit[]> {
       throw unprocessable('Must supply either tree.sha or tree.content');
     }
   }
+  const shas = await ctx.repo.git.hashBlobs(contents.map((c) => c.text));
+  contents.forEach((c, i) => { edits[c.edit]!.sha = shas[i]!; });
   return edits;
 }
 

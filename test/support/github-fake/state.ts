@@ -55,6 +55,8 @@ export class FakeState {
   private nextId = 1;
   /** Last known value of each branch, to notice moves made outside the API ({@link FakeState.syncRefs}). */
   private readonly known = new Map<string, string>();
+  /** The tail of the ref moves and scans in flight ({@link FakeState.serially}). */
+  private refQueue: Promise<unknown> = Promise.resolve();
 
   constructor(webhook: WebhookConfig | null) {
     this.webhooks = new WebhookSender(webhook);
@@ -81,11 +83,23 @@ export class FakeState {
    * Compare-and-swap `ref` from `expected` (undefined: any; ZERO_SHA: must not exist) to `next` (ZERO_SHA deletes).
    * On success queues a push event and returns the previous value; on a lost race returns undefined.
    */
-  async moveRef(repo: FakeRepo, ref: string, next: string, expected: string | undefined): Promise<{ before: string } | undefined> {
-    const before = expected ?? (await repo.git.refValue(ref)) ?? ZERO_SHA;
-    if (!(await repo.git.updateRef(ref, next, before === ZERO_SHA && expected === undefined ? undefined : before))) return undefined;
-    this.refMoved(repo, ref, before, next);
-    return { before };
+  moveRef(repo: FakeRepo, ref: string, next: string, expected: string | undefined): Promise<{ before: string } | undefined> {
+    return this.serially(async () => {
+      const before = expected ?? (await repo.git.refValue(ref)) ?? ZERO_SHA;
+      if (!(await repo.git.updateRef(ref, next, before === ZERO_SHA && expected === undefined ? undefined : before))) return undefined;
+      this.refMoved(repo, ref, before, next);
+      return { before };
+    });
+  }
+
+  /**
+   * Runs ref moves and ref scans one at a time: a scan that read the refs while an API move was between its git
+   * update and its bookkeeping would send that move's push event a second time.
+   */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.refQueue.then(work);
+    this.refQueue = run.then(() => undefined, () => undefined);
+    return run;
   }
 
   /** Records a ref move and queues its push event (branches and tags). */
@@ -101,16 +115,18 @@ export class FakeState {
   }
 
   /** Notices refs moved outside the API (e.g. `git push` into a repository served in place) and sends their events. */
-  async syncRefs(repo: FakeRepo): Promise<void> {
-    const now = new Map((await repo.git.listRefs()).map((r) => [r.ref, r.sha]));
-    const prefix = `${repo.fullName}\0`;
-    for (const [key, sha] of [...this.known]) {
-      if (key.startsWith(prefix) && !now.has(key.slice(prefix.length))) this.refMoved(repo, key.slice(prefix.length), sha, ZERO_SHA);
-    }
-    for (const [ref, sha] of now) {
-      const before = this.known.get(prefix + ref) ?? ZERO_SHA;
-      if (before !== sha) this.refMoved(repo, ref, before, sha);
-    }
+  syncRefs(repo: FakeRepo): Promise<void> {
+    return this.serially(async () => {
+      const now = new Map((await repo.git.listRefs()).map((r) => [r.ref, r.sha]));
+      const prefix = `${repo.fullName}\0`;
+      for (const [key, sha] of [...this.known]) {
+        if (key.startsWith(prefix) && !now.has(key.slice(prefix.length))) this.refMoved(repo, key.slice(prefix.length), sha, ZERO_SHA);
+      }
+      for (const [ref, sha] of now) {
+        const before = this.known.get(prefix + ref) ?? ZERO_SHA;
+        if (before !== sha) this.refMoved(repo, ref, before, sha);
+      }
+    });
   }
 
   /** Runs the race hooks for an API ref update. */

@@ -108,13 +108,13 @@ describe('kube-fake faults, credentials and counts', () => {
     assert.equal(fake.requestCount().total, 0);
   });
 
-  it('applies 2,000 objects with concurrency 16 quickly', async () => {
+  // The fake's speed at 2,000 objects is a bench figure (`npm run bench -- --only clusters`), not a test.
+  it('takes 200 concurrent applies (16 at a time) and lists them back by label selector', async () => {
     const bench = await startKubeFake();
     try {
-      const start = Date.now();
       let next = 0;
       const worker = async () => {
-        while (next < 2000) {
+        while (next < 200) {
           const i = next++;
           const name = `web-${i}`;
           const res = await applyAt(bench.url, `/apis/apps/v1/namespaces/default/deployments/${name}`, {
@@ -125,11 +125,9 @@ describe('kube-fake faults, credentials and counts', () => {
         }
       };
       await Promise.all(Array.from({ length: 16 }, worker));
-      const elapsed = Date.now() - start;
-      assert.equal(bench.list({ kind: 'Deployment' }).length, 2000);
+      assert.equal(bench.list({ kind: 'Deployment' }).length, 200);
       const selected = await call(bench.url, 'GET', '/apis/apps/v1/namespaces/default/deployments?labelSelector=batch%3D3');
-      assert.equal(selected.body.items.length, 200);
-      assert.ok(elapsed < 15000, `took ${elapsed} ms`);
+      assert.equal(selected.body.items.length, 20);
     } finally {
       await bench.close();
     }
