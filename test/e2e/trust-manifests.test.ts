@@ -94,7 +94,7 @@ test('a manifest writing the environment\'s lease in the state namespace is refu
   assert.notEqual(lease?.spec?.holderIdentity, 'attacker', 'the engine\'s lease is not the attacker\'s');
   assert.notEqual(lease?.spec?.leaseDurationSeconds, 2_000_000_000);
   assert.equal(valueOn('app'), 'dev-2', 'the rest of the commit is applied');
-  assert.match(lastDone('development'), /1 file error \(development-configs\/lease\.yaml:1: refused: gitops-system:lease\/gitops-development is in gitops/);
+  assert.match(lastDone('development'), /1 file error \(development-configs\/lease\.yaml:1: refused: gitops-system:lease\/gitops-development is in/);
   await push({ 'development-configs/app.yaml': configMap('app', 'dev-3') + '---\n' + configMap('shared', 'development') }, 'next');
   assert.equal(valueOn('app'), 'dev-3', 'and the next push is not locked out');
 });
