@@ -13,7 +13,12 @@ import type { ConfigProvider } from '../pipeline/config-provider.ts';
 import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
 import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
+import type { PreviewJob } from '../pipeline/preview-job.ts';
+import type { PreviewReporter } from '../pipeline/run-preview.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
+import type { HealthQueue } from '../pipeline/health-job.ts';
+import type { RegistryAccess } from '../pipeline/scan-images.ts';
+import { LruCache } from '../sources/github/lru-cache.ts';
 import type { TagLister } from '../registry/tag-lister.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
@@ -29,6 +34,10 @@ export interface Runtime {
   proposer: ChangeProposer | undefined;
   config: ConfigProvider;
   queue: JobQueue;
+  /** The `preview` queue (pull-request previews); undefined where previews are off. */
+  previewQueue: JobQueue<PreviewJob> | undefined;
+  /** Where previews are reported (GitHub check runs, or statuses and comments); undefined without GitHub. */
+  previews: PreviewReporter | undefined;
   deliveries: DeliveryLog;
   connector: ClusterConnector;
   /** An environment's clusters, cached briefly: the push webhook must answer fast. */
@@ -45,10 +54,16 @@ export interface Runtime {
   parseCache: ParseCache;
   /** Apply bodies by parsed object: built once per process, not once per cluster. */
   applyCache: ApplyItemCache;
+  /** Tags and manifests of a registry the image scan may read (ACR with the managed identity), or undefined. */
+  registryAccess(host: string): RegistryAccess | undefined;
+  /** Image creation times by registry/repository@digest, kept across scans (images are immutable). */
+  imageCreatedCache: LruCache<string, Date | null>;
+  /** Delayed rollout-health checks after a sync; without one, syncs report "applied" and do not wait for health. */
+  healthQueue: HealthQueue | undefined;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags'>> & { discoveryTtlMs?: number };
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue' | 'previewQueue' | 'previews'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue' | 'previewQueue' | 'previews'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
 export function assembleRuntime(parts: RuntimeParts): Runtime {
@@ -63,5 +78,8 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
+  return {
+    statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, registryAccess: () => undefined, healthQueue: undefined, previewQueue: undefined, previews: undefined, ...rest,
+    discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
+  };
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { APPLY_PATCH, FIELD_MANAGER } from './apply.ts';
 import { KubeApiError, type KubeClient } from './kube-client.ts';
 import { suspensionFromData, type Suspension } from './suspension.ts';
+import { healthRecordSchema, type HealthRecord } from './health-record.ts';
 
 export const DEFAULT_STATE_NAMESPACE = 'gitops-system';
 /** Stay well under the 1 MiB object limit (metadata and managedFields count too). */
@@ -37,6 +38,8 @@ export interface SyncState {
   trimmed: string | undefined;
   /** The inventory did not fit and was dropped: the next sync must apply everything. */
   inventoryDropped?: boolean;
+  /** Rollout health of the last sync that changed objects with health rules (written by the health checks, read only here). */
+  health?: HealthRecord;
 }
 
 /** A Kubernetes-safe name for an environment's state ConfigMap and Lease. */
@@ -80,9 +83,19 @@ function parseState(environment: string, data: Record<string, string>): SyncStat
       errors: z.array(errorEntry).parse(JSON.parse(data['errors.json'] ?? '[]')),
       trimmed: data.trimmed || undefined,
       inventoryDropped: data.inventoryDropped === 'true',
+      ...healthOf(data['health.json']),
     };
   } catch {
     return undefined;
+  }
+}
+
+function healthOf(text: string | undefined): { health?: HealthRecord } {
+  if (text === undefined) return {};
+  try {
+    return { health: healthRecordSchema.parse(JSON.parse(text)) };
+  } catch {
+    return {};
   }
 }
 

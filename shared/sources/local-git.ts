@@ -110,6 +110,25 @@ export class LocalGitSource implements SourceReader, SourceWriter {
     }
   }
 
+  /** Any revision git understands (branch, tag, `HEAD~1`, SHA) as a commit SHA; throws naming it when there is none. */
+  async resolveRevision(ref: string): Promise<string> {
+    if (ref.startsWith('-')) throw new Error(`revision ${ref} does not exist in ${this.dir}`);
+    try {
+      return (await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+    } catch {
+      throw new Error(`revision ${ref} does not exist in ${this.dir}`);
+    }
+  }
+
+  /** The best common ancestor of two commits (where a pull request's head branched off), or `a` when none. */
+  async mergeBase(a: string, b: string): Promise<string> {
+    try {
+      return (await this.git(['merge-base', '--end-of-options', a, b])).trim() || a;
+    } catch {
+      return a;
+    }
+  }
+
   /** Repo-relative paths that differ between two revisions (added/modified vs removed). */
   async diff(from: string, to: string): Promise<{ changed: string[]; removed: string[] }> {
     const out = await this.git(['diff', '--name-status', '-z', '--no-renames', from, to]);

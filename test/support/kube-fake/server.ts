@@ -16,6 +16,7 @@ import { parseLabelSelector } from './selectors.ts';
 import { KubeError } from './status.ts';
 import { loadBuiltInValidators } from './validation.ts';
 import type { SsaUnknownFields } from './writes.ts';
+import type { ControllerOptions } from './controllers.ts';
 
 export type { FaultOptions } from './faults.ts';
 
@@ -39,6 +40,8 @@ export interface KubeFakeOptions {
   ssaUnknownFields?: SsaUnknownFields;
   /** Serve https with this key and certificate (PEM) instead of http (see test/support/tls.ts). */
   tls?: { key: string; cert: string };
+  /** Simulated controllers set the status of workloads and HelmReleases after a write (off by default). */
+  controllers?: ControllerOptions;
 }
 
 /** Request counts since start or the last reset. */
@@ -80,6 +83,12 @@ export interface KubeFake {
   put(obj: Record<string, any>): Record<string, any>;
   /** Establishes a CRD now instead of after the delay. */
   establishCrd(name: string): void;
+  /** Turns the controller simulation on (with these options) or off. */
+  setControllers(options: ControllerOptions | undefined): void;
+  /** Resolves when no simulated controller status update is pending. */
+  controllersIdle(): Promise<void>;
+  /** Runs the pending simulated controller updates now (tests with long delays). */
+  flushControllers(): void;
   requestCount(): RequestCounts;
   resetCounts(): void;
 }
@@ -100,7 +109,7 @@ function sendError(res: http.ServerResponse, e: KubeError): void {
 
 /** Starts a fake kube-apiserver on 127.0.0.1. */
 export async function startKubeFake(options: KubeFakeOptions = {}): Promise<KubeFake> {
-  const cluster = new Cluster(options.crdEstablishDelayMs ?? 20);
+  const cluster = new Cluster(options.crdEstablishDelayMs ?? 20, options.controllers);
   await loadBuiltInValidators(cluster.registry.groupVersions().flatMap((gv) => cluster.registry.resources(gv)));
   const faults = new Faults({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...(options.faults ?? {}) });
   let token = options.token;
@@ -201,6 +210,9 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
     },
     put(obj) { return structuredClone(cluster.put(obj)); },
     establishCrd(name) { cluster.establish(name); },
+    setControllers(o) { cluster.controllers = o; },
+    controllersIdle: () => cluster.controllersIdle(),
+    flushControllers: () => cluster.flushControllers(),
     requestCount() { return structuredClone(counts); },
     resetCounts() { counts = emptyCounts(); },
   };
