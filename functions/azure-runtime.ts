@@ -8,7 +8,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import { assembleRuntime, type Runtime } from '../shared/app/runtime.ts';
 import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../shared/clusters/index.ts';
 import { ConfigError } from '../shared/config/config-error.ts';
-import { loadSettings } from '../shared/config/settings.ts';
+import { connectorBounds, loadSettings } from '../shared/config/settings.ts';
 import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
 import type { Logger } from '../shared/pipeline/logger.ts';
 import { acrManifestReader, type AcrClientOptions } from '../shared/registry/acr-manifest-reader.ts';
@@ -92,7 +92,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     // Check runs need a GitHub App (Checks: write); with a token, a commit status and one comment per environment.
     previews: new GitHubPreviewReporter(source.client, github.auth.kind === 'app' ? 'checks' : 'comment'),
     deliveries: new TableDeliveryLog(table),
-    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
+    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock), ...connectorBounds(settings) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),

@@ -62,7 +62,7 @@ export async function diff(args: string[], ctx: CommandContext): Promise<number>
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
   const selected = await selectClusters(ctx, env, { kubeconfig: parsed.kubeconfig, context: parsed.context });
-  const gitUrl = gitUrlFor(local, parsed['git-url'], ctx.env);
+  const gitUrl = (await gitUrlFor(local, parsed['git-url'], ctx.env)) ?? local.source.dir;
   const results = await Promise.all(selected.clusters.map(async (c) => diffCluster(selected.env, await selected.connector.connect(c), {
     source: local.source, revision: local.revision, gitUrl, ...(parsed.prune ? { prune: true } : {}),
   })));

@@ -24,7 +24,7 @@ import { MemoryHealthQueue } from '../../shared/pipeline/memory-health-queue.ts'
 import { StorageHealthQueue } from '../../shared/storage/storage-health-queue.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
 import { findEnvironment } from '../../shared/config/index.ts';
-import type { Settings } from '../../shared/config/settings.ts';
+import { connectorBounds, type Settings } from '../../shared/config/settings.ts';
 import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
 import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
@@ -161,7 +161,7 @@ export async function createLocalHost(options: {
   // Registries are read (image scan) with the developer's Azure login, only when a scan runs.
   let credential: TokenCredential | undefined;
   const acr = acrAccess(() => (credential ??= settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential()));
-  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config') });
+  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config'), ...connectorBounds(settings) });
   const base = assembleRuntime({
     settings,
     repository,

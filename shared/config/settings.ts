@@ -36,6 +36,7 @@ export const SETTINGS = {
   GITOPS_PRUNE_ALLOWED: { description: 'whether an environment may prune (true/false); unset: allowed (laptop)', infra: true },
   GITOPS_PREVIEW_DRY_RUN_ALLOWED: { description: 'whether pull-request previews may dry-run on live clusters (true/false), for environments whose previews.dryRun asks for it; unset: allowed (laptop)', infra: true },
   GITOPS_KUBECONFIG_EXEC: { description: 'true to allow kubeconfig users with an exec plugin (the operator\'s kubeconfig only; never one named by a repository); default false', infra: false },
+  GITOPS_TAKE_OVER_OBJECTS: { description: 'true to let an environment take over objects another sync set\'s GC mark owns on the same cluster (moving an object between environments); default false: reported as a conflict', infra: false },
   GITOPS_MAX_FILE_BYTES: { description: 'largest manifest file read, by its size in the tree (larger ones are skipped and reported); default 2097152 (2 MiB)', infra: false },
   GITOPS_MAX_ENVIRONMENT_BYTES: { description: 'largest total of manifest bytes one environment reads (more is refused as a whole); default 33554432 (32 MiB)', infra: false },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity (AKS, ARM, ACR, storage)', infra: true },
@@ -86,6 +87,7 @@ const settingsSchema = z
     GITOPS_PRUNE_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_PREVIEW_DRY_RUN_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_KUBECONFIG_EXEC: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
+    GITOPS_TAKE_OVER_OBJECTS: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_MAX_FILE_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
     GITOPS_MAX_ENVIRONMENT_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
     AZURE_CLIENT_ID: optional.refine((s) => s === undefined || /^[0-9a-fA-F-]{36}$/.test(s), 'expected a client id (GUID)'),
@@ -173,6 +175,8 @@ export interface Settings {
   bounds: OperatorBounds;
   /** GITOPS_KUBECONFIG_EXEC: kubeconfig users with exec plugins may run. */
   kubeconfigExec: boolean;
+  /** GITOPS_TAKE_OVER_OBJECTS. */
+  takeOverObjects: boolean;
   /** Manifest read limits: per file (by tree size, before fetching) and per environment. */
   maxFileBytes: number;
   maxEnvironmentBytes: number;
@@ -189,6 +193,12 @@ export interface Settings {
   imageScan: { schedule: string; maxTags: number; maxRepositories: number; maxImageReads: number; concurrency: number };
   /** Default wait for objects to become healthy after a sync. */
   healthTimeoutMinutes: number;
+}
+
+/** What the cluster connector takes from the settings: where tokens may go, and whether exec plugins run. */
+export function connectorBounds(settings: Settings): { apiServers?: readonly string[]; clusterScopes?: readonly ClusterScope[]; allowExec: boolean } {
+  const { apiServers, clusterScopes } = settings.bounds;
+  return { ...(apiServers ? { apiServers } : {}), ...(clusterScopes ? { clusterScopes } : {}), allowExec: settings.kubeconfigExec };
 }
 
 export const DEFAULT_IMAGE_SCAN_SCHEDULE = '0 */10 * * * *';
@@ -239,6 +249,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     environmentBranches,
     bounds,
     kubeconfigExec: /^true$/i.test(s.GITOPS_KUBECONFIG_EXEC ?? ''),
+    takeOverObjects: /^true$/i.test(s.GITOPS_TAKE_OVER_OBJECTS ?? ''),
     maxFileBytes: s.GITOPS_MAX_FILE_BYTES ? Number(s.GITOPS_MAX_FILE_BYTES) : 2 * 1024 * 1024,
     maxEnvironmentBytes: s.GITOPS_MAX_ENVIRONMENT_BYTES ? Number(s.GITOPS_MAX_ENVIRONMENT_BYTES) : 32 * 1024 * 1024,
     azureClientId: s.AZURE_CLIENT_ID,

@@ -48,13 +48,13 @@ export class LocalGitSource implements SourceReader, SourceWriter {
   }
 
   async listFiles(revision: string): Promise<TreeFile[]> {
-    const out = await this.git(['ls-tree', '-r', '-z', '--full-tree', revision]);
+    const out = await this.git(['ls-tree', '-r', '-z', '-l', '--full-tree', revision]);
     const files: TreeFile[] = [];
     for (const entry of out.split('\0')) {
       if (!entry) continue;
       const tab = entry.indexOf('\t');
-      const [, type, sha] = entry.slice(0, tab).split(' ');
-      if (type === 'blob') files.push({ path: entry.slice(tab + 1), sha: sha! });
+      const [, type, sha, size] = entry.slice(0, tab).split(/ +/);
+      if (type === 'blob') files.push({ path: entry.slice(tab + 1), sha: sha!, ...(size && /^[0-9]+$/.test(size) ? { size: Number(size) } : {}) });
     }
     return files;
   }
