@@ -73,6 +73,8 @@ export interface Environment {
   healthTimeoutMinutes?: number;
   /** How this environment receives its configuration from another one (`gitops promote --to`). */
   promotion?: Promotion;
+  /** Pull-request previews; absent = defaults (no dry run). */
+  previews?: PreviewSettings;
 }
 
 /**
@@ -93,6 +95,12 @@ export interface Promotion {
   paths?: readonly string[];
   /** Open or update the promotion pull request when every cluster of the source reports success. */
   auto: boolean;
+}
+
+/** How pull requests to the environment's branch are previewed. */
+export interface PreviewSettings {
+  /** Server-side dry runs of the head's changed objects on live clusters: how many clusters, `all`, or `none` (default). */
+  dryRun: number | 'all' | 'none';
 }
 
 /** The health timeout of an environment: its own, bounded by the operator's setting. */
