@@ -94,7 +94,9 @@ export async function registryPush(runtime: Runtime, log: Logger, event: unknown
     return { malformed: err.message };
   }
   if (decision.kind === 'ignored') {
-    log.info('image.ignored', { eventId: decision.eventId, eventType: decision.eventType, result: decision.reason });
+    const fields = { eventId: decision.eventId, eventType: decision.eventType, result: decision.reason };
+    if (decision.unexpected) log.warn('image.ignored', fields);
+    else log.info('image.ignored', fields);
     return { ignored: decision.reason };
   }
   const result = await releaseImage(runtime, log, decision.image);
