@@ -10,6 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { applyItems, createClusterConnector, syncSetName, systemClock, writeObjects } from '../../shared/clusters/index.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
+import { parseVars } from './build.ts';
 import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
 import { parseOptions } from '../args.ts';
 import type { CommandContext } from '../context.ts';
@@ -18,14 +19,16 @@ import { UsageError } from '../usage-error.ts';
 
 const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
                    (--kubeconfig FILE [--context PATTERN] | --out DIR)
-                   [--prune] [--force-prune] [--dry-run] [--git-url URL] [--json]
+                   [--prune] [--force-prune] [--dry-run] [--git-url URL] [--var KEY=VALUE]... [--json]
 
 Applies the environment as it is in DIR (uncommitted edits count) to every kubeconfig context matching
 PATTERN (default: the current context), by server-side apply in Flux v1's order, with the environment's
 lease and sync state in the cluster. --prune deletes objects this environment applied that are gone from
 git (refused when the render has errors, the desired state is empty, or more than half would go, unless
 --force-prune). --dry-run asks the API server to check everything and stores nothing.
---out DIR writes each object as it would be applied, one file per object, and touches no cluster.
+--out DIR writes each object as it would be applied, one file per object, and touches no cluster;
+--var supplies there what a cluster's variables ConfigMap would (with --kubeconfig, each cluster's own
+ConfigMap named in gitops.yaml is read).
 --git-url is the repository URL the GC marks are computed from (as Flux v1 was given it);
 default $GITOPS_GIT_URL, else https://github.com/<repository in gitops.yaml>, else the directory.
 Exits 1 when an object, a file or a cluster failed.`;
@@ -35,11 +38,13 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
     repo: { type: 'string' }, env: { type: 'string' }, config: { type: 'string' },
     kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
     prune: { type: 'boolean' }, 'force-prune': { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-    'git-url': { type: 'string' }, json: { type: 'boolean' },
+    'git-url': { type: 'string' }, json: { type: 'boolean' }, var: { type: 'string', multiple: true },
   }, ['env']);
   if (parsed === 'help') return void ctx.out.line(HELP), 0;
   if (!parsed.kubeconfig === !parsed.out) throw new UsageError('give exactly one of --kubeconfig FILE or --out DIR');
   if (parsed.context && !parsed.kubeconfig) throw new UsageError('--context needs --kubeconfig');
+  if (parsed.var && !parsed.out) throw new UsageError('--var needs --out (a cluster\'s variables come from its ConfigMap)');
+  const variables = parseVars(parsed.var ?? []);
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
   const gitUrl = gitUrlFor(local, parsed['git-url'], ctx.env);
@@ -47,7 +52,7 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   const { out } = ctx;
 
   if (parsed.out) {
-    const rendered = await renderEnvironment(local.source, env, local.revision);
+    const rendered = await renderEnvironment(local.source, env, local.revision, { variables, variablesSource: '--var' });
     const items = applyItems(rendered.resources, setName);
     const written = await writeObjects(path.resolve(ctx.cwd, parsed.out), items);
     if (parsed.json) out.line(JSON.stringify({ written, errors: rendered.errors }, null, 2));

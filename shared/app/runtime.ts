@@ -3,6 +3,7 @@
  * settings, once per process (a Functions instance or the local host). Reads
  * no environment itself; `functions/` and `cli/serve` pass settings in.
  */
+import { BuildCache } from '../pipeline/build-cache.ts';
 import { ApplyItemCache } from '../clusters/apply-body.ts';
 import type { Clock, ClusterConnector, ClusterTarget } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
@@ -45,9 +46,11 @@ export interface Runtime {
   parseCache: ParseCache;
   /** Apply bodies by parsed object: built once per process, not once per cluster. */
   applyCache: ApplyItemCache;
+  /** Generated builds shared by the syncs (keyed by revision and variables). */
+  buildCache: BuildCache;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover'> &
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover'> &
   Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
@@ -63,5 +66,5 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
+  return { statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), buildCache: new BuildCache() };
 }
