@@ -17,6 +17,7 @@ import type { TagLister } from '../shared/registry/tag-lister.ts';
 import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
 import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
 import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
+import { StorageHealthQueue } from '../shared/storage/storage-health-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
 import { PROPOSAL_TABLE, TableProposalLedger } from '../shared/storage/table-proposal-ledger.ts';
 
@@ -71,6 +72,12 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     if (!l) listers.set(host, (l = acrTagLister(host, credential, parts.acrOptions?.(host))));
     return l;
   };
+  // The image scan reads tags and manifests through the same clients.
+  const registryAccess = (host: string) => {
+    const tags = registryTags(host);
+    const manifests = readerFor(host);
+    return tags && manifests ? { tags, manifests } : undefined;
+  };
   return assembleRuntime({
     settings,
     repository: github.repository,
@@ -79,11 +86,13 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues),
+    healthQueue: new StorageHealthQueue(queues),
     deliveries: new TableDeliveryLog(table),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
     registryTags,
+    registryAccess,
   });
 }

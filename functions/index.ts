@@ -13,3 +13,5 @@ await import('./acr-webhook.ts');
 await import('./registry-push.ts');
 await import('./sync-cluster.ts');
 await import('./reconcile.ts');
+await import('./image-scan.ts');
+await import('./health-check.ts');

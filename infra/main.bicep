@@ -89,6 +89,10 @@ param githubAppInstallationId string
 @description('The environments as inline gitops.yaml (GITOPS_CONFIG), the operator\'s: the repository\'s gitops.yaml is then not read. Give this or environmentBranches: with neither, the app refuses to start.')
 param gitopsConfig string = ''
 
+@description('When the image-scan timer lists the followed repositories of each registry (GITOPS_IMAGE_SCAN_SCHEDULE, NCRONTAB with seconds): the safety net for registry events that never arrived.')
+@minLength(11)
+param imageScanSchedule string = '0 */10 * * * *'
+
 @description('Environment=branch pairs, comma-separated (GITOPS_ENVIRONMENTS), e.g. development=master,production=release: each environment is defined by gitops.yaml on its own branch, and only there. Instead of gitopsConfig.')
 param environmentBranches string = ''
 
@@ -135,7 +139,7 @@ param eventTimeToLiveInMinutes int = 1440
 var registryPushFunctionName = 'registry-push'
 
 // Queue `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts) and the poison queue the host moves failed jobs to.
-var queueNames = ['sync', 'sync-poison']
+var queueNames = ['sync', 'sync-poison', 'health', 'health-poison']
 
 // Tables `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts) and `proposals` (PROPOSAL_TABLE,
 // shared/storage/table-proposal-ledger.ts: the heads of the pull-request branches this app wrote).
@@ -234,6 +238,7 @@ module functionApp 'modules/function-app.bicep' = {
     githubAppId: githubAppId
     githubAppInstallationId: githubAppInstallationId
     gitopsConfig: gitopsConfig
+    imageScanSchedule: imageScanSchedule
     environmentBranches: environmentBranches
     clusterScopes: join(map(clusterScopes, s => empty(s.?resourceGroup ?? '') ? (s.?subscriptionId ?? subscription().subscriptionId) : '${s.?subscriptionId ?? subscription().subscriptionId}/${s.?resourceGroup ?? ''}'), ',')
     apiServers: join(apiServers, ',')

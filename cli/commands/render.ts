@@ -7,11 +7,12 @@ import { table } from '../output.ts';
 
 const HELP = `Usage: gitops render --env NAME [--repo DIR] [--config FILE] [--json]
 
-Lists the resources the environment applies, in apply order, with Flux v1's rules;
-every skipped file or document with its reason; every error with file and line.
-Shows the mode (raw files, or the .flux.yaml's patchUpdated/commandUpdated) and what
-became of each generator (done natively, or not run). Exits 1 when a file or document
-has an error (raw: the rest still renders) or a generated environment is refused.`;
+Lists the resources the environment applies, in apply order, with Flux v1's
+rules; every skipped file or document with its reason; every error with file
+and line. Shows the mode (raw files, or the .flux.yaml's patchUpdated/
+commandUpdated) and what became of each generator (done natively, or not
+run). Exits 1 when a file or document has an error (raw: the rest still
+renders) or a generated environment is refused.`;
 
 /** Prints the mode and each generator of a rendered environment. */
 export function printGenerators(r: RenderedEnvironment, line: (s: string) => void): void {

@@ -13,14 +13,16 @@ import { consoleLogger } from '../host/console-logger.ts';
 import { startLocalServer } from '../host/start-local.ts';
 import { UsageError } from '../usage-error.ts';
 
-const HELP = `Usage: gitops serve [--port 7071] [--repo DIR] [--work DIR] [--reconcile-seconds 300]
+const HELP = `Usage: gitops serve [--port 7071] [--repo DIR] [--work DIR]
+                    [--reconcile-seconds 300]
 
-Runs the Function App locally. With no GITHUB_* settings the source is a local git
-repository (--repo DIR, default: the sample repository copied to WORK/repo); with no
-AzureWebJobsStorage jobs run in-process; environments without a reachable cluster
-(kubeconfig contexts) get a folder target under WORK/clusters/<environment>/.
-Webhooks are refused until GITHUB_WEBHOOK_SECRET / ACR_WEBHOOK_SECRETS are set; Event Grid
-events are acted on only from the registries in GITOPS_REGISTRY_TOPICS.`;
+Runs the Function App locally. With no GITHUB_* settings the source is a local
+git repository (--repo DIR, default: the sample repository copied to
+WORK/repo); with no AzureWebJobsStorage jobs run in-process; environments
+without a reachable cluster (kubeconfig contexts) get a folder target under
+WORK/clusters/<environment>/. Webhooks are refused until
+GITHUB_WEBHOOK_SECRET / ACR_WEBHOOK_SECRETS are set; Event Grid events are
+acted on only from the registries in GITOPS_REGISTRY_TOPICS.`;
 
 /** Settings from local.settings.json's Values, overridden by the real environment. */
 export async function localEnvironment(ctx: CommandContext): Promise<Record<string, string | undefined>> {

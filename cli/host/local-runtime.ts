@@ -15,8 +15,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { acrAccess } from '../../shared/registry/acr-access.ts';
 import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
-import { syncJob } from '../../shared/app/cluster-handlers.ts';
+import { healthJob, syncJob } from '../../shared/app/cluster-handlers.ts';
+import { HEALTH_QUEUE, type HealthQueue } from '../../shared/pipeline/health-job.ts';
+import { MemoryHealthQueue } from '../../shared/pipeline/memory-health-queue.ts';
+import { StorageHealthQueue } from '../../shared/storage/storage-health-queue.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
 import { findEnvironment } from '../../shared/config/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';
@@ -83,6 +88,9 @@ export async function createLocalHost(options: {
   let queue: JobQueue;
   const memoryQueue = settings.storage ? undefined : new MemoryJobQueue({ retryDelayMs: 2000 });
   let worker: QueueWorker | undefined;
+  let healthWorker: QueueWorker | undefined;
+  let healthQueue: HealthQueue;
+  const memoryHealth = settings.storage ? undefined : new MemoryHealthQueue();
 
   let source: Runtime['source'];
   let repository: string;
@@ -126,11 +134,21 @@ export async function createLocalHost(options: {
       handler: (m, meta) => handleJob(m, meta.id),
       onError: (err, meta) => log.warn('sync.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to sync-poison)' : ''}` }),
     });
+    healthQueue = new StorageHealthQueue(service);
+    healthWorker = new QueueWorker(service, {
+      queueName: HEALTH_QUEUE,
+      handler: async (m) => void (await healthJob(runtime, log, m)),
+      onError: (err, meta) => log.warn('health.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to health-poison)' : ''}` }),
+    });
   } else {
     queue = memoryQueue!;
+    healthQueue = memoryHealth!;
     deliveries = new MemoryDeliveryLog();
   }
 
+  // Registries are read (image scan) with the developer's Azure login, only when a scan runs.
+  let credential: TokenCredential | undefined;
+  const acr = acrAccess(() => (credential ??= settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential()));
   const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config') });
   const base = assembleRuntime({
     settings,
@@ -143,6 +161,8 @@ export async function createLocalHost(options: {
     connector,
     clock,
     gitUrl: settings.gitUrl ?? (settings.github ? `https://github.com/${settings.github.repository}` : repoDir!),
+    registryAccess: (host) => acr.registry(host),
+    healthQueue,
     ...(options.registryTags ? { registryTags: options.registryTags } : {}),
   });
   // Environments with no reachable cluster get the folder target instead.
@@ -176,6 +196,8 @@ export async function createLocalHost(options: {
     async start() {
       if (worker) await worker.start();
       else memoryQueue!.process((job) => handleJob(job, randomUUID()));
+      if (healthWorker) await healthWorker.start();
+      else memoryHealth!.process(async (job) => void (await healthJob(runtime, log, job)));
     },
     async idle(timeoutMs = 60_000) {
       if (worker) await worker.idle(timeoutMs);
@@ -183,6 +205,8 @@ export async function createLocalHost(options: {
     },
     async stop() {
       await worker?.stop();
+      await healthWorker?.stop();
+      memoryHealth?.stop();
     },
     async poisoned() {
       if (memoryQueue) return memoryQueue.poisoned;

@@ -8,6 +8,7 @@ import type { Logger } from '../pipeline/logger.ts';
 import { readAcrWebhook } from '../pipeline/acr-webhook.ts';
 import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from '../pipeline/github-delivery.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
+import { environmentSuspension } from '../pipeline/environment-suspension.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
 import { pushConfirmer } from '../registry/confirm-push.ts';
@@ -43,6 +44,7 @@ export function releaseImage(runtime: Runtime, log: Logger, image: ImagePushed):
     ...(runtime.buildTimes ? { buildTimes: runtime.buildTimes } : {}),
     ...(runtime.registryTags ? { confirm: pushConfirmer(runtime.registryTags, log) } : {}),
     branchLocks: runtime.branchLocks,
+    suspended: (env) => environmentSuspension(env, { discover: (e) => runtime.discover(e), connector: runtime.connector, stateNamespace: runtime.settings.stateNamespace }),
     log,
   });
 }
@@ -100,10 +102,11 @@ export async function registryPush(runtime: Runtime, log: Logger, event: unknown
 }
 
 function summarize(result: ImagePushedResult): Record<string, unknown> {
-  if (result.kind === 'ignored') return { ignored: result.reason };
+  if (result.kind === 'ignored') return { ignored: result.reason, ...(result.suspended ? { suspended: result.suspended } : {}) };
   if (result.kind === 'unconfirmed') return { error: result.reason, image: result.image };
   return {
     image: result.image,
+    ...(result.suspended ? { suspended: result.suspended } : {}),
     branches: result.branches.map((b) => ({ branch: b.branch, environments: b.environments, status: b.status, revision: b.revision, pullRequest: b.pullRequest, changes: b.changes, skipped: b.skipped.map((s) => ({ env: s.env, workload: s.workload, container: s.container, reason: s.message })), errors: b.errors })),
   };
 }

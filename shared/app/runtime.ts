@@ -15,6 +15,9 @@ import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
 import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
+import type { HealthQueue } from '../pipeline/health-job.ts';
+import type { RegistryAccess } from '../pipeline/scan-images.ts';
+import { LruCache } from '../sources/github/lru-cache.ts';
 import type { TagLister } from '../registry/tag-lister.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
@@ -48,10 +51,16 @@ export interface Runtime {
   applyCache: ApplyItemCache;
   /** Generated builds shared by the syncs (keyed by revision and variables). */
   buildCache: BuildCache;
+  /** Tags and manifests of a registry the image scan may read (ACR with the managed identity), or undefined. */
+  registryAccess(host: string): RegistryAccess | undefined;
+  /** Image creation times by registry/repository@digest, kept across scans (images are immutable). */
+  imageCreatedCache: LruCache<string, Date | null>;
+  /** Delayed rollout-health checks after a sync; without one, syncs report "applied" and do not wait for health. */
+  healthQueue: HealthQueue | undefined;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags'>> & { discoveryTtlMs?: number };
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
 export function assembleRuntime(parts: RuntimeParts): Runtime {
@@ -66,5 +75,8 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), buildCache: new BuildCache() };
+  return {
+    statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, registryAccess: () => undefined, healthQueue: undefined, ...rest,
+    discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), buildCache: new BuildCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
+  };
 }

@@ -69,6 +69,13 @@ export interface Environment {
   prune: boolean;
   /** Per-cluster variables substituted into generated (`.flux.yaml`) environments. */
   variables?: VariablesSource;
+  /** How long a sync waits for its objects to become healthy; narrows GITOPS_HEALTH_TIMEOUT_MINUTES, never widens it. */
+  healthTimeoutMinutes?: number;
+}
+
+/** The health timeout of an environment: its own, bounded by the operator's setting. */
+export function healthTimeoutMs(env: Environment, settingMinutes: number): number {
+  return Math.min(env.healthTimeoutMinutes ?? settingMinutes, settingMinutes) * 60_000;
 }
 
 export interface GitopsConfig {

@@ -82,6 +82,7 @@ const environmentSchema = z.strictObject({
   imageUpdates: z.enum(['commit', 'pull-request']).default('commit'),
   prune: z.boolean().default(false),
   variables: variablesSchema.optional(),
+  healthTimeoutMinutes: z.number().int().min(1).max(1440).optional(),
 });
 
 const configSchema = z.strictObject({
@@ -143,6 +144,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     imageUpdates: e.imageUpdates,
     prune: e.prune,
     ...(e.variables ? { variables: { configMap: stripUndefined(e.variables.configMap) as VariablesSource['configMap'] } } : {}),
+    ...(e.healthTimeoutMinutes !== undefined ? { healthTimeoutMinutes: e.healthTimeoutMinutes } : {}),
   }));
   const refused = trustProblems(environments, options).map((p) => `${file}: ${p}`);
   if (refused.length > 0) throw new ConfigError(refused);

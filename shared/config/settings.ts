@@ -47,6 +47,12 @@ export const SETTINGS = {
   GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
   GITOPS_FULL_SYNC_INTERVAL_SECONDS: { description: 'at most one full sync per environment that push deliveries trigger in this many seconds (more are left to the reconcile timer); 0 = no limit; default 60', infra: false },
   GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <gitops@users.noreply.github.com>', infra: false },
+  GITOPS_IMAGE_SCAN_SCHEDULE: { description: 'when the image-scan timer lists the followed repositories of each registry (NCRONTAB, 6 fields); default 0 */10 * * * * (every 10 minutes); the local host takes the form 0 */N * * * *', infra: true },
+  GITOPS_IMAGE_SCAN_MAX_TAGS: { description: 'tags listed per repository by a scan, most recently updated first; default 100', infra: false },
+  GITOPS_IMAGE_SCAN_MAX_REPOSITORIES: { description: 'repositories one scan lists; the rest are scanned by the next runs in rotation; default 500', infra: false },
+  GITOPS_IMAGE_SCAN_MAX_IMAGE_READS: { description: 'image creation times one scan reads (manifest and config blob, cached by digest); default 2000', infra: false },
+  GITOPS_IMAGE_SCAN_CONCURRENCY: { description: 'registry requests a scan has in flight per registry; default 4', infra: false },
+  GITOPS_HEALTH_TIMEOUT_MINUTES: { description: 'how long a sync waits for its objects to become healthy before reporting "timed out"; default 10 (gitops.yaml healthTimeoutMinutes narrows it per environment)', infra: false },
 } as const satisfies Record<string, SettingInfo>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -55,6 +61,8 @@ const optional = z
   .string()
   .optional()
   .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+const wholeIn = (min: number, max: number) => (s: string | undefined) => s === undefined || (/^[0-9]+$/.test(s) && Number(s) >= min && Number(s) <= max);
 
 const settingsSchema = z
   .object({
@@ -88,6 +96,12 @@ const settingsSchema = z
     GITOPS_DRIFT_MINUTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected whole minutes'),
     GITOPS_FULL_SYNC_INTERVAL_SECONDS: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) >= 0), 'expected whole seconds (0 = no limit)'),
     GITOPS_COMMIT_AUTHOR: optional.refine((s) => s === undefined || /^[^<>]+ <[^<>\s]+@[^<>\s]+>$/.test(s), 'expected "Name <email>"'),
+    GITOPS_IMAGE_SCAN_SCHEDULE: optional.refine((s) => s === undefined || /^\S+( \S+){5}$/.test(s), 'expected an NCRONTAB expression of 6 fields, e.g. 0 */10 * * * *'),
+    GITOPS_IMAGE_SCAN_MAX_TAGS: optional.refine(wholeIn(1, 1000), 'expected a whole number from 1 to 1000'),
+    GITOPS_IMAGE_SCAN_MAX_REPOSITORIES: optional.refine(wholeIn(1, 100_000), 'expected a whole number from 1 to 100000'),
+    GITOPS_IMAGE_SCAN_MAX_IMAGE_READS: optional.refine(wholeIn(0, 1_000_000), 'expected a whole number from 0 to 1000000'),
+    GITOPS_IMAGE_SCAN_CONCURRENCY: optional.refine(wholeIn(1, 64), 'expected a whole number from 1 to 64'),
+    GITOPS_HEALTH_TIMEOUT_MINUTES: optional.refine(wholeIn(1, 24 * 60), 'expected whole minutes from 1 to 1440'),
   })
   .superRefine((s, ctx) => {
     const app = [s.GITHUB_APP_ID, s.GITHUB_APP_PRIVATE_KEY, s.GITHUB_APP_INSTALLATION_ID];
@@ -170,7 +184,12 @@ export interface Settings {
   fullSyncIntervalSeconds: number;
   driftMinutes: number;
   commitAuthor: { name: string; email: string };
+  imageScan: { schedule: string; maxTags: number; maxRepositories: number; maxImageReads: number; concurrency: number };
+  /** Default wait for objects to become healthy after a sync. */
+  healthTimeoutMinutes: number;
 }
+
+export const DEFAULT_IMAGE_SCAN_SCHEDULE = '0 */10 * * * *';
 
 /** Reads and validates settings from an environment map; throws ConfigError naming every bad setting. */
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
@@ -232,6 +251,14 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     driftMinutes: s.GITOPS_DRIFT_MINUTES ? Number(s.GITOPS_DRIFT_MINUTES) : 60,
     fullSyncIntervalSeconds: s.GITOPS_FULL_SYNC_INTERVAL_SECONDS !== undefined ? Number(s.GITOPS_FULL_SYNC_INTERVAL_SECONDS) : 60,
     commitAuthor: { name: author[1]!, email: author[2]! },
+    imageScan: {
+      schedule: s.GITOPS_IMAGE_SCAN_SCHEDULE ?? DEFAULT_IMAGE_SCAN_SCHEDULE,
+      maxTags: Number(s.GITOPS_IMAGE_SCAN_MAX_TAGS ?? 100),
+      maxRepositories: Number(s.GITOPS_IMAGE_SCAN_MAX_REPOSITORIES ?? 500),
+      maxImageReads: Number(s.GITOPS_IMAGE_SCAN_MAX_IMAGE_READS ?? 2000),
+      concurrency: Number(s.GITOPS_IMAGE_SCAN_CONCURRENCY ?? 4),
+    },
+    healthTimeoutMinutes: Number(s.GITOPS_HEALTH_TIMEOUT_MINUTES ?? 10),
   };
 }
 

@@ -23,6 +23,6 @@ export { KUBE_YAML_SCHEMA, resolveKubeNumber } from './yaml-schema.ts';
 export { scalarToString } from './document-objects.ts';
 export { CLUSTER_SCOPE, resourceId } from './resource.ts';
 export type { KubeObject, Resource, SourceLocation } from './resource.ts';
-export { policiesFromAnnotations, policyOfAnnotation } from './policies.ts';
+export { FILTER_PREFIX, POLICY_PREFIXES, policiesFromAnnotations, policyOfAnnotation } from './policies.ts';
 export type { IgnorePolicy, Policies } from './policies.ts';
 export { ParseCache } from './parse-cache.ts';

@@ -101,6 +101,10 @@ export async function diffCluster(env: Environment, conn: ClusterConnection, opt
   }
 
   const enabled = options.prune ?? env.prune;
+  if (rendered.refused) {
+    // A generated environment that cannot be built: nothing of it may be applied or pruned, so nothing to compare.
+    return { environment: env.name, cluster: conn.target.name, revision: options.revision, diff: diffObjectSets(before, after), prune: { enabled, candidates: [], refused: 'the environment cannot be built' }, failed, renderErrors: rendered.errors, notes };
+  }
   const marked = await listMarkedObjects(conn);
   const plan = planPrune({
     syncSetName: setName, marked,

@@ -22,6 +22,8 @@ import { deliveryHeaders, SAMPLE_LOGIN_SERVER, SAMPLE_REGISTRY_ID, SAMPLE_TYPES,
 const REPO = 'acme/config';
 const TOKEN = 'ghs_registry-events';
 const FAKE_ACR_ID = '/subscriptions/00000000-0000-0000-0000-00000000000f/resourceGroups/registries/providers/Microsoft.ContainerRegistry/registries/fakeacr';
+const FAKE_ACR_SECRET = 'fake-acr-webhook-secret-0123456789';
+const OTHER_SECRET = 'other-registry-webhook-secret-987654';
 const deployment = (name: string, image: string, filter?: string) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -69,6 +71,7 @@ before(async () => {
     GITHUB_API_URL: github.url,
     GITOPS_CONFIG: `environments:\n  development:\n    branch: main\n    path: dev\n    registries: [${SAMPLE_LOGIN_SERVER}, "${acr.host}"]\n`,
     GITOPS_REGISTRY_TOPICS: JSON.stringify({ [SAMPLE_REGISTRY_ID]: SAMPLE_LOGIN_SERVER, [FAKE_ACR_ID]: acr.host }),
+    ACR_WEBHOOK_SECRETS: JSON.stringify({ [acr.host]: FAKE_ACR_SECRET, 'other.azurecr.io': OTHER_SECRET }),
     KUBECONFIG: path.join(dir, 'none'),
   };
   const lister = acrTagLister(acr.host, acr.credential, { endpoint: acr.url, clientOptions: { tlsOptions: { ca: acr.ca }, retryOptions: { maxRetries: 0 } } });
@@ -171,4 +174,19 @@ test('a regex filter that backtracks exponentially (^(a+)+$) against a long tag 
   assert.equal((await deliver(JSON.stringify([matching]), deliveryHeaders('cloudevents'))).status, 202);
   await server.host.idle();
   assert.match(await file('redos'), new RegExp(`/redos:${'a'.repeat(127)}\\n`), 'the tag the filter accepts is taken; the one it rejects is not');
+});
+
+test('the ACR classic webhook: another registry\'s secret cannot update this registry\'s images; its own can', async () => {
+  const digest = acr.push('web', 'master-3');
+  const body = JSON.stringify({ id: randomUUID(), timestamp: new Date().toISOString(), action: 'push', target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository: 'web', tag: 'master-3', digest }, request: { id: randomUUID(), host: acr.host, method: 'PUT' } });
+  const post = (secret: string) => fetch(`${server.url}/api/acr-webhook`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body });
+  const foreign = await post(OTHER_SECRET);
+  assert.equal(foreign.status, 403);
+  assert.match(((await foreign.json()) as { error: string }).error, /the secret is other\.azurecr\.io's, but the event is from 127\.0\.0\.1:\d+/);
+  assert.doesNotMatch(await file('web'), /master-3/);
+  assert.equal((await post('not-a-secret-of-anyone')).status, 401);
+  const own = await post(FAKE_ACR_SECRET);
+  assert.equal(own.status, 200);
+  await server.host.idle();
+  assert.match(await file('web'), /\/web:master-3\n/);
 });

@@ -67,11 +67,11 @@ function useSettings(): void {
   });
 }
 
-test('importing the entry point registers all five triggers (test mode outside the host names each one)', async (t) => {
+test('importing the entry point registers all seven triggers (test mode outside the host names each one)', async (t) => {
   const warn = t.mock.method(console, 'warn', () => {});
   await import('../../functions/index.ts');
   const registered = warn.mock.calls.flatMap((c) => [...String(c.arguments[0]).matchAll(/register function "([a-z-]+)"/g)].map((m) => m[1])).sort();
-  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'reconcile', 'registry-push', 'sync-cluster']);
+  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'health-check', 'image-scan', 'reconcile', 'registry-push', 'sync-cluster']);
 });
 
 test('a missing setting fails the invocation with a message naming it', async () => {

@@ -9,6 +9,7 @@ import { BuildRefusal, NeedFile, refuse } from './build-message.ts';
 import type { FileLoader } from './file-loader.ts';
 import { applyImages, applyReplicas } from './image-replica-transformers.ts';
 import { parseKustomization } from './kustomization-file.ts';
+import type { Kustomization } from './kustomization-file.ts';
 import { applyAnnotations, applyLabels, applyNameAffix, applyNamespace } from './meta-transformers.ts';
 import { fixNameReferences } from './name-reference.ts';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches } from './patch-transformers.ts';
@@ -30,6 +31,32 @@ export function kustomizationFile(dir: string, loader: FileLoader, from: string,
   return found[0] as string;
 }
 
+/** Every file a kustomization names that can be located without reading anything else (for one round of reads). */
+function filesNamed(k: Kustomization, dir: string, loader: FileLoader): string[] {
+  const refs = [
+    ...(k.resources ?? []), ...(k.bases ?? []),
+    ...(k.patchesStrategicMerge ?? []).filter((p) => !p.includes('\n')),
+    ...(k.patches ?? []).map((p) => p.path ?? ''), ...(k.patchesJson6902 ?? []).map((p) => p.path ?? ''),
+    ...[...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])].flatMap((g) => [
+      ...(g.envs ?? []), ...(g.env ? [g.env] : []), ...(g.files ?? []).map((f) => (f.indexOf('=') > 0 ? f.slice(f.indexOf('=') + 1) : f)),
+    ]),
+  ];
+  const out: string[] = [];
+  for (const ref of refs) {
+    if (!ref) continue;
+    try {
+      const path = loader.resolve(dir, ref, '', '', false);
+      if (loader.isFile(path)) out.push(path);
+      else if (loader.isDir(path)) {
+        for (const name of KUSTOMIZATION_NAMES) if (loader.isFile(`${path}/${name}`)) out.push(`${path}/${name}`);
+      }
+    } catch {
+      // A bad path is reported when the build reaches it.
+    }
+  }
+  return out;
+}
+
 /** Accumulates one kustomization (kustomize AccumulateTarget). `stack` holds the directories being built. */
 function accumulate(dir: string, loader: FileLoader, stack: string[], from: string, key: string): ResMap {
   if (stack.includes(dir)) refuse(from, `cycle detected: ${[...stack, dir].map((d) => d || '.').join(' -> ')}`);
@@ -38,6 +65,7 @@ function accumulate(dir: string, loader: FileLoader, stack: string[], from: stri
   const parsed = parseKustomization(loader.read(file, from, key || 'kustomization'), file);
   if (!parsed.ok) throw new BuildRefusal(parsed.errors);
   const k = parsed.value;
+  loader.prefetch(filesNamed(k, dir, loader));
   const map = new ResMap();
   const inner = [...stack, dir];
   const entries: Array<[string, string]> = [
@@ -63,6 +91,7 @@ function accumulate(dir: string, loader: FileLoader, stack: string[], from: stri
   }
   if (pending) throw pending;
   runGenerators(map, k, dir, file, loader);
+  map.changed();
   applyStrategicMergePatches(map, k, dir, file, loader);
   applyPatches(map, k, dir, file, loader);
   if (k.namespace) applyNamespace(map, k.namespace, file);

@@ -74,6 +74,11 @@ export class FileLoader {
     return path;
   }
 
+  /** Asks for files the build will read soon (all of a kustomization's files at once), without stopping. */
+  prefetch(paths: Iterable<string>): void {
+    for (const p of paths) if (this.view.tree.has(p) && !this.view.files.has(p)) this.missing.add(p);
+  }
+
   /** Whether `path` is a file a non-run generator writes (not in git, read as empty). */
   isGeneratedEmpty(path: string): boolean {
     return !this.view.tree.has(path) && (this.view.emptyFiles?.has(path) ?? false);

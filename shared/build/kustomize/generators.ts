@@ -138,7 +138,8 @@ export function runGenerators(map: ResMap, k: Kustomization, dir: string, file: 
         old.obj = { ...obj, metadata: { ...(obj.metadata as object), name: old.name, ...(old.namespace ? { namespace: old.namespace } : {}) } };
         mergeMeta(previous, old.obj);
       } else mergeInto(old, obj);
-      old.generated = { hash: old.generated?.hash !== false && !opts.disableNameSuffixHash ? (old.generated?.hash ?? !opts.disableNameSuffixHash) : false, behavior };
+      // A plain resource stays without a suffix; a generated one keeps its own (checked against kubectl).
+      old.generated = { hash: (old.generated?.hash ?? false) && !opts.disableNameSuffixHash, behavior };
     }
   }
 }

@@ -7,15 +7,27 @@ import { effectiveNamespace, idEquals, idString, isNamespaced, sameGvk } from '.
 import type { ResId, Resource } from './resource.ts';
 import type { Gvk } from './field-spec.ts';
 
+const idKey = (id: ResId): string => `${id.group}|${id.version}|${id.kind}|${id.name}|${effectiveNamespace(id)}`;
+
 export class ResMap {
   list: Resource[] = [];
+  /** Keys of the current ids while resources are being added (cleared by {@link ResMap.changed}). */
+  private keys?: Set<string>;
 
   append(res: Resource, file: string): void {
     const id = res.curId();
-    if (this.list.some((r) => idEquals(r.curId(), id))) {
+    this.keys ??= new Set(this.list.map((r) => idKey(r.curId())));
+    const key = idKey(id);
+    if (this.keys.has(key)) {
       throw new BuildRefusal([{ file, message: `may not add resource with an already registered id: ${idString(id)} (from ${res.file})` }]);
     }
+    this.keys.add(key);
     this.list.push(res);
+  }
+
+  /** Transformers changed ids: the key cache is rebuilt on the next append. */
+  changed(): void {
+    this.keys = undefined;
   }
 
   appendAll(other: ResMap, file: string): void {

@@ -72,7 +72,7 @@ configMapGenerator:
 });
 
 test('a generator with behavior merge and nothing to merge into is refused', async (t) => {
-  await assertSameAsKubectl(t, { 'kustomization.yaml': 'configMapGenerator: [{name: cm, behavior: merge, literals: [a=1]}]\n' });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'configMapGenerator: [{name: cm, behavior: merge, literals: [a=1]}]\n' }, '', { refused: true });
 });
 
 test('an env file line without a value would read the process environment: refused', () => {
@@ -85,5 +85,5 @@ test('a generator file outside the kustomization directory is refused', async (t
   await assertSameAsKubectl(t, {
     'app/kustomization.yaml': 'configMapGenerator: [{name: cm, files: [../f.txt]}]\n',
     'f.txt': 'x',
-  }, 'app');
+  }, 'app', { refused: true });
 });

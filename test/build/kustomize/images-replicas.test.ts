@@ -70,5 +70,5 @@ test('replicas: sets spec.replicas of the named workloads, by current or origina
 });
 
 test('replicas naming no workload is refused, as kustomize refuses it', async (t) => {
-  await assertSameAsKubectl(t, { 'kustomization.yaml': 'resources: [o.yaml]\nreplicas: [{name: nope, count: 3}]\n', 'o.yaml': objects });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'resources: [o.yaml]\nreplicas: [{name: nope, count: 3}]\n', 'o.yaml': objects }, '', { refused: true });
 });

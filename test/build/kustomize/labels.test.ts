@@ -69,9 +69,9 @@ test('commonAnnotations go to metadata and pod templates', async (t) => {
 });
 
 test('a non-string commonLabels value is refused, as kustomize refuses it', async (t) => {
-  await assertSameAsKubectl(t, { 'kustomization.yaml': 'commonLabels: {a: yes}\nresources: [o.yaml]\n', 'o.yaml': objects });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'commonLabels: {a: yes}\nresources: [o.yaml]\n', 'o.yaml': objects }, '', { refused: true });
 });
 
 test('a kustomization map key YAML 1.1 reads as a boolean is refused, as kustomize refuses it', async (t) => {
-  await assertSameAsKubectl(t, { 'kustomization.yaml': 'commonAnnotations: {n: "1"}\nresources: [o.yaml]\n', 'o.yaml': objects });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'commonAnnotations: {n: "1"}\nresources: [o.yaml]\n', 'o.yaml': objects }, '', { refused: true });
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertSameAsKubectl, buildOurs } from './support/oracle.ts';
+import { kustomizeBuild } from '../../../shared/build/kustomize/index.ts';
 
 const deployment = (name: string, extra = '') => `apiVersion: apps/v1
 kind: Deployment
@@ -46,7 +47,7 @@ test('two kustomization files in one directory are refused, as kustomize refuses
     'kustomization.yaml': 'resources: [a.yaml]\n',
     'kustomization.yml': 'resources: [a.yaml]\n',
     'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
-  });
+  }, '', { refused: true });
   if (result?.kind === 'refused') assert.match(result.errors[0]?.message ?? '', /multiple kustomization files/);
 });
 
@@ -55,14 +56,14 @@ test('the same resource twice is refused (already registered id)', async (t) => 
     'kustomization.yaml': 'resources: [a.yaml, b]\n',
     'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
     'b/kustomization.yaml': 'resources: [../a.yaml]\n',
-  });
+  }, '', { refused: true });
 });
 
 test('a file resource outside the kustomization directory is refused (kustomize root-only loader)', async (t) => {
   await assertSameAsKubectl(t, {
     'app/kustomization.yaml': 'resources: [../a.yaml]\n',
     'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
-  }, 'app');
+  }, 'app', { refused: true });
 });
 
 test('paths above the repository root, absolute paths and missing paths are refused naming the file and key', () => {
@@ -112,8 +113,19 @@ test('files are asked for in rounds, every file of a level at once, and only fil
     'b/kustomization.yaml': 'resources: [c.yaml]\n',
     'b/c.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
   };
-  const r = buildOurs(files);
-  assert.equal(r.kind, 'built');
+  const tree = new Set(Object.keys(files));
+  const read = new Map<string, string>();
+  const asked: string[][] = [];
+  for (;;) {
+    const r = kustomizeBuild('', { tree, files: read });
+    if (r.kind !== 'needFiles') {
+      assert.equal(r.kind, 'built');
+      break;
+    }
+    asked.push(r.paths);
+    for (const p of r.paths) read.set(p, files[p as keyof typeof files]);
+  }
+  assert.deepStrictEqual(asked, [['kustomization.yaml'], ['a.yaml', 'b/kustomization.yaml'], ['b/c.yaml']]);
 });
 
 test('scalars read as kustomize reads them: annotations keep their text, yes/on stay strings, 0755 is octal', async (t) => {
@@ -134,6 +146,40 @@ metadata: {name: b, annotations: {}}
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: c, annotations: null}
+`,
+  });
+});
+
+test('an empty kustomization (nothing but its header) is refused as kustomize refuses it; an empty resource list builds', async (t) => {
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': '' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'namePrefix: ""\n' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'resources: []\n' });
+});
+
+test('a path the tree does not list (a symlink, which the repository reader leaves out) is refused with the file and key', () => {
+  const result = buildOurs({ 'env/kustomization.yaml': 'resources: [linked/app.yaml]\npatchesStrategicMerge: [p.yaml]\n' }, 'env');
+  assert.equal(result.kind, 'refused');
+  if (result.kind === 'refused') assert.equal(result.errors[0]?.message, 'resources in env/kustomization.yaml names linked/app.yaml, which is not in the repository');
+});
+
+test('YAML anchors and aliases are expanded into separate copies: a label added in one place does not show in another', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': 'resources: [a.yaml]\ncommonAnnotations: {note: x}\nlabels: [{pairs: {team: a}}]\n',
+    'a.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+  labels: &labels {app: web}
+spec:
+  selector: {matchLabels: *labels}
+  template:
+    metadata:
+      labels:
+        <<: *labels
+        tier: front
+    spec:
+      containers: [{name: c, image: i}]
 `,
   });
 });

@@ -15,6 +15,7 @@ import { parseLabelSelector } from './selectors.ts';
 import { KubeError } from './status.ts';
 import { loadBuiltInValidators } from './validation.ts';
 import type { SsaUnknownFields } from './writes.ts';
+import type { ControllerOptions } from './controllers.ts';
 
 export type { FaultOptions } from './faults.ts';
 
@@ -36,6 +37,8 @@ export interface KubeFakeOptions {
   kubernetesVersion?: string;
   /** Unknown fields in an apply patch: `reject` (default, as a real server: 500 "field not declared in schema"), or `prune` per fieldValidation. */
   ssaUnknownFields?: SsaUnknownFields;
+  /** Simulated controllers set the status of workloads and HelmReleases after a write (off by default). */
+  controllers?: ControllerOptions;
 }
 
 /** Request counts since start or the last reset. */
@@ -77,6 +80,12 @@ export interface KubeFake {
   put(obj: Record<string, any>): Record<string, any>;
   /** Establishes a CRD now instead of after the delay. */
   establishCrd(name: string): void;
+  /** Turns the controller simulation on (with these options) or off. */
+  setControllers(options: ControllerOptions | undefined): void;
+  /** Resolves when no simulated controller status update is pending. */
+  controllersIdle(): Promise<void>;
+  /** Runs the pending simulated controller updates now (tests with long delays). */
+  flushControllers(): void;
   requestCount(): RequestCounts;
   resetCounts(): void;
 }
@@ -97,7 +106,7 @@ function sendError(res: http.ServerResponse, e: KubeError): void {
 
 /** Starts a fake kube-apiserver on 127.0.0.1. */
 export async function startKubeFake(options: KubeFakeOptions = {}): Promise<KubeFake> {
-  const cluster = new Cluster(options.crdEstablishDelayMs ?? 20);
+  const cluster = new Cluster(options.crdEstablishDelayMs ?? 20, options.controllers);
   await loadBuiltInValidators(cluster.registry.groupVersions().flatMap((gv) => cluster.registry.resources(gv)));
   const faults = new Faults({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...(options.faults ?? {}) });
   let token = options.token;
@@ -197,6 +206,9 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
     },
     put(obj) { return structuredClone(cluster.put(obj)); },
     establishCrd(name) { cluster.establish(name); },
+    setControllers(o) { cluster.controllers = o; },
+    controllersIdle: () => cluster.controllersIdle(),
+    flushControllers: () => cluster.flushControllers(),
     requestCount() { return structuredClone(counts); },
     resetCounts() { counts = emptyCounts(); },
   };

@@ -54,7 +54,9 @@ export const BUILTIN_FIELD_SPECS: {
   images: readonly FieldSpec[];
   replicas: readonly FieldSpec[];
   nameReference: readonly NameReference[];
-} = ${JSON.stringify(table, null, 1)};
+} = {
+${Object.entries(table).map(([k, v]) => `  ${k}: ${JSON.stringify(v)},`).join('\n')}
+};
 `);
 }
 

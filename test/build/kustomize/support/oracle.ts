@@ -76,16 +76,17 @@ export function runKubectl(dir: string): Promise<KubectlOutput> {
 export const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
 /**
- * Builds the fixture both ways and asserts the same objects in the same order, or that both refuse.
+ * Builds the fixture both ways and asserts the same objects in the same order, or (with `refused`) that both refuse.
  * Returns our result for further assertions.
  */
-export async function assertSameAsKubectl(t: TestContext, files: Files, dir = '', options: { emptyFiles?: string[] } = {}): Promise<KustomizeResult | undefined> {
+export async function assertSameAsKubectl(t: TestContext, files: Files, dir = '', options: { emptyFiles?: string[]; refused?: boolean } = {}): Promise<KustomizeResult | undefined> {
   const missing = kubectlMissing();
   if (missing) {
     t.skip(missing);
     return undefined;
   }
   const [theirs, ours] = [await buildKubectl(files, dir, options.emptyFiles), buildOurs(files, dir, options.emptyFiles)];
+  assert.equal(!theirs.ok, options.refused === true, `kubectl ${theirs.ok ? 'built' : `failed: ${theirs.stderr.trim()}`}`);
   if (!theirs.ok) {
     assert.equal(ours.kind, 'refused', `kubectl failed (${theirs.stderr.trim()}) but we built: ${JSON.stringify(ours).slice(0, 500)}`);
     return ours;
