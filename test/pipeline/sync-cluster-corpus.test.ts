@@ -43,7 +43,7 @@ describe('a Flux-era environment from the radix-flux corpus', () => {
       assert.deepEqual(r.objects.filter((o) => o.action !== 'applied'), []);
       // kustomization.yaml leaves out cgroup-garbagecollector.yaml (3 objects) and aad-pod-identity.yaml
       assert.equal(r.counts.applied, 18);
-      assert.equal(r.description, 'weekly-46: 18 applied');
+      assert.equal(r.description, 'weekly-46: 18 applied (18 new)');
       const operator = fake.get('helm.fluxcd.io/v1', 'HelmRelease', 'default', 'radix-operator')!;
       assert.equal(operator.spec.values.activeClusterName, 'weekly-40');
       assert.equal(operator.spec.values.image.tag, 'master-1c7489ffa1c70a023bc30e0d68c3e1f2099da0c3', 'the tag in flux-patch.yaml');
