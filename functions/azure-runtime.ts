@@ -8,14 +8,15 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import { assembleRuntime, type Runtime } from '../shared/app/runtime.ts';
 import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../shared/clusters/index.ts';
 import { ConfigError } from '../shared/config/config-error.ts';
-import { loadSettings } from '../shared/config/settings.ts';
+import { connectorBounds, loadSettings } from '../shared/config/settings.ts';
 import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
 import type { Logger } from '../shared/pipeline/logger.ts';
 import { acrManifestReader, type AcrClientOptions } from '../shared/registry/acr-manifest-reader.ts';
 import { acrTagLister } from '../shared/registry/acr-tag-lister.ts';
 import type { TagLister } from '../shared/registry/tag-lister.ts';
 import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
-import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
+import { GitHubPreviewReporter, gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
+import { PREVIEW_QUEUE, type PreviewJob } from '../shared/pipeline/preview-job.ts';
 import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
 import { StorageHealthQueue } from '../shared/storage/storage-health-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
@@ -87,8 +88,11 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues),
     healthQueue: new StorageHealthQueue(queues),
+    previewQueue: new StorageJobQueue<PreviewJob>(queues, PREVIEW_QUEUE),
+    // Check runs need a GitHub App (Checks: write); with a token, a commit status and one comment per environment.
+    previews: new GitHubPreviewReporter(source.client, github.auth.kind === 'app' ? 'checks' : 'comment'),
     deliveries: new TableDeliveryLog(table),
-    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
+    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock), ...connectorBounds(settings) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),

@@ -24,7 +24,7 @@ import { MemoryHealthQueue } from '../../shared/pipeline/memory-health-queue.ts'
 import { StorageHealthQueue } from '../../shared/storage/storage-health-queue.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
 import { findEnvironment } from '../../shared/config/index.ts';
-import type { Settings } from '../../shared/config/settings.ts';
+import { connectorBounds, type Settings } from '../../shared/config/settings.ts';
 import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
 import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
@@ -32,7 +32,9 @@ import { MemoryJobQueue } from '../../shared/pipeline/memory-job-queue.ts';
 import { onPush } from '../../shared/pipeline/on-push.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import { parseSyncJob, type JobQueue } from '../../shared/pipeline/sync-job.ts';
-import { gitHubSourceFromSettings, type GitHubSource } from '../../shared/sources/github/index.ts';
+import { PREVIEW_QUEUE, type PreviewJob } from '../../shared/pipeline/preview-job.ts';
+import { previewJob } from '../../shared/app/preview-handlers.ts';
+import { GitHubPreviewReporter, gitHubSourceFromSettings, type GitHubSource } from '../../shared/sources/github/index.ts';
 import { LocalGitSource } from '../../shared/sources/local-git.ts';
 import type { TagLister } from '../../shared/registry/tag-lister.ts';
 import type { CommitRequest, CommitResult } from '../../shared/sources/port.ts';
@@ -87,7 +89,10 @@ export async function createLocalHost(options: {
   let runtime: Runtime;
   let queue: JobQueue;
   const memoryQueue = settings.storage ? undefined : new MemoryJobQueue({ retryDelayMs: 2000 });
+  const memoryPreviews = settings.storage ? undefined : new MemoryJobQueue<PreviewJob>({ retryDelayMs: 2000 });
+  let previewQueue: JobQueue<PreviewJob>;
   let worker: QueueWorker | undefined;
+  let previewWorker: QueueWorker | undefined;
   let healthWorker: QueueWorker | undefined;
   let healthQueue: HealthQueue;
   const memoryHealth = settings.storage ? undefined : new MemoryHealthQueue();
@@ -134,6 +139,12 @@ export async function createLocalHost(options: {
       handler: (m, meta) => handleJob(m, meta.id),
       onError: (err, meta) => log.warn('sync.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to sync-poison)' : ''}` }),
     });
+    previewQueue = new StorageJobQueue<PreviewJob>(service, PREVIEW_QUEUE);
+    previewWorker = new QueueWorker(service, {
+      queueName: PREVIEW_QUEUE,
+      handler: async (m) => void (await previewJob(runtime, log, m)),
+      onError: (err, meta) => log.warn('preview.retry', { result: `${(err as Error).message}${meta.poisoned ? ` (moved to ${PREVIEW_QUEUE}-poison)` : ''}` }),
+    });
     healthQueue = new StorageHealthQueue(service);
     healthWorker = new QueueWorker(service, {
       queueName: HEALTH_QUEUE,
@@ -142,6 +153,7 @@ export async function createLocalHost(options: {
     });
   } else {
     queue = memoryQueue!;
+    previewQueue = memoryPreviews!;
     healthQueue = memoryHealth!;
     deliveries = new MemoryDeliveryLog();
   }
@@ -149,12 +161,13 @@ export async function createLocalHost(options: {
   // Registries are read (image scan) with the developer's Azure login, only when a scan runs.
   let credential: TokenCredential | undefined;
   const acr = acrAccess(() => (credential ??= settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential()));
-  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config') });
+  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config'), ...connectorBounds(settings) });
   const base = assembleRuntime({
     settings,
     repository,
     source,
-    ...(github ? { statuses: github, proposer: github } : {}),
+    ...(github ? { statuses: github, proposer: github, previews: new GitHubPreviewReporter(github.client, settings.github!.auth.kind === 'app' ? 'checks' : 'comment') } : {}),
+    previewQueue,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds, defaultBranchFallback: true }),
     queue,
     deliveries,
@@ -194,17 +207,20 @@ export async function createLocalHost(options: {
     foldersDir,
     repoDir,
     async start() {
-      if (worker) await worker.start();
-      else memoryQueue!.process((job) => handleJob(job, randomUUID()));
+      if (worker) await Promise.all([worker.start(), previewWorker!.start()]);
+      else {
+        memoryQueue!.process((job) => handleJob(job, randomUUID()));
+        memoryPreviews!.process(async (job) => void (await previewJob(runtime, log, job)));
+      }
       if (healthWorker) await healthWorker.start();
       else memoryHealth!.process(async (job) => void (await healthJob(runtime, log, job)));
     },
     async idle(timeoutMs = 60_000) {
-      if (worker) await worker.idle(timeoutMs);
-      else await Promise.race([memoryQueue!.idle(), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
+      if (worker) await Promise.all([worker.idle(timeoutMs), previewWorker!.idle(timeoutMs)]);
+      else await Promise.race([Promise.all([memoryQueue!.idle(), memoryPreviews!.idle()]), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
     },
     async stop() {
-      await worker?.stop();
+      await Promise.all([worker?.stop(), previewWorker?.stop()]);
       await healthWorker?.stop();
       memoryHealth?.stop();
     },

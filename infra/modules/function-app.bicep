@@ -100,6 +100,9 @@ param registryHosts string
 @description('Whether environments may prune.')
 param pruneAllowed bool
 
+@description('Whether pull-request previews may dry-run on live clusters.')
+param previewDryRunAllowed bool
+
 @description('The registries Event Grid events may update images from: registry ARM resource id → login server (GITOPS_REGISTRY_TOPICS).')
 param registryTopics object
 
@@ -144,6 +147,7 @@ var appSettings = [
   { name: 'GITOPS_API_SERVERS', value: apiServers }
   { name: 'GITOPS_REGISTRIES', value: registryHosts }
   { name: 'GITOPS_PRUNE_ALLOWED', value: pruneAllowed ? 'true' : 'false' }
+  { name: 'GITOPS_PREVIEW_DRY_RUN_ALLOWED', value: previewDryRunAllowed ? 'true' : 'false' }
   // The image-scan timer's schedule (its trigger reads %GITOPS_IMAGE_SCAN_SCHEDULE%).
   { name: 'GITOPS_IMAGE_SCAN_SCHEDULE', value: imageScanSchedule }
 ]

@@ -44,7 +44,11 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       parseCache: runtime.parseCache,
       applyCache: runtime.applyCache,
       buildCache: runtime.buildCache,
-      settings: { gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare },
+      settings: {
+        gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare,
+        renderLimits: { maxFileBytes: runtime.settings.maxFileBytes, maxEnvironmentBytes: runtime.settings.maxEnvironmentBytes },
+        takeOverObjects: runtime.settings.takeOverObjects,
+      },
     },
     { job },
   );
@@ -96,6 +100,8 @@ export async function healthJob(runtime: Runtime, log: Logger, message: unknown)
 /** The reconcile timer: new clusters, clusters behind HEAD and drifted ones get a full sync job. */
 export async function reconcileAll(runtime: Runtime, log: Logger, only?: (env: Environment) => boolean): Promise<ReconcileResult> {
   const config = await runtime.config();
+  // An environment whose definition cannot be used is not reconciled; say so on every round.
+  for (const u of config.unavailable ?? []) log.error('reconcile.unavailable', { environment: u.name, result: u.reason });
   return reconcile(config.environments.filter(only ?? (() => true)), {
     source: runtime.source,
     connector: runtime.connector,

@@ -14,6 +14,8 @@ import type { ConfigProvider } from '../pipeline/config-provider.ts';
 import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
 import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
+import type { PreviewJob } from '../pipeline/preview-job.ts';
+import type { PreviewReporter } from '../pipeline/run-preview.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
 import type { HealthQueue } from '../pipeline/health-job.ts';
 import type { RegistryAccess } from '../pipeline/scan-images.ts';
@@ -33,6 +35,10 @@ export interface Runtime {
   proposer: ChangeProposer | undefined;
   config: ConfigProvider;
   queue: JobQueue;
+  /** The `preview` queue (pull-request previews); undefined where previews are off. */
+  previewQueue: JobQueue<PreviewJob> | undefined;
+  /** Where previews are reported (GitHub check runs, or statuses and comments); undefined without GitHub. */
+  previews: PreviewReporter | undefined;
   deliveries: DeliveryLog;
   connector: ClusterConnector;
   /** An environment's clusters, cached briefly: the push webhook must answer fast. */
@@ -59,8 +65,8 @@ export interface Runtime {
   healthQueue: HealthQueue | undefined;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue'>> & { discoveryTtlMs?: number };
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue' | 'previewQueue' | 'previews'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue' | 'previewQueue' | 'previews'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
 export function assembleRuntime(parts: RuntimeParts): Runtime {
@@ -76,7 +82,7 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     return targets;
   };
   return {
-    statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, registryAccess: () => undefined, healthQueue: undefined, ...rest,
+    statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, registryAccess: () => undefined, healthQueue: undefined, previewQueue: undefined, previews: undefined, ...rest,
     discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), buildCache: new BuildCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
   };
 }

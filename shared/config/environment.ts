@@ -71,6 +71,14 @@ export interface Environment {
   variables?: VariablesSource;
   /** How long a sync waits for its objects to become healthy; narrows GITOPS_HEALTH_TIMEOUT_MINUTES, never widens it. */
   healthTimeoutMinutes?: number;
+  /** Pull-request previews; absent = defaults (no dry run). */
+  previews?: PreviewSettings;
+}
+
+/** How pull requests to the environment's branch are previewed. */
+export interface PreviewSettings {
+  /** Server-side dry runs of the head's changed objects on live clusters: how many clusters, `all`, or `none` (default). */
+  dryRun: number | 'all' | 'none';
 }
 
 /** The health timeout of an environment: its own, bounded by the operator's setting. */

@@ -81,6 +81,13 @@ const environmentSchema = z.strictObject({
     .default([]),
   imageUpdates: z.enum(['commit', 'pull-request']).default('commit'),
   prune: z.boolean().default(false),
+  previews: z
+    .strictObject({
+      dryRun: z
+        .union([z.number().int().min(0).max(1000), z.enum(['all', 'none'])], { error: 'expected a number of clusters (0-1000), all or none' })
+        .default('none'),
+    })
+    .optional(),
   variables: variablesSchema.optional(),
   healthTimeoutMinutes: z.number().int().min(1).max(1440).optional(),
 });
@@ -143,6 +150,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     registries: e.registries,
     imageUpdates: e.imageUpdates,
     prune: e.prune,
+    ...(e.previews ? { previews: { dryRun: e.previews.dryRun === 0 ? 'none' : e.previews.dryRun } } : {}),
     ...(e.variables ? { variables: { configMap: stripUndefined(e.variables.configMap) as VariablesSource['configMap'] } } : {}),
     ...(e.healthTimeoutMinutes !== undefined ? { healthTimeoutMinutes: e.healthTimeoutMinutes } : {}),
   }));

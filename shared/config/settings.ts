@@ -34,7 +34,9 @@ export const SETTINGS = {
   GITOPS_API_SERVERS: { description: 'https URLs of static API servers that may receive the managed identity\'s token, comma-separated; unset: none', infra: true },
   GITOPS_REGISTRIES: { description: 'registry hosts environments may take image updates from, comma-separated; unset: any (laptop)', infra: true },
   GITOPS_PRUNE_ALLOWED: { description: 'whether an environment may prune (true/false); unset: allowed (laptop)', infra: true },
+  GITOPS_PREVIEW_DRY_RUN_ALLOWED: { description: 'whether pull-request previews may dry-run on live clusters (true/false), for environments whose previews.dryRun asks for it; unset: allowed (laptop)', infra: true },
   GITOPS_KUBECONFIG_EXEC: { description: 'true to allow kubeconfig users with an exec plugin (the operator\'s kubeconfig only; never one named by a repository); default false', infra: false },
+  GITOPS_TAKE_OVER_OBJECTS: { description: 'true to let an environment take over objects another sync set\'s GC mark owns on the same cluster (moving an object between environments); default false: reported as a conflict', infra: false },
   GITOPS_MAX_FILE_BYTES: { description: 'largest manifest file read, by its size in the tree (larger ones are skipped and reported); default 2097152 (2 MiB)', infra: false },
   GITOPS_MAX_ENVIRONMENT_BYTES: { description: 'largest total of manifest bytes one environment reads (more is refused as a whole); default 33554432 (32 MiB)', infra: false },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity (AKS, ARM, ACR, storage)', infra: true },
@@ -83,7 +85,9 @@ const settingsSchema = z
     GITOPS_API_SERVERS: z.string().optional(),
     GITOPS_REGISTRIES: z.string().optional(),
     GITOPS_PRUNE_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
+    GITOPS_PREVIEW_DRY_RUN_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_KUBECONFIG_EXEC: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
+    GITOPS_TAKE_OVER_OBJECTS: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_MAX_FILE_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
     GITOPS_MAX_ENVIRONMENT_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
     AZURE_CLIENT_ID: optional.refine((s) => s === undefined || /^[0-9a-fA-F-]{36}$/.test(s), 'expected a client id (GUID)'),
@@ -167,10 +171,12 @@ export interface Settings {
   configYaml: string | undefined;
   /** GITOPS_ENVIRONMENTS: environment name → the branch whose gitops.yaml defines it. */
   environmentBranches: ReadonlyMap<string, string> | undefined;
-  /** What any environment may do (GITOPS_CLUSTER_SCOPES, GITOPS_API_SERVERS, GITOPS_REGISTRIES, GITOPS_PRUNE_ALLOWED). */
+  /** What any environment may do (GITOPS_CLUSTER_SCOPES, GITOPS_API_SERVERS, GITOPS_REGISTRIES, GITOPS_PRUNE_ALLOWED, GITOPS_PREVIEW_DRY_RUN_ALLOWED). */
   bounds: OperatorBounds;
   /** GITOPS_KUBECONFIG_EXEC: kubeconfig users with exec plugins may run. */
   kubeconfigExec: boolean;
+  /** GITOPS_TAKE_OVER_OBJECTS. */
+  takeOverObjects: boolean;
   /** Manifest read limits: per file (by tree size, before fetching) and per environment. */
   maxFileBytes: number;
   maxEnvironmentBytes: number;
@@ -187,6 +193,12 @@ export interface Settings {
   imageScan: { schedule: string; maxTags: number; maxRepositories: number; maxImageReads: number; concurrency: number };
   /** Default wait for objects to become healthy after a sync. */
   healthTimeoutMinutes: number;
+}
+
+/** What the cluster connector takes from the settings: where tokens may go, and whether exec plugins run. */
+export function connectorBounds(settings: Settings): { apiServers?: readonly string[]; clusterScopes?: readonly ClusterScope[]; allowExec: boolean } {
+  const { apiServers, clusterScopes } = settings.bounds;
+  return { ...(apiServers ? { apiServers } : {}), ...(clusterScopes ? { clusterScopes } : {}), allowExec: settings.kubeconfigExec };
 }
 
 export const DEFAULT_IMAGE_SCAN_SCHEDULE = '0 */10 * * * *';
@@ -237,6 +249,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     environmentBranches,
     bounds,
     kubeconfigExec: /^true$/i.test(s.GITOPS_KUBECONFIG_EXEC ?? ''),
+    takeOverObjects: /^true$/i.test(s.GITOPS_TAKE_OVER_OBJECTS ?? ''),
     maxFileBytes: s.GITOPS_MAX_FILE_BYTES ? Number(s.GITOPS_MAX_FILE_BYTES) : 2 * 1024 * 1024,
     maxEnvironmentBytes: s.GITOPS_MAX_ENVIRONMENT_BYTES ? Number(s.GITOPS_MAX_ENVIRONMENT_BYTES) : 32 * 1024 * 1024,
     azureClientId: s.AZURE_CLIENT_ID,
@@ -278,7 +291,7 @@ function parseEnvironmentBranches(text: string, problems: string[]): Map<string,
   return map;
 }
 
-function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API_SERVERS?: string | undefined; GITOPS_REGISTRIES?: string | undefined; GITOPS_PRUNE_ALLOWED?: string | undefined }, problems: string[]): OperatorBounds {
+function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API_SERVERS?: string | undefined; GITOPS_REGISTRIES?: string | undefined; GITOPS_PRUNE_ALLOWED?: string | undefined; GITOPS_PREVIEW_DRY_RUN_ALLOWED?: string | undefined }, problems: string[]): OperatorBounds {
   const bounds: OperatorBounds = {};
   if (s.GITOPS_CLUSTER_SCOPES !== undefined) {
     const scopes: ClusterScope[] = [];
@@ -296,5 +309,6 @@ function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API
   }
   if (s.GITOPS_REGISTRIES !== undefined) bounds.registries = list(s.GITOPS_REGISTRIES).map((r) => r.toLowerCase());
   if (s.GITOPS_PRUNE_ALLOWED !== undefined) bounds.pruneAllowed = /^true$/i.test(s.GITOPS_PRUNE_ALLOWED);
+  if (s.GITOPS_PREVIEW_DRY_RUN_ALLOWED !== undefined) bounds.previewDryRunAllowed = /^true$/i.test(s.GITOPS_PREVIEW_DRY_RUN_ALLOWED);
   return bounds;
 }

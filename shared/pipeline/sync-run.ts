@@ -13,6 +13,7 @@ import type { SourceReader, StatusReporter, StatusState } from '../sources/port.
 import { clipWords } from './describe-sync.ts';
 import type { Logger } from './logger.ts';
 import type { RenderedEnvironment } from './render-environment.ts';
+import type { RenderLimits } from './render-guards.ts';
 import type { SyncJob } from './sync-job.ts';
 
 export interface SyncSettings {
@@ -33,6 +34,10 @@ export interface SyncSettings {
   leaseWaitMs?: number;
   leasePollMs?: number;
   crdWaitMs?: number;
+  /** Take over objects another sync set owns (GITOPS_TAKE_OVER_OBJECTS); default: report them as conflicts. */
+  takeOverObjects?: boolean;
+  /** Size limits of the render (default 2 MiB per file, 32 MiB per environment). */
+  renderLimits?: RenderLimits;
 }
 
 export interface SyncClusterDeps {
@@ -84,6 +89,8 @@ export interface ResolvedSyncSettings {
   pruneMaxShare: number;
   lease: { durationSeconds?: number; waitMs?: number; pollMs?: number };
   crdWaitMs: number | undefined;
+  takeOverObjects: boolean;
+  renderLimits: RenderLimits | undefined;
 }
 
 export function resolveSyncSettings(s: SyncSettings, env: Environment): ResolvedSyncSettings {
@@ -100,6 +107,8 @@ export function resolveSyncSettings(s: SyncSettings, env: Environment): Resolved
       ...(s.leasePollMs !== undefined ? { pollMs: s.leasePollMs } : {}),
     },
     crdWaitMs: s.crdWaitMs,
+    takeOverObjects: s.takeOverObjects ?? false,
+    renderLimits: s.renderLimits,
   };
 }
 
@@ -126,6 +135,8 @@ export interface SyncRun {
   setName?: string;
   items: ApplyItem[];
   plan?: ApplyPlan;
+  /** Objects another sync set owns: reported as conflicts, not applied. */
+  conflicts?: ObjectOutcome[];
   /** apply, then prune: one outcome per object, in one vocabulary */
   applied: ObjectOutcome[];
   pruned: ObjectOutcome[];

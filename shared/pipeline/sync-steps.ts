@@ -8,6 +8,7 @@ import {
   KubeApiError, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace, listMarkedObjects, nextInventory,
   planApply, planPrune, readStateObject, syncSetName, writeSyncState, type ApplyProgress, type ObjectOutcome, type Suspension,
 } from '../clusters/index.ts';
+import { foreignOwned, notYetOwned } from '../clusters/ownership.ts';
 import { renderForCluster } from './render-for-cluster.ts';
 import type { SyncRun } from './sync-run.ts';
 
@@ -93,7 +94,10 @@ export const build: SyncStep = {
   async run(run) {
     const { conn, deps, env } = run;
     await conn!.discovery.load();
-    const built = await renderForCluster(env, run.revision!, conn!, deps);
+    const built = await renderForCluster(env, run.revision!, conn!, deps, {
+      stateNamespace: run.settings.stateNamespace,
+      ...(run.settings.renderLimits ? { limits: run.settings.renderLimits } : {}),
+    });
     if (!built.ok) throw new SyncRefusedError(built.message);
     if (built.rendered.refused) {
       const e = built.rendered.errors[0];
@@ -103,6 +107,12 @@ export const build: SyncStep = {
     run.setName = syncSetName(run.settings.gitUrl, env.branch, run.settings.gcPaths);
     run.items = applyItems(run.rendered.resources, run.setName, deps.applyCache);
     run.plan = planApply(run.items, run.state, run.full);
+    // Objects another sync set owns on this cluster are reported as conflicts, never taken over by forced apply.
+    if (!run.settings.takeOverObjects) {
+      run.conflicts = await foreignOwned(conn!, notYetOwned(run.plan.toApply, run.state), run.state);
+      const conflicted = new Set(run.conflicts.map((c) => c.id));
+      if (conflicted.size > 0) run.plan = { ...run.plan, toApply: run.plan.toApply.filter((i) => !conflicted.has(i.id)) };
+    }
     deps.log.info('sync.start', { environment: env.name, cluster: run.cluster, commit: run.revision, result: `${run.plan.toApply.length} to apply, ${run.plan.unchanged.length} unchanged${run.full ? ' (full)' : ''}` });
     return undefined;
   },
@@ -120,6 +130,7 @@ export const apply: SyncStep = {
       ...(held ? { onRankDone: () => held.renewIfDue() } : {}),
       ...(run.deps.progress ? { onProgress: (p: ApplyProgress) => run.deps.progress!(run.cluster, p) } : {}),
     });
+    applied.push(...(run.conflicts ?? []));
     run.applied = [...applied, ...plan!.unchanged.map((item): ObjectOutcome => ({ id: item.id, action: 'unchanged' }))];
     for (const o of applied) {
       if (o.action === 'failed') run.deps.log.warn('sync.object-failed', { environment: run.env.name, cluster: run.cluster, commit: run.revision, result: `${o.id}: ${o.message}` });

@@ -4,6 +4,7 @@
  * and request counts.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, resourceKey } from './cluster.ts';
@@ -37,6 +38,8 @@ export interface KubeFakeOptions {
   kubernetesVersion?: string;
   /** Unknown fields in an apply patch: `reject` (default, as a real server: 500 "field not declared in schema"), or `prune` per fieldValidation. */
   ssaUnknownFields?: SsaUnknownFields;
+  /** Serve https with this key and certificate (PEM) instead of http (see test/support/tls.ts). */
+  tls?: { key: string; cert: string };
   /** Simulated controllers set the status of workloads and HelmReleases after a write (off by default). */
   controllers?: ControllerOptions;
 }
@@ -149,13 +152,14 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
     send(res, dispatch(cluster, { method: req.method ?? 'GET', route: r, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), host }, settings));
   }
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent || res.destroyed) return;
       if (e instanceof KubeError) sendError(res, e);
       else sendError(res, new KubeError(500, 'InternalError', `Internal error occurred: ${(e as Error)?.stack ?? String(e)}`));
     });
-  });
+  };
+  const server: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : http.createServer(onRequest);
   server.keepAliveTimeout = 5000;
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
 
@@ -178,7 +182,7 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
   };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     name: options.name ?? 'kube-fake',
     async close() { cluster.close(); await stop(); },
