@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   serve: { summary: 'the Function App on a laptop: webhooks, queue worker, timer', load: async () => (await import('./commands/serve.ts')).serve },
   demo: { summary: 'the main job on embedded defaults, no cloud account', load: async () => (await import('./commands/demo.ts')).demo },
   policy: { summary: 'automate, deautomate, lock, unlock or set a tag filter on a workload', load: async () => (await import('./commands/policy.ts')).policy },
+  promote: { summary: 'propose an environment to the next one (files, registries, filters)', load: async () => (await import('./commands/promote.ts')).promote },
   release: { summary: 'apply an image push to a branch, or release one workload', load: async () => (await import('./commands/release.ts')).release },
 };
 

@@ -139,6 +139,12 @@ export class LocalGitSource implements SourceReader, SourceWriter {
     return { changed, removed };
   }
 
+  /** Repository paths under `dir` that some commit on `branch` deleted (they may have come back since). */
+  async deletedPaths(branch: string, dir: string): Promise<Set<string>> {
+    const out = await this.git(['log', '--diff-filter=D', '--no-renames', '--name-only', '-z', '--format=', `refs/heads/${branch}`, '--', dir === '' ? '.' : dir]);
+    return new Set(out.split('\0').map((p) => p.trim()).filter(Boolean));
+  }
+
   private async git(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
     const { stdout } = await execFileP('git', ['-C', this.dir, ...args], { maxBuffer: 512 * 1024 * 1024, ...(env ? { env } : {}) });
     return stdout;

@@ -6,3 +6,4 @@ export type { ChangedFile, Comparison, GitHubTree, TreeEntry } from './github-re
 export { proposalBranch, type ProposedChange, type ProposeRequest, type ProposeResult } from './github-pull-request-writer.ts';
 export { truncateDescription, STATUS_DESCRIPTION_MAX } from './github-status-reporter.ts';
 export { GitHubPreviewReporter, commentMarker, isPreviewComment, type PreviewReportMode } from './github-preview-reporter.ts';
+export { proposePromotion, type PromotionProposal, type PromotionProposalResult } from './github-promotion-writer.ts';
