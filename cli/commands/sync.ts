@@ -9,6 +9,7 @@ import { applyItems, syncSetName, systemClock, writeObjects, type ApplyProgress 
 import { syncCounts } from '../../shared/pipeline/describe-sync.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
+import { parseVars } from './build.ts';
 import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
 import { parseOptions } from '../args.ts';
 import { selectClusters } from '../clusters.ts';
@@ -21,7 +22,7 @@ import { UsageError } from '../usage-error.ts';
 const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
                    (--kubeconfig FILE [--context PATTERN] | --out DIR)
                    [--prune] [--force-prune] [--dry-run] [--git-url URL]
-                   [--json]
+                   [--var KEY=VALUE]... [--json]
 
 Applies the environment as it is in DIR (uncommitted edits count) to the
 kubeconfig contexts the environment selects (clusters.kubeconfig.contexts in
@@ -33,7 +34,9 @@ environment applied that are gone from git (refused when the render has errors,
 the desired state is empty, or more than half would go, unless --force-prune).
 --dry-run asks the API server to check everything and stores nothing.
 --out DIR writes each object as it would be applied, one file per object,
-and touches no cluster.
+and touches no cluster; --var supplies there what a cluster's variables
+ConfigMap would (with --kubeconfig, each cluster's own ConfigMap named in
+gitops.yaml is read).
 --git-url is the repository URL the GC marks are computed from (as Flux v1
 was given it); default $GITOPS_GIT_URL, else
 https://github.com/<repository in gitops.yaml>, else DIR's origin remote. With
@@ -46,11 +49,13 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
     repo: { type: 'string' }, env: { type: 'string' }, config: { type: 'string' },
     kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
     prune: { type: 'boolean' }, 'force-prune': { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-    'git-url': { type: 'string' }, json: { type: 'boolean' },
+    'git-url': { type: 'string' }, json: { type: 'boolean' }, var: { type: 'string', multiple: true },
   }, ['env']);
   if (parsed === 'help') return void ctx.out.line(HELP), 0;
   if (!parsed.kubeconfig === !parsed.out) throw new UsageError('give exactly one of --kubeconfig FILE or --out DIR');
   if (parsed.context && !parsed.kubeconfig) throw new UsageError('--context needs --kubeconfig');
+  if (parsed.var && !parsed.out) throw new UsageError('--var needs --out (a cluster\'s variables come from its ConfigMap)');
+  const variables = parseVars(parsed.var ?? []);
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
   const gitUrl = await gitUrlFor(local, parsed['git-url'], ctx.env);
@@ -61,7 +66,7 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   if (!gitUrl && env.prune && parsed.kubeconfig) out.warn(out.yellow(`prune refused (environment ${env.name} has prune: true): ${noOwner}`));
 
   if (parsed.out) {
-    const rendered = await renderEnvironment(local.source, env, local.revision);
+    const rendered = await renderEnvironment(local.source, env, local.revision, { variables, variablesSource: '--var' });
     const items = applyItems(rendered.resources, setName);
     const written = await writeObjects(path.resolve(ctx.cwd, parsed.out), items);
     if (parsed.json) out.line(JSON.stringify({ written, errors: rendered.errors }, null, 2));

@@ -46,6 +46,7 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       log,
       parseCache: runtime.parseCache,
       applyCache: runtime.applyCache,
+      buildCache: runtime.buildCache,
       settings: {
         gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare,
         renderLimits: { maxFileBytes: runtime.settings.maxFileBytes, maxEnvironmentBytes: runtime.settings.maxEnvironmentBytes },

@@ -3,6 +3,7 @@
  * settings, once per process (a Functions instance or the local host). Reads
  * no environment itself; `functions/` and `cli/serve` pass settings in.
  */
+import { BuildCache } from '../pipeline/build-cache.ts';
 import { ApplyItemCache } from '../clusters/apply-body.ts';
 import type { Clock, ClusterConnector, ClusterTarget } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
@@ -54,6 +55,8 @@ export interface Runtime {
   parseCache: ParseCache;
   /** Apply bodies by parsed object: built once per process, not once per cluster. */
   applyCache: ApplyItemCache;
+  /** Generated builds shared by the syncs (keyed by revision and variables). */
+  buildCache: BuildCache;
   /** Tags and manifests of a registry the image scan may read (ACR with the managed identity), or undefined. */
   registryAccess(host: string): RegistryAccess | undefined;
   /** Image creation times by registry/repository@digest, kept across scans (images are immutable). */
@@ -62,7 +65,7 @@ export interface Runtime {
   healthQueue: HealthQueue | undefined;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue' | 'previewQueue' | 'previews'> &
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue' | 'previewQueue' | 'previews'> &
   Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue' | 'previewQueue' | 'previews'>> & { discoveryTtlMs?: number };
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
@@ -80,6 +83,6 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
   };
   return {
     statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, registryAccess: () => undefined, healthQueue: undefined, previewQueue: undefined, previews: undefined, ...rest,
-    discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
+    discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), buildCache: new BuildCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
   };
 }

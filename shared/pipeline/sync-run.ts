@@ -2,6 +2,7 @@
  * What one sync knows as it goes (`SyncRun`): its inputs with every default resolved once, and what each
  * step learnt. The steps in sync-steps.ts read what earlier steps set and add their own part.
  */
+import type { BuildCache } from './build-cache.ts';
 import {
   DEFAULT_STATE_NAMESPACE, type ApplyItem, type ApplyItemCache, type ApplyPlan, type ApplyProgress, type Clock, type ClusterConnection,
   type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
@@ -50,6 +51,8 @@ export interface SyncClusterDeps {
   parseCache?: ParseCache;
   /** Apply bodies shared by this process's syncs (built once per parsed object, not once per cluster). */
   applyCache?: ApplyItemCache;
+  /** Generated (`.flux.yaml`) builds shared by this process's syncs, keyed by revision and variables. */
+  buildCache?: BuildCache;
   /** Progress for people (the CLI's terminal line): after each object applied. */
   progress?: (cluster: string, p: ApplyProgress) => void;
 }

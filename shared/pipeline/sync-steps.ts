@@ -9,7 +9,7 @@ import {
   planApply, planPrune, readStateObject, syncSetName, writeSyncState, type ApplyProgress, type ObjectOutcome, type Suspension,
 } from '../clusters/index.ts';
 import { foreignOwned, notYetOwned } from '../clusters/ownership.ts';
-import { renderEnvironment } from './render-environment.ts';
+import { renderForCluster } from './render-for-cluster.ts';
 import type { SyncRun } from './sync-run.ts';
 
 /** How a step ends a sync before the last step: nothing to do, or another worker holds the cluster. */
@@ -84,17 +84,26 @@ export const pendingStatus: SyncStep = {
   },
 };
 
-/** Renders the environment at HEAD and plans what to apply (everything on a full sync). */
+/**
+ * Reads the cluster's variables (when gitops.yaml names a ConfigMap), renders the environment at HEAD in its mode
+ * and plans what to apply (everything on a full sync). A missing or unreadable variables ConfigMap, or a
+ * generated environment refused as a whole, fails the sync before anything is applied or pruned.
+ */
 export const build: SyncStep = {
   name: 'build',
   async run(run) {
     const { conn, deps, env } = run;
     await conn!.discovery.load();
-    run.rendered = await renderEnvironment(deps.source, env, run.revision!, {
-      scopeOf: conn!.discovery.scopeOf, stateNamespace: run.settings.stateNamespace,
+    const built = await renderForCluster(env, run.revision!, conn!, deps, {
+      stateNamespace: run.settings.stateNamespace,
       ...(run.settings.renderLimits ? { limits: run.settings.renderLimits } : {}),
-      ...(deps.parseCache ? { parseCache: deps.parseCache } : {}),
     });
+    if (!built.ok) throw new SyncRefusedError(built.message);
+    if (built.rendered.refused) {
+      const e = built.rendered.errors[0];
+      throw new SyncRefusedError(`${env.name} is refused as a whole, nothing applied: ${e ? `${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}` : 'no reason given'}`);
+    }
+    run.rendered = built.rendered;
     run.setName = syncSetName(run.settings.gitUrl, env.branch, run.settings.gcPaths);
     run.items = applyItems(run.rendered.resources, run.setName, deps.applyCache);
     run.plan = planApply(run.items, run.state, run.full);
