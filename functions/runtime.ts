@@ -8,7 +8,7 @@ let runtime: Promise<Runtime> | undefined;
 
 /** The instance's runtime; a failed build is not cached, so fixing a setting needs no restart. */
 export function getRuntime(): Promise<Runtime> {
-  runtime ??= import('./azure-runtime.ts').then((m) => m.createAzureRuntime(process.env)).catch((err: unknown) => {
+  runtime ??= import('../shared/app/azure-runtime.ts').then((m) => m.createAzureRuntime(process.env)).catch((err: unknown) => {
     runtime = undefined;
     throw err;
   });

@@ -8,7 +8,7 @@ import { FOLDER_CLUSTER } from '../../shared/clusters/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
 import { startHttpHost } from './http-host.ts';
-import { createLocalHost, type LocalHost } from './local-runtime.ts';
+import { createLocalHost, type LocalHost } from '../../shared/app/local-runtime.ts';
 
 export interface LocalServer {
   url: string;

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import type { ClusterScope, OperatorBounds } from './bounds.ts';
 import { ConfigError } from './config-error.ts';
 
+/** Who commits when no one is named: the default author of image-update commits and the GitHub committer. */
+export const DEFAULT_COMMITTER = { name: 'serverless-gitops', email: 'serverless-gitops@users.noreply.github.com' } as const;
+
 export interface SettingInfo {
   /** What it is, for the README table. */
   description: string;
@@ -44,7 +47,7 @@ export const SETTINGS = {
   GITOPS_STATE_NAMESPACE: { description: 'namespace holding each environment\'s sync state and lease in every cluster; default gitops-system', infra: false },
   GITOPS_PRUNE_MAX_SHARE: { description: 'largest share of an inventory one prune may delete without force; default 0.5', infra: false },
   GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
-  GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <gitops@users.noreply.github.com>', infra: false },
+  GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <serverless-gitops@users.noreply.github.com>', infra: false },
 } as const satisfies Record<string, SettingInfo>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -150,7 +153,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
   }
   const bounds = parseBounds(s, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  const author = /^(.+) <(.+)>$/.exec(s.GITOPS_COMMIT_AUTHOR ?? 'serverless-gitops <gitops@users.noreply.github.com>')!;
+  const author = /^(.+) <(.+)>$/.exec(s.GITOPS_COMMIT_AUTHOR ?? `${DEFAULT_COMMITTER.name} <${DEFAULT_COMMITTER.email}>`)!;
   return {
     ...(github ? { github } : {}),
     webhookSecrets: [s.GITHUB_WEBHOOK_SECRET, s.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)),

@@ -7,6 +7,7 @@
 import type { ManifestError, Skipped } from './manifest-set.ts';
 import type { KubeObject } from './resource.ts';
 import type { YamlDocument } from './yaml.ts';
+import { isMapping } from './is-mapping.ts';
 
 /** An object found in a document, before its namespace and id are settled. */
 export interface DeclaredObject {
@@ -31,7 +32,6 @@ export interface DocumentSink {
   errors: ManifestError[];
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
@@ -54,7 +54,7 @@ export function scalarToString(v: unknown): string | undefined {
 }
 
 /**
- * Normalises `metadata[field]` (annotations or labels) in place to a map of strings.
+ * `metadata[field]` (annotations or labels) as a map of strings (the parsed value is left as it is).
  * Returns the map, or an error message naming the offending key.
  */
 function normaliseStringMap(metadata: Record<string, unknown>, field: 'annotations' | 'labels'): Record<string, string> | string {
@@ -67,7 +67,6 @@ function normaliseStringMap(metadata: Record<string, unknown>, field: 'annotatio
     if (s === undefined) return `metadata.${field}[${JSON.stringify(key)}] must be a string, not ${describe(value)}`;
     Object.defineProperty(out, key, { value: s, enumerable: true, writable: true, configurable: true });
   }
-  metadata[field] = out;
   return out;
 }
 
@@ -88,8 +87,12 @@ function declaredObject(value: unknown, at: Omit<DeclaredObject, 'object' | 'api
   if (typeof annotations === 'string') return annotations;
   const labels = normaliseStringMap(metadata, 'labels');
   if (typeof labels === 'string') return labels;
+  // A copy with the normalised maps: the parsed value may be shared through the parse cache and is never changed.
+  const normalised: Record<string, unknown> = { ...metadata };
+  if (metadata['annotations'] !== undefined && metadata['annotations'] !== null) normalised['annotations'] = annotations;
+  if (metadata['labels'] !== undefined && metadata['labels'] !== null) normalised['labels'] = labels;
   return {
-    ...at, object: value as KubeObject, apiVersion, kind, name,
+    ...at, object: { ...value, metadata: normalised } as KubeObject, apiVersion, kind, name,
     namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined, annotations,
   };
 }

@@ -5,6 +5,7 @@
 import type { ManifestError } from './manifest-set.ts';
 import { joinRelative } from './repo-paths.ts';
 import { parseYamlDocuments } from './yaml.ts';
+import { isMapping } from './is-mapping.ts';
 
 /** The mode a `.flux.yaml` sets (`files`/`scanForFiles` = read raw YAML files). */
 export type FluxConfigMode = 'commandUpdated' | 'patchUpdated' | 'scanForFiles' | 'unknown';
@@ -23,7 +24,6 @@ export interface FluxConfigInfo {
   errors: ManifestError[];
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Interprets a `.flux.yaml`.

@@ -72,7 +72,7 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
     return this.pulls.propose(request);
   }
 
-  setStatus(revision: string, status: { context: string; state: StatusState; description: string; targetUrl?: string }): Promise<void> {
+  setStatus(revision: string, status: { context: string; state: StatusState; description: string }): Promise<void> {
     return this.statuses.setStatus(revision, status);
   }
 }

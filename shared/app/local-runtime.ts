@@ -15,24 +15,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
-import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
-import { syncJob } from '../../shared/app/cluster-handlers.ts';
-import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
-import { findEnvironment } from '../../shared/config/index.ts';
-import type { Settings } from '../../shared/config/settings.ts';
-import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
-import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
-import type { Logger } from '../../shared/pipeline/logger.ts';
-import { MemoryJobQueue } from '../../shared/pipeline/memory-job-queue.ts';
-import { onPush } from '../../shared/pipeline/on-push.ts';
-import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
-import { parseSyncJob, type JobQueue } from '../../shared/pipeline/sync-job.ts';
-import { gitHubSourceFromSettings, type GitHubSource } from '../../shared/sources/github/index.ts';
-import { LocalGitSource } from '../../shared/sources/local-git.ts';
-import type { CommitRequest, CommitResult } from '../../shared/sources/port.ts';
-import { QueueWorker } from '../../shared/storage/queue-worker.ts';
-import { queueService, StorageJobQueue } from '../../shared/storage/storage-job-queue.ts';
-import { DELIVERY_TABLE, TableDeliveryLog } from '../../shared/storage/table-delivery-log.ts';
+import { assembleRuntime, type Runtime } from './runtime.ts';
+import { syncJob } from './cluster-handlers.ts';
+import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../clusters/index.ts';
+import { findEnvironment } from '../config/index.ts';
+import type { Settings } from '../config/settings.ts';
+import { createConfigProvider } from '../pipeline/config-provider.ts';
+import { MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
+import type { Logger } from '../pipeline/logger.ts';
+import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
+import { onPush } from '../pipeline/on-push.ts';
+import { renderEnvironment } from '../pipeline/render-environment.ts';
+import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
+import { gitHubSourceFromSettings, type GitHubSource } from '../sources/github/index.ts';
+import { LocalGitSource } from '../sources/local-git.ts';
+import type { CommitRequest, CommitResult } from '../sources/port.ts';
+import { QueueWorker } from '../storage/queue-worker.ts';
+import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
+import { DELIVERY_TABLE, TableDeliveryLog } from '../storage/table-delivery-log.ts';
 
 const run = promisify(execFile);
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'radix-config');
@@ -110,10 +110,10 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
   let deliveries;
   if (settings.storage && 'connectionString' in settings.storage) {
     const service = queueService(settings.storage);
-    queue = new StorageJobQueue(service);
+    queue = new StorageJobQueue(service, SYNC_QUEUE);
     deliveries = new TableDeliveryLog(TableClient.fromConnectionString(settings.storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: true }));
     worker = new QueueWorker(service, {
-      queueName: 'sync',
+      queueName: SYNC_QUEUE,
       handler: (m, meta) => handleJob(m, meta.id),
       onError: (err, meta) => log.warn('sync.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to sync-poison)' : ''}` }),
     });

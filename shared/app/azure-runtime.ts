@@ -5,17 +5,18 @@
  */
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { assembleRuntime, type Runtime } from '../shared/app/runtime.ts';
-import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../shared/clusters/index.ts';
-import { ConfigError } from '../shared/config/config-error.ts';
-import { loadSettings } from '../shared/config/settings.ts';
-import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
-import type { Logger } from '../shared/pipeline/logger.ts';
-import { acrManifestReader } from '../shared/registry/acr-manifest-reader.ts';
-import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
-import { gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
-import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
-import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
+import { assembleRuntime, type Runtime } from './runtime.ts';
+import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../clusters/index.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { loadSettings } from '../config/settings.ts';
+import { createConfigProvider } from '../pipeline/config-provider.ts';
+import type { Logger } from '../pipeline/logger.ts';
+import { SYNC_QUEUE } from '../pipeline/sync-job.ts';
+import { acrManifestReader } from '../registry/acr-manifest-reader.ts';
+import { readBuildTimes, type ManifestReader } from '../registry/build-times.ts';
+import { gitHubSourceFromSettings } from '../sources/github/index.ts';
+import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
+import { DELIVERY_TABLE, TableDeliveryLog } from '../storage/table-delivery-log.ts';
 
 /** Process-level log lines (no invocation): JSON on stderr, which the host forwards to Application Insights. */
 const processLog: Logger = {
@@ -62,7 +63,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     statuses: source,
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
-    queue: new StorageJobQueue(queues),
+    queue: new StorageJobQueue(queues, SYNC_QUEUE),
     deliveries: new TableDeliveryLog(table),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
     clock: systemClock,
