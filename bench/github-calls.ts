@@ -53,7 +53,7 @@ export function benchSource(fake: GitHubFake): GitHubSource {
 
 /** A cold runtime, as a new Functions instance builds it; jobs land in `jobs`. */
 export function benchRuntime(fake: GitHubFake, jobs: SyncJob[], clusters: number): Runtime {
-  return testRuntime({ source: benchSource(fake), settings: { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET }, jobs, clusters });
+  return testRuntime({ source: benchSource(fake), settings: { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET, GITOPS_REGISTRY_TOPICS: JSON.stringify({ [REGISTRY_TOPIC]: 'radixdev.azurecr.io' }) }, jobs, clusters });
 }
 
 /** Commits `changed` modified manifests and delivers the push the fake sent; returns the answer and the jobs. */
@@ -87,9 +87,11 @@ async function changedRead(fake: GitHubFake, source: GitHubSource, branch: strin
   return count(fake);
 }
 
+const REGISTRY_TOPIC = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/common/providers/Microsoft.ContainerRegistry/registries/radixdev';
+
 function imageEvent(repository: string, tag: string) {
   return {
-    id: crypto.randomUUID(), eventType: 'Microsoft.ContainerRegistry.ImagePushed', subject: `${repository}:${tag}`, eventTime: new Date().toISOString(), dataVersion: '1.0',
+    id: crypto.randomUUID(), topic: REGISTRY_TOPIC, eventType: 'Microsoft.ContainerRegistry.ImagePushed', subject: `${repository}:${tag}`, eventTime: new Date().toISOString(), dataVersion: '1.0',
     data: { id: crypto.randomUUID(), timestamp: new Date().toISOString(), action: 'push', target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository, tag, digest: `sha256:${'e'.repeat(64)}` }, request: { host: 'radixdev.azurecr.io' } },
   };
 }

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark figure, its goal and whether it is met, against the fakes on loopback.
  *
  *   node bench/run.ts [--json] [--github-latency-ms 50] [--kube-latency-ms 20] [--sizes 50,500,2000]
- *                     [--runs 5] [--only calls,parse,import,clusters] [--check]
+ *                     [--runs 5] [--only calls,parse,import,clusters,kustomize] [--check]
  *
  * --json prints one JSON object (every figure, machine, date, options); --check exits 1 when a measured goal
  * is missed.
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { clusterFigures } from './cluster-figures.ts';
 import { coldImportFigures } from './cold-import.ts';
 import { githubCallFigures } from './github-calls.ts';
+import { kustomizeFigures } from './kustomize-build.ts';
 import { parsePlanFigures } from './parse-plan.ts';
 import { toJson, toTable, type Figure } from './report.ts';
 
@@ -21,14 +22,14 @@ const { values } = parseArgs({
     'kube-latency-ms': { type: 'string', default: '20' },
     sizes: { type: 'string', default: '50,500,2000' },
     runs: { type: 'string', default: '5' },
-    only: { type: 'string', default: 'calls,parse,import,clusters' },
+    only: { type: 'string', default: 'calls,parse,import,clusters,kustomize' },
     check: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log('usage: node bench/run.ts [--json] [--github-latency-ms N] [--kube-latency-ms N] [--sizes 50,500,2000] [--runs N] [--only calls,parse,import,clusters] [--check]');
+  console.log('usage: node bench/run.ts [--json] [--github-latency-ms N] [--kube-latency-ms N] [--sizes 50,500,2000] [--runs N] [--only calls,parse,import,clusters,kustomize] [--check]');
   process.exit(0);
 }
 
@@ -62,6 +63,10 @@ if (options.only.has('calls')) {
 if (options.only.has('parse')) {
   progress(`parse + plan of 2,000 manifests, ${options.runs} fresh processes…`);
   figures.push(...(await parsePlanFigures({ runs: options.runs, manifests: 2000 })));
+}
+if (options.only.has('kustomize')) {
+  progress('kustomize build of a ~2,000-object tree, ours beside kubectl kustomize…');
+  figures.push(...(await kustomizeFigures({ runs: Math.min(options.runs, 3), manifests: 1700 })));
 }
 if (options.only.has('import')) {
   progress('cold imports…');

@@ -6,9 +6,16 @@
  */
 import { run } from './run.ts';
 
+// `gitops images | head`: a closed pipe ends the output quietly, as other command-line tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  cwd: process.cwd(),
+  // Under `npm run`, npm starts scripts in the package's folder; INIT_CWD is where the user ran the command.
+  cwd: process.env.npm_lifecycle_event && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd(),
 });

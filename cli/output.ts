@@ -44,3 +44,18 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .trimEnd();
   return [fmt(header), ...rows.map(fmt)];
 }
+
+/** Wraps text at spaces to `width` columns (a word longer than a line is cut, never lost), each line after the first indented. */
+export function wrap(text: string, width = 80, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const room = () => width - (lines.length ? indent.length : 0);
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let w = word;
+    if (line && line.length + 1 + w.length > room()) { lines.push(line); line = ''; }
+    while (!line && w.length > room()) { lines.push(w.slice(0, room())); w = w.slice(room()); }
+    line = line ? `${line} ${w}` : w;
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines.map((l, i) => (i ? indent + l : l));
+}

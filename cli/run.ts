@@ -8,12 +8,17 @@ type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   render: { summary: 'what an environment applies (Flux v1 rules)', load: async () => (await import('./commands/render.ts')).render },
+  build: { summary: 'the objects an environment applies, exactly as sent (raw or .flux.yaml)', load: async () => (await import('./commands/build.ts')).build },
   images: { summary: 'every workload container, its image, policies and filter', load: async () => (await import('./commands/images.ts')).images },
   sync: { summary: 'apply an environment to kubeconfig contexts, or write it to a folder', load: async () => (await import('./commands/sync.ts')).sync },
+  status: { summary: 'the commit each cluster runs, last sync, failures, suspension', load: async () => (await import('./commands/status.ts')).status },
   diff: { summary: 'what a sync would change on each cluster (server-side dry run)', load: async () => (await import('./commands/diff.ts')).diff },
-  serve: { summary: 'the Function App on a laptop: webhooks, Event Grid route, queue worker, timer', load: async () => (await import('./commands/serve.ts')).serve },
+  suspend: { summary: 'stop deploys of an environment (or one cluster) in an emergency', load: async () => (await import('./commands/suspend.ts')).suspend },
+  resume: { summary: 'end a suspension; the next sync applies HEAD', load: async () => (await import('./commands/suspend.ts')).resume },
+  serve: { summary: 'the Function App on a laptop: webhooks, queue worker, timer', load: async () => (await import('./commands/serve.ts')).serve },
   demo: { summary: 'the main job on embedded defaults, no cloud account', load: async () => (await import('./commands/demo.ts')).demo },
-  release: { summary: 'apply an image push to the manifests of a branch', load: async () => (await import('./commands/release.ts')).release },
+  policy: { summary: 'automate, deautomate, lock, unlock or set a tag filter on a workload', load: async () => (await import('./commands/policy.ts')).policy },
+  release: { summary: 'apply an image push to a branch, or release one workload', load: async () => (await import('./commands/release.ts')).release },
 };
 
 export const USAGE = `Usage: gitops <command> [options]
@@ -26,7 +31,7 @@ ${Object.entries(COMMANDS)
 Run 'gitops <command> --help' for a command's options.`;
 
 /** Runs the CLI with the given arguments and streams; returns the exit code. */
-export async function run(argv: string[], streams: OutputStreams & { cwd: string }): Promise<number> {
+export async function run(argv: string[], streams: OutputStreams & { cwd: string; registries?: CommandContext['registries'] }): Promise<number> {
   const out = createOutput(streams);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -39,7 +44,7 @@ export async function run(argv: string[], streams: OutputStreams & { cwd: string
     return 2;
   }
   try {
-    return await (await command.load())(rest, { out, env: streams.env, cwd: streams.cwd });
+    return await (await command.load())(rest, { out, env: streams.env, cwd: streams.cwd, progress: streams.stderr, ...(streams.registries ? { registries: streams.registries } : {}) });
   } catch (err) {
     if (err instanceof UsageError) {
       out.warn(`gitops ${name}: ${err.message}`);

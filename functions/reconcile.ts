@@ -1,12 +1,18 @@
-/** Timer (every 5 minutes): new clusters, clusters behind HEAD and drifted ones get a full sync job. */
+/**
+ * Timer (every 5 minutes): new clusters, clusters behind HEAD and drifted ones get a full sync job (which also
+ * catches up full syncs the push rate limit deferred); expired delivery records are deleted.
+ */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { expireDeliveries } from '../shared/app/handlers.ts';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';
 
 export async function reconcileHandler(_timer: Timer, context: InvocationContext): Promise<void> {
   const log = invocationLogger(context);
   const { reconcileAll } = await import('../shared/app/cluster-handlers.ts');
-  const r = await reconcileAll(await getRuntime(), log);
+  const runtime = await getRuntime();
+  await expireDeliveries(runtime, log);
+  const r = await reconcileAll(runtime, log);
   log.info('reconcile.done', { result: `${r.jobs.length} jobs, ${r.clusters.length} clusters, ${r.errors.length} errors` });
 }
 

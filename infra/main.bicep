@@ -113,6 +113,10 @@ param aksDataPlaneRole dataPlaneRoleType = 'RBACClusterAdmin'
 @description('Phase 2: create the Event Grid subscriptions delivering ImagePushed to the registry-push function. Only once the code is deployed: the function must exist.')
 param deployEventSubscriptions bool = false
 
+@description('Delivery schema of the Event Grid subscriptions. CloudEvents 1.0 is what Microsoft recommends and documents first; the code reads both.')
+@allowed(['CloudEventSchemaV1_0', 'EventGridSchema'])
+param eventDeliverySchema string = 'CloudEventSchemaV1_0'
+
 @description('Event Grid delivery attempts before an event is dead-lettered.')
 @minValue(1)
 @maxValue(30)
@@ -133,15 +137,24 @@ var registryPushFunctionName = 'registry-push'
 // Queue `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts) and the poison queue the host moves failed jobs to.
 var queueNames = ['sync', 'sync-poison']
 
-// Table `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts).
-var tableNames = ['deliveries']
+// Tables `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts) and `proposals` (PROPOSAL_TABLE,
+// shared/storage/table-proposal-ledger.ts: the heads of the pull-request branches this app wrote).
+var tableNames = ['deliveries', 'proposals']
 
-// Key Vault secret names behind GITHUB_APP_PRIVATE_KEY, GITHUB_WEBHOOK_SECRET and ACR_WEBHOOK_SECRET.
+// Key Vault secret names behind GITHUB_APP_PRIVATE_KEY, GITHUB_WEBHOOK_SECRET and ACR_WEBHOOK_SECRETS (one JSON
+// object holding one secret per registry: {"<login server>": "<secret>"}).
 var secretNames = {
   githubAppPrivateKey: 'github-app-private-key'
   githubWebhookSecret: 'github-webhook-secret'
-  acrWebhookSecret: 'acr-webhook-secret'
+  acrWebhookSecrets: 'acr-webhook-secrets'
 }
+
+// GITOPS_REGISTRY_TOPICS: each registry's ARM resource id (the Event Grid topic of its events) → its login server.
+var registryTopics = toObject(
+  registries,
+  r => '/subscriptions/${r.?subscriptionId ?? subscription().subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${r.name}',
+  r => '${toLower(r.name)}${environment().suffixes.acrLoginServer}'
+)
 
 var deploymentContainerName = 'deployment-package'
 var deadLetterContainerName = 'eventgrid-deadletter'
@@ -226,6 +239,7 @@ module functionApp 'modules/function-app.bicep' = {
     apiServers: join(apiServers, ',')
     registryHosts: join(map(registries, r => '${toLower(r.name)}.azurecr.io'), ',')
     pruneAllowed: pruneAllowed
+    registryTopics: registryTopics
     additionalAppSettings: additionalAppSettings
     tags: allTags
   }
@@ -244,6 +258,7 @@ module registryAccess 'modules/registry.bicep' = [
       principalId: identity.properties.principalId
       identityId: identity.id
       deployEventSubscription: deployEventSubscriptions
+      eventDeliverySchema: eventDeliverySchema
       functionResourceId: '${functionApp.outputs.id}/functions/${registryPushFunctionName}'
       deadLetterStorageAccountId: storage.outputs.id
       deadLetterContainerName: deadLetterContainerName

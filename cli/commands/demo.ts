@@ -18,6 +18,7 @@ import { consoleLogger } from '../host/console-logger.ts';
 import { startLocalServer } from '../host/start-local.ts';
 
 const run = promisify(execFile);
+const RADIXDEV = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/common/providers/Microsoft.ContainerRegistry/registries/radixdev';
 
 export async function demo(args: string[], ctx: CommandContext): Promise<number> {
   const parsed = parseOptions(args, { work: { type: 'string' }, verbose: { type: 'boolean' } });
@@ -26,8 +27,10 @@ export async function demo(args: string[], ctx: CommandContext): Promise<number>
   const workDir = path.resolve(ctx.cwd, parsed.work ?? '.work/demo');
   await rm(workDir, { recursive: true, force: true });
   // Secrets for this run only: the host refuses unsigned deliveries, as in Azure. Never printed.
-  const secrets = { GITHUB_WEBHOOK_SECRET: randomBytes(24).toString('hex'), ACR_WEBHOOK_SECRET: randomBytes(24).toString('hex') };
-  const env = { ...ctx.env, ...secrets, KUBECONFIG: path.join(workDir, 'no-kubeconfig') };
+  const secrets = { GITHUB_WEBHOOK_SECRET: randomBytes(24).toString('hex'), ACR_WEBHOOK_SECRETS: JSON.stringify({ 'radixdev.azurecr.io': randomBytes(24).toString('hex') }) };
+  // The operator's registry list: Event Grid events are acted on only from this registry's topic.
+  const registries = { GITOPS_REGISTRY_TOPICS: JSON.stringify({ [RADIXDEV]: 'radixdev.azurecr.io' }) };
+  const env = { ...ctx.env, ...secrets, ...registries, KUBECONFIG: path.join(workDir, 'no-kubeconfig') };
   const server = await startLocalServer({ settings: loadSettings(env), env, workDir, port: 0, log: consoleLogger(out, { quiet: !parsed.verbose }) });
   try {
     const { host } = server;
@@ -60,16 +63,16 @@ export async function demo(args: string[], ctx: CommandContext): Promise<number>
     await host.idle();
     await showClusters(ctx, host.foldersDir, 'development');
 
-    // 2. An image is pushed to ACR: Event Grid delivers ImagePushed.
+    // 2. An image is pushed to ACR: Event Grid delivers ImagePushed (CloudEvents 1.0, the subscription's default schema).
     const tag = `master-${randomBytes(20).toString('hex')}`;
     const event = {
-      id: randomUUID(), eventType: 'Microsoft.ContainerRegistry.ImagePushed', subject: `radix-operator:${tag}`, eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1',
-      topic: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/common/providers/Microsoft.ContainerRegistry/registries/radixdev',
+      specversion: '1.0', id: randomUUID(), type: 'Microsoft.ContainerRegistry.ImagePushed', subject: `radix-operator:${tag}`, time: new Date().toISOString(),
+      source: RADIXDEV,
       data: { id: randomUUID(), timestamp: new Date().toISOString(), action: 'push', target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: `sha256:${randomBytes(32).toString('hex')}`, repository: 'radix-operator', tag }, request: { id: randomUUID(), host: 'radixdev.azurecr.io', method: 'PUT', useragent: 'docker/27.0' } },
     };
     out.line();
     out.line(out.bold(`2. ACR ImagePushed (Event Grid): radixdev.azurecr.io/radix-operator:${tag}`));
-    const eg = await fetch(`${server.url}/runtime/webhooks/eventgrid?functionName=registry-push`, { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify([event]) });
+    const eg = await fetch(`${server.url}/runtime/webhooks/eventgrid?functionName=registry-push`, { method: 'POST', headers: { 'content-type': 'application/cloudevents-batch+json; charset=utf-8', 'aeg-event-type': 'Notification' }, body: JSON.stringify([event]) });
     out.line(`   ${eg.status}`);
     await host.idle();
     const head = await git('rev-parse', 'master');

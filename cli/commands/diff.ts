@@ -8,9 +8,11 @@ import { parseOptions } from '../args.ts';
 import { selectClusters } from '../clusters.ts';
 import type { CommandContext } from '../context.ts';
 import { gitUrlFor, openLocalRepo, requireEnvironment } from '../load.ts';
+import { wrap } from '../output.ts';
 
 const HELP = `Usage: gitops diff --env NAME [--repo DIR] [--config FILE]
-                   [--kubeconfig FILE [--context PATTERN]] [--prune] [--git-url URL] [--json]
+                   [--kubeconfig FILE [--context PATTERN]] [--prune]
+                   [--git-url URL] [--json]
 
 Shows what 'gitops sync' would change on each cluster: every object of the
 environment as it is in DIR is read live and applied with dryRun=All (the API
@@ -64,10 +66,11 @@ export async function diff(args: string[], ctx: CommandContext): Promise<number>
       const label = r.prune.enabled ? (r.prune.refused ? 'would be pruned, but prune refuses' : 'would be pruned') : 'prune candidate (prune is off)';
       const lines = renderDiffTerminal(r.diff, { paint: out, removedLabel: label });
       for (const l of lines.slice(0, -1)) out.line(l);
-      for (const f of r.failed) out.line(out.red(`! ${f.id}: ${f.message}`));
-      for (const n of r.notes) out.line(out.dim(`  ${n.id}: ${n.message}`));
-      for (const e of r.renderErrors) out.line(out.red(`! ${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}`));
-      if (r.prune.refused) out.line(out.yellow(`prune refused: ${r.prune.refused}`));
+      const say = (text: string, paint: (t: string) => string) => { for (const l of wrap(text, 80, '  ')) out.line(paint(l)); };
+      for (const f of r.failed) say(`! ${f.id}: ${f.message}`, out.red);
+      for (const n of r.notes) say(`  ${n.id}: ${n.message}`, out.dim);
+      for (const e of r.renderErrors) say(`! ${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}`, out.red);
+      if (r.prune.refused) say(`prune refused: ${r.prune.refused}`, out.yellow);
       const extra = [r.failed.length ? `${r.failed.length} refused by the server` : '', r.renderErrors.length ? `${r.renderErrors.length} file errors` : ''].filter(Boolean);
       out.line(`${r.cluster}: ${[summarizeDiff(r.diff, { removed: label }), ...extra].join(', ')}`);
       out.line();

@@ -10,25 +10,48 @@ import { planBranchRelease } from '../../shared/pipeline/plan-branch-release.ts'
 import { parseOptions } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { openLocalRepo } from '../load.ts';
+import { releaseWorkload } from './release-workload.ts';
 import { table } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
 
 const run = promisify(execFile);
 
-const HELP = `Usage: gitops release --branch BRANCH --image REF [--image REF...] [--commit] [--repo DIR] [--config FILE] [--json]
+const HELP = `Usage: gitops release --branch BRANCH --image REF [--image REF...] [--commit]
+       gitops release --env NAME --workload ID [--force] [--commit]
+                      (--update-image REF... | --update-all-images)
+       (both: [--repo DIR] [--config FILE] [--json])
 
-Does what a registry push of each REF does: every automated workload of every
-environment on BRANCH whose filter accepts the tag gets it. Edits the manifests in
-the working tree and writes nothing else there; --commit also commits the edited
-files with Flux's message (Auto-release <image>).`;
+--branch: does what a registry push of each REF does: every automated workload
+of every environment on BRANCH whose filter accepts the tag gets it
+(--commit: Flux's message, Auto-release <image>).
+
+--workload (like fluxctl release): a targeted release of one workload of --env.
+--update-image REF puts REF into every container of the workload running REF's
+repository, whatever its tag filter says; --update-all-images gives each
+container the newest tag its filter accepts in the registry (the
+environment's registries only, ACR with your Azure credentials). A locked or
+ignored workload is refused unless --force. --commit uses Flux's message
+(Release <image> to <workload>).
+
+Edits the manifests in the working tree and writes nothing else there.
+Exit codes: 0 done (or nothing to change), 1 refused (a locked or ignored
+workload without --force), 2 bad arguments or configuration.
+JSON (--workload): {"workload","file","changes":[{"container","from","to"}],
+"upToDate":[container],"skipped":[{"container","reason"}],"message","commit"?}`;
 
 export async function release(args: string[], ctx: CommandContext): Promise<number> {
-  const parsed = parseOptions(
-    args,
-    { repo: { type: 'string' }, branch: { type: 'string' }, image: { type: 'string', multiple: true }, commit: { type: 'boolean' }, config: { type: 'string' }, json: { type: 'boolean' } },
-    ['branch', 'image'],
-  );
+  const parsed = parseOptions(args, {
+    repo: { type: 'string' }, branch: { type: 'string' }, image: { type: 'string', multiple: true }, commit: { type: 'boolean' }, config: { type: 'string' }, json: { type: 'boolean' },
+    env: { type: 'string' }, workload: { type: 'string' }, 'update-image': { type: 'string', multiple: true }, 'update-all-images': { type: 'boolean' }, force: { type: 'boolean' },
+  });
   if (parsed === 'help') return void ctx.out.line(HELP), 0;
+  if (parsed.workload !== undefined || parsed.env !== undefined) {
+    if (parsed.branch !== undefined || parsed.image !== undefined) throw new UsageError('--branch/--image and --env/--workload are two different releases; give one');
+    return releaseWorkload(parsed, ctx);
+  }
+  if (parsed.branch === undefined) throw new UsageError('missing --branch (or --env and --workload for a targeted release)');
+  if (parsed.image === undefined) throw new UsageError('missing --image');
+  if (parsed['update-image'] || parsed['update-all-images'] || parsed.force) throw new UsageError('--update-image, --update-all-images and --force go with --env and --workload');
   const images: ImageRef[] = parsed.image!.map((s) => {
     try {
       return parseImageRef(s);

@@ -13,13 +13,16 @@ import { consoleLogger } from '../host/console-logger.ts';
 import { startLocalServer } from '../host/start-local.ts';
 import { UsageError } from '../usage-error.ts';
 
-const HELP = `Usage: gitops serve [--port 7071] [--repo DIR] [--work DIR] [--reconcile-seconds 300]
+const HELP = `Usage: gitops serve [--port 7071] [--repo DIR] [--work DIR]
+                    [--reconcile-seconds 300]
 
-Runs the Function App locally. With no GITHUB_* settings the source is a local git
-repository (--repo DIR, default: the sample repository copied to WORK/repo); with no
-AzureWebJobsStorage jobs run in-process; environments without a reachable cluster
-(kubeconfig contexts) get a folder target under WORK/clusters/<environment>/.
-Webhooks are refused until GITHUB_WEBHOOK_SECRET / ACR_WEBHOOK_SECRET are set.`;
+Runs the Function App locally. With no GITHUB_* settings the source is a local
+git repository (--repo DIR, default: the sample repository copied to
+WORK/repo); with no AzureWebJobsStorage jobs run in-process; environments
+without a reachable cluster (kubeconfig contexts) get a folder target under
+WORK/clusters/<environment>/. Webhooks are refused until
+GITHUB_WEBHOOK_SECRET / ACR_WEBHOOK_SECRETS are set; Event Grid events are
+acted on only from the registries in GITOPS_REGISTRY_TOPICS.`;
 
 /** Settings from local.settings.json's Values, overridden by the real environment. */
 export async function localEnvironment(ctx: CommandContext): Promise<Record<string, string | undefined>> {
@@ -56,8 +59,8 @@ export async function serve(args: string[], ctx: CommandContext): Promise<number
   out.line(out.bold(`serverless-gitops local host on ${server.url}`));
   out.line(`  source      ${server.host.runtime.source.description}`);
   out.line(`  POST        ${server.url}/api/github-webhook${settings.webhookSecrets.length ? '' : out.yellow('   (refusing: GITHUB_WEBHOOK_SECRET not set)')}`);
-  out.line(`  POST        ${server.url}/api/acr-webhook${settings.acrWebhookSecret ? '' : out.yellow('      (refusing: ACR_WEBHOOK_SECRET not set)')}`);
-  out.line(`  POST        ${server.url}/runtime/webhooks/eventgrid?functionName=registry-push`);
+  out.line(`  POST        ${server.url}/api/acr-webhook${settings.acrWebhookSecrets.size ? '' : out.yellow('      (refusing: ACR_WEBHOOK_SECRETS not set)')}`);
+  out.line(`  POST        ${server.url}/runtime/webhooks/eventgrid?functionName=registry-push${settings.registryTopics.size ? '' : out.yellow('   (ignoring every registry: GITOPS_REGISTRY_TOPICS not set)')}`);
   for (const e of (await server.host.runtime.config()).environments) {
     const targets = await server.host.runtime.discover(e);
     out.line(`  ${e.name.padEnd(12)}${e.branch}:${e.path || '/'} → ${targets.map((t) => t.name).join(', ')}`);

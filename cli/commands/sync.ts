@@ -3,31 +3,38 @@
  * the sync pipeline from a laptop. With --kubeconfig it applies to the matching contexts (lease, state,
  * prune as in Azure); with --out it writes each object as it would be applied, one file per object.
  */
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { applyItems, createClusterConnector, syncSetName, systemClock, writeObjects } from '../../shared/clusters/index.ts';
+import { applyItems, syncSetName, systemClock, writeObjects, type ApplyProgress } from '../../shared/clusters/index.ts';
+import { syncCounts } from '../../shared/pipeline/describe-sync.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
 import { parseOptions } from '../args.ts';
+import { selectClusters } from '../clusters.ts';
+import { wrap } from '../output.ts';
+import { syncProgress } from '../sync-progress.ts';
 import type { CommandContext } from '../context.ts';
 import { gitUrlFor, openLocalRepo, requireEnvironment } from '../load.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
                    (--kubeconfig FILE [--context PATTERN] | --out DIR)
-                   [--prune] [--force-prune] [--dry-run] [--git-url URL] [--json]
+                   [--prune] [--force-prune] [--dry-run] [--git-url URL]
+                   [--json]
 
-Applies the environment as it is in DIR (uncommitted edits count) to every kubeconfig context matching
-PATTERN (default: the current context), by server-side apply in Flux v1's order, with the environment's
-lease and sync state in the cluster. --prune deletes objects this environment applied that are gone from
-git (refused when the render has errors, the desired state is empty, or more than half would go, unless
---force-prune). --dry-run asks the API server to check everything and stores nothing.
---out DIR writes each object as it would be applied, one file per object, and touches no cluster.
---git-url is the repository URL the GC marks are computed from (as Flux v1 was given it);
-default $GITOPS_GIT_URL, else https://github.com/<repository in gitops.yaml>, else the directory.
+Applies the environment as it is in DIR (uncommitted edits count) to every
+kubeconfig context matching PATTERN (default: the current context), by
+server-side apply in Flux v1's order, with the environment's lease and sync
+state in the cluster. --prune deletes objects this environment applied that
+are gone from git (refused when the render has errors, the desired state is
+empty, or more than half would go, unless --force-prune). --dry-run asks the
+API server to check everything and stores nothing.
+--out DIR writes each object as it would be applied, one file per object,
+and touches no cluster.
+--git-url is the repository URL the GC marks are computed from (as Flux v1
+was given it); default $GITOPS_GIT_URL, else
+https://github.com/<repository in gitops.yaml>, else the directory.
 Exits 1 when an object, a file or a cluster failed.`;
 
 export async function sync(args: string[], ctx: CommandContext): Promise<number> {
@@ -59,43 +66,40 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
     return rendered.errors.length ? 1 : 0;
   }
 
-  const kubeconfig = path.resolve(ctx.cwd, parsed.kubeconfig!);
-  let pattern = parsed.context;
-  if (!pattern) {
-    const kc = new KubeConfig();
-    try {
-      kc.loadFromString(await readFile(kubeconfig, 'utf8'));
-    } catch (err) {
-      throw new UsageError(`--kubeconfig ${parsed.kubeconfig}: ${(err as Error).message}`);
-    }
-    pattern = kc.getCurrentContext();
-    if (!pattern) throw new UsageError(`--kubeconfig ${parsed.kubeconfig} has no current context; give --context PATTERN`);
-  }
-  const target = { ...env, clusters: { kubeconfig: { path: kubeconfig, contexts: pattern }, static: [] } };
-  const connector = createClusterConnector({ clock: systemClock });
-  const clusters = await connector.discover(target);
-  if (clusters.length === 0) throw new UsageError(`no context in ${parsed.kubeconfig} matches ${pattern}`);
+  const selected = await selectClusters(ctx, env, { kubeconfig: parsed.kubeconfig, context: parsed.context });
+  const progress = syncProgress(ctx.progress ?? { write: () => true }, selected.clusters.map((c) => c.name));
   const deps = {
-    source: local.source, connector, clock: systemClock, log: silentLogger,
-    settings: { gitUrl, holderIdentity: `gitops-cli@${hostname()}:${process.pid}` },
+    source: local.source, connector: selected.connector, clock: systemClock, log: silentLogger,
+    settings: { gitUrl, holderIdentity: `gitops-cli@${hostname()}:${process.pid}`, ...(ctx.env.GITOPS_STATE_NAMESPACE ? { stateNamespace: ctx.env.GITOPS_STATE_NAMESPACE } : {}) },
+    progress: (cluster: string, p: ApplyProgress) => progress.update(cluster, p),
   };
-  const results: SyncClusterResult[] = await Promise.all(clusters.map((c) => syncCluster(target, c, deps, {
-    // A working tree has no commit to compare with: always render and apply it all.
-    full: true,
-    ...(parsed.prune ? { prune: true } : {}),
-    ...(parsed['force-prune'] ? { forcePrune: true } : {}),
-    ...(parsed['dry-run'] ? { dryRun: true } : {}),
-  })));
+  const results: SyncClusterResult[] = await Promise.all(selected.clusters.map(async (c) => {
+    const r = await syncCluster(selected.env, c, deps, {
+      // A working tree has no commit to compare with: always render and apply it all.
+      full: true,
+      ...(parsed.prune ? { prune: true } : {}),
+      ...(parsed['force-prune'] ? { forcePrune: true } : {}),
+      ...(parsed['dry-run'] ? { dryRun: true } : {}),
+    });
+    progress.done(c.name);
+    return r;
+  }));
+  progress.finish();
+  const bad = (r: SyncClusterResult) => r.outcome === 'failed' || r.outcome === 'lease-held' || r.outcome === 'suspended' || r.counts.failed > 0 || r.counts.renderErrors > 0;
   if (parsed.json) out.line(JSON.stringify(results, null, 2));
   else {
+    const say = (text: string, paint: (t: string) => string = (t) => t) => { for (const l of wrap(text, 78, '  ')) out.line(paint(`  ${l}`)); };
     for (const r of results) {
-      const bad = r.outcome === 'failed' || r.outcome === 'lease-held' || r.counts.failed > 0 || r.counts.renderErrors > 0;
-      out.line(bad ? out.red(r.description) : out.green(r.description));
-      for (const o of r.objects.filter((x) => x.action === 'failed')) out.line(`  ${o.step === 'prune' ? 'prune ' : ''}${o.id}: ${o.message ?? ''}`);
-      for (const o of r.objects.filter((x) => x.action === 'pruned')) out.line(out.dim(`  ${r.dryRun ? 'would prune' : 'pruned'} ${o.id}`));
-      for (const e of r.renderErrors) out.line(`  ${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}`);
-      if (r.prune?.refused) out.line(out.yellow(`  prune refused: ${r.prune.refused}`));
+      // The counts on one line, then every failure in full (wrapped, never cut).
+      const head = r.outcome === 'synced' ? `${r.dryRun ? '[dry run] ' : ''}${r.cluster}: ${syncCounts(r)}` : r.outcome === 'failed' && r.error ? `${r.cluster}: sync failed` : r.description;
+      for (const l of wrap(head, 80, '  ')) out.line(bad(r) ? out.red(l) : out.green(l));
+      if (r.outcome === 'failed' && r.error) say(r.error, out.red);
+      if (r.suspended) say(`suspended by ${r.suspended.by} at ${r.suspended.at}: ${r.suspended.reason} (gitops resume --env ${r.environment} ends it)`, out.yellow);
+      for (const o of r.objects.filter((x) => x.action === 'failed')) say(`${o.step === 'prune' ? 'prune ' : ''}${o.id}: ${o.message ?? ''}`);
+      for (const o of r.objects.filter((x) => x.action === 'pruned')) say(`${r.dryRun ? 'would prune' : 'pruned'} ${o.id}`, out.dim);
+      for (const e of r.renderErrors) say(`${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}`);
+      if (r.prune?.refused) say(`prune refused: ${r.prune.refused}`, out.yellow);
     }
   }
-  return results.some((r) => r.outcome === 'failed' || r.outcome === 'lease-held' || r.counts.failed > 0 || r.counts.renderErrors > 0) ? 1 : 0;
+  return results.some(bad) ? 1 : 0;
 }

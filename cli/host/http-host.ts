@@ -1,8 +1,12 @@
 /**
  * The local host's HTTP side: the Function App's routes served by node:http,
  * calling the same handlers Azure runs. The Event Grid route behaves as the
- * Functions extension does (`/runtime/webhooks/eventgrid?functionName=…`,
- * `aeg-event-type` handshake, 500 when any event of a batch fails).
+ * Functions extension (Microsoft.Azure.WebJobs.Extensions.EventGrid, HttpRequestProcessor) does:
+ * `/runtime/webhooks/eventgrid?functionName=…`; the CloudEvents validation handshake (`OPTIONS` with
+ * `WebHook-Request-Origin` → 200 and `WebHook-Allowed-Origin`); the Event Grid schema's
+ * `aeg-event-type: SubscriptionValidation` handshake; `Notification` bodies of either schema, a JSON object
+ * (CloudEvents structured, `application/cloudevents+json`) or an array (`application/json`,
+ * `application/cloudevents-batch+json`), one invocation per event, and 500 when any of them fails.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { once } from 'node:events';
@@ -23,8 +27,8 @@ const MAX_BODY = 25 * 1024 * 1024;
 export async function startHttpHost(routes: HostRoutes, options: { port?: number; host?: string } = {}): Promise<{ url: string; port: number; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     void handle(req).then(
-      ({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
+      ({ status, body, headers }) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(body === undefined ? '' : JSON.stringify(body));
       },
       (err: unknown) => {
@@ -35,9 +39,13 @@ export async function startHttpHost(routes: HostRoutes, options: { port?: number
     );
   });
 
-  async function handle(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+  async function handle(req: IncomingMessage): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/') return { status: 200, body: { ok: true, routes: [...Object.keys(routes.http).map((r) => `/api/${r}`), ...Object.keys(routes.eventGrid).map((f) => `/runtime/webhooks/eventgrid?functionName=${f}`)] } };
+    if (req.method === 'OPTIONS' && url.pathname === '/runtime/webhooks/eventgrid') {
+      if (!routes.eventGrid[url.searchParams.get('functionName') ?? '']) return { status: 404, body: { error: `no Event Grid function ${url.searchParams.get('functionName') ?? ''}` } };
+      return { status: 200, headers: { 'webhook-allowed-origin': allowedOrigin(headerOf(req, 'webhook-request-origin')) } };
+    }
     const body = await readBody(req);
     if (body === undefined) return { status: 413, body: { error: `body larger than ${MAX_BODY} bytes` } };
     if (url.pathname.startsWith('/api/')) {
@@ -47,7 +55,10 @@ export async function startHttpHost(routes: HostRoutes, options: { port?: number
       const r = await fn({ header: (n) => headerOf(req, n), body });
       return { status: r.status, body: r.body };
     }
-    if (url.pathname === '/runtime/webhooks/eventgrid') return eventGrid(url.searchParams.get('functionName') ?? '', headerOf(req, 'aeg-event-type'), body);
+    if (url.pathname === '/runtime/webhooks/eventgrid') {
+      if (req.method !== 'POST') return { status: 405, body: { error: 'POST or OPTIONS only' } };
+      return eventGrid(url.searchParams.get('functionName') ?? '', headerOf(req, 'aeg-event-type'), body);
+    }
     return { status: 404, body: { error: `no route ${url.pathname}` } };
   }
 
@@ -63,12 +74,15 @@ export async function startHttpHost(routes: HostRoutes, options: { port?: number
     const list = Array.isArray(events) ? events : [events];
     switch (type) {
       case 'SubscriptionValidation': {
-        const code = (list[0] as { data?: { validationCode?: unknown } } | undefined)?.data?.validationCode;
+        // An array (Event Grid schema), or one object whose data is double-encoded (a CloudEvent), as the extension reads it.
+        const data = Array.isArray(events) ? (list[0] as { data?: unknown } | undefined)?.data : (events as { data?: unknown } | null)?.data;
+        const code = (typeof data === 'string' ? safeJson(data) : (data as { validationCode?: unknown } | undefined))?.validationCode;
         return typeof code === 'string' ? { status: 200, body: { validationResponse: code } } : { status: 400, body: { error: 'no validationCode' } };
       }
       case 'Unsubscribe':
         return { status: 202 };
       case 'Notification': {
+        if (typeof events !== 'object' || events === null) return { status: 400, body: { error: 'expected a JSON object or array of events' } };
         const results = await Promise.allSettled(list.map((e) => fn(e)));
         const failed = results.filter((r) => r.status === 'rejected');
         for (const f of failed) routes.onError?.(`eventgrid:${name}`, (f as PromiseRejectedResult).reason);
@@ -93,6 +107,20 @@ export async function startHttpHost(routes: HostRoutes, options: { port?: number
       await once(server, 'close');
     },
   };
+}
+
+/** The extension answers with the request's origin when it is one of Event Grid's clouds, else the public cloud's. */
+const EVENT_GRID_ORIGINS = new Set(['eventgrid.azure.net', 'eventgrid.azure.us', 'eventgrid.azure.cn', 'eventgrid.azure.eaglex.ic.gov', 'eventgrid.azure.microsoft.scloud']);
+function allowedOrigin(origin: string | undefined): string {
+  return origin && EVENT_GRID_ORIGINS.has(origin) ? origin : 'eventgrid.azure.net';
+}
+
+function safeJson(text: string): { validationCode?: unknown } | undefined {
+  try {
+    return JSON.parse(text) as { validationCode?: unknown };
+  } catch {
+    return undefined;
+  }
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {

@@ -3,10 +3,11 @@
  * the reconcile timer. `gitops serve` and `gitops demo` both use it.
  */
 import { reconcileAll } from '../../shared/app/cluster-handlers.ts';
-import { acrWebhook, githubWebhook, registryPush } from '../../shared/app/handlers.ts';
+import { acrWebhook, expireDeliveries, githubWebhook, registryPush } from '../../shared/app/handlers.ts';
 import { FOLDER_CLUSTER } from '../../shared/clusters/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
+import type { TagLister } from '../../shared/registry/tag-lister.ts';
 import { startHttpHost } from './http-host.ts';
 import { createLocalHost, type LocalHost } from '../../shared/app/local-runtime.ts';
 
@@ -24,9 +25,11 @@ export async function startLocalServer(options: {
   port?: number;
   reconcileSeconds?: number;
   log: Logger;
+  /** Registries the host can confirm pushed tags in (tests: the ACR fake). */
+  registryTags?: (registry: string) => TagLister | undefined;
 }): Promise<LocalServer> {
   const { log } = options;
-  const host = await createLocalHost({ settings: options.settings, workDir: options.workDir, env: options.env, log, ...(options.repoDir ? { repoDir: options.repoDir } : {}) });
+  const host = await createLocalHost({ settings: options.settings, workDir: options.workDir, env: options.env, log, ...(options.repoDir ? { repoDir: options.repoDir } : {}), ...(options.registryTags ? { registryTags: options.registryTags } : {}) });
   const { runtime } = host;
   await host.start();
   const http = await startHttpHost(
@@ -40,6 +43,7 @@ export async function startLocalServer(options: {
   // New targets get everything at once: folder targets here, real clusters through reconcile.
   const reconcileOnce = async () => {
     try {
+      await expireDeliveries(runtime, log);
       const config = await runtime.config();
       const withClusters = new Set<string>();
       for (const env of config.environments) {

@@ -64,7 +64,7 @@ param keyVaultUri string
 param secretNames {
   githubAppPrivateKey: string
   githubWebhookSecret: string
-  acrWebhookSecret: string
+  acrWebhookSecrets: string
 }
 
 @description('owner/name of the config repository.')
@@ -97,6 +97,9 @@ param registryHosts string
 @description('Whether environments may prune.')
 param pruneAllowed bool
 
+@description('The registries Event Grid events may update images from: registry ARM resource id → login server (GITOPS_REGISTRY_TOPICS).')
+param registryTopics object
+
 @description('More app settings (name → value), e.g. GITOPS_STATE_NAMESPACE, or a Key Vault reference for GITHUB_WEBHOOK_SECRET_PREVIOUS while rotating.')
 param additionalAppSettings object
 
@@ -127,7 +130,9 @@ var appSettings = [
   // Secrets: Key Vault references (resolved with keyVaultReferenceIdentity), never values.
   { name: 'GITHUB_APP_PRIVATE_KEY', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.githubAppPrivateKey})' }
   { name: 'GITHUB_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.githubWebhookSecret})' }
-  { name: 'ACR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.acrWebhookSecret})' }
+  { name: 'ACR_WEBHOOK_SECRETS', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.acrWebhookSecrets})' }
+  // The registries whose Event Grid topics may update images (JSON: resource id → login server).
+  { name: 'GITOPS_REGISTRY_TOPICS', value: string(registryTopics) }
   // Where environment definitions come from (one of the two; never implicitly the default branch), and the
   // operator's bounds no definition can widen (README "Security").
   { name: 'GITOPS_CONFIG', value: gitopsConfig }

@@ -30,6 +30,10 @@ param identityId string
 @description('Create the event subscription (phase 2: the function must already be deployed).')
 param deployEventSubscription bool
 
+@description('Delivery schema of the subscription (the code reads both).')
+@allowed(['CloudEventSchemaV1_0', 'EventGridSchema'])
+param eventDeliverySchema string
+
 @description('Resource id of the Event Grid-triggered function: <function app id>/functions/<name>.')
 param functionResourceId string
 
@@ -91,7 +95,7 @@ resource imagePushed 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-0
   parent: systemTopic
   name: 'serverless-gitops-registry-push'
   properties: {
-    eventDeliverySchema: 'EventGridSchema'
+    eventDeliverySchema: eventDeliverySchema
     destination: {
       endpointType: 'AzureFunction'
       properties: {

@@ -12,11 +12,14 @@ import { loadSettings } from '../config/settings.ts';
 import { createConfigProvider } from '../pipeline/config-provider.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { SYNC_QUEUE } from '../pipeline/sync-job.ts';
-import { acrManifestReader } from '../registry/acr-manifest-reader.ts';
+import { acrManifestReader, type AcrClientOptions } from '../registry/acr-manifest-reader.ts';
+import { acrTagLister } from '../registry/acr-tag-lister.ts';
+import type { TagLister } from '../registry/tag-lister.ts';
 import { readBuildTimes, type ManifestReader } from '../registry/build-times.ts';
 import { gitHubSourceFromSettings } from '../sources/github/index.ts';
 import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../storage/table-delivery-log.ts';
+import { PROPOSAL_TABLE, TableProposalLedger } from '../storage/table-proposal-ledger.ts';
 
 /** Process-level log lines (no invocation): JSON on stderr, which the host forwards to Application Insights. */
 const processLog: Logger = {
@@ -28,6 +31,8 @@ const processLog: Logger = {
 export interface AzureRuntimeParts {
   /** Overrides the managed identity (tests). */
   credential?: TokenCredential;
+  /** ACR client options per registry host (tests: the ACR fake's endpoint and CA). */
+  acrOptions?: (registry: string) => AcrClientOptions;
 }
 
 /** Builds the runtime from app settings; throws ConfigError naming every missing or invalid setting. */
@@ -38,23 +43,34 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   if (!settings.storage) missing.push('setting AzureWebJobsStorage__queueServiceUri: required in Azure (or AzureWebJobsStorage as a connection string)');
   if (missing.length > 0) throw new ConfigError(missing);
   if (settings.webhookSecrets.length === 0) processLog.warn('startup.webhook-secret-missing', { result: 'GITHUB_WEBHOOK_SECRET is not set: every GitHub delivery will be refused' });
-  if (!settings.acrWebhookSecret) processLog.info('startup.acr-webhook-off', { result: 'ACR_WEBHOOK_SECRET is not set: /api/acr-webhook refuses every request (Event Grid is unaffected)' });
+  if (settings.acrWebhookSecrets.size === 0) processLog.info('startup.acr-webhook-off', { result: 'ACR_WEBHOOK_SECRETS is not set: /api/acr-webhook refuses every request (Event Grid is unaffected)' });
+  if (settings.registryTopics.size === 0) processLog.warn('startup.registry-topics-missing', { result: 'GITOPS_REGISTRY_TOPICS is not set: every Event Grid registry event is ignored' });
 
   const credential = parts.credential ?? (settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential());
   const github = settings.github!;
-  const source = gitHubSourceFromSettings(github, settings.commitAuthor);
   const storage = settings.storage!;
   const queues = queueService('connectionString' in storage ? storage : { queueServiceUrl: storage.queueServiceUri, credential });
-  const table =
+  const tableClient = (name: string) =>
     'connectionString' in storage
-      ? TableClient.fromConnectionString(storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: /UseDevelopmentStorage|127\.0\.0\.1|localhost/.test(storage.connectionString) })
-      : new TableClient(storage.tableServiceUri ?? storage.queueServiceUri.replace('.queue.', '.table.'), DELIVERY_TABLE, credential);
+      ? TableClient.fromConnectionString(storage.connectionString, name, { allowInsecureConnection: /UseDevelopmentStorage|127\.0\.0\.1|localhost/.test(storage.connectionString) })
+      : new TableClient(storage.tableServiceUri ?? storage.queueServiceUri.replace('.queue.', '.table.'), name, credential);
+  const table = tableClient(DELIVERY_TABLE);
+  // Proposal branches are built on only at the heads recorded here (the app's storage, out of the repository's reach).
+  const source = gitHubSourceFromSettings(github, settings.commitAuthor, {}, { proposalLedger: new TableProposalLedger(tableClient(PROPOSAL_TABLE)) });
   const readers = new Map<string, ManifestReader>();
   const readerFor = (host: string) => {
     if (!host.endsWith('.azurecr.io')) return undefined;
     let r = readers.get(host);
-    if (!r) readers.set(host, (r = acrManifestReader(host, credential)));
+    if (!r) readers.set(host, (r = acrManifestReader(host, credential, parts.acrOptions?.(host))));
     return r;
+  };
+  // Pushed tags are confirmed in ACR (AcrPull or Repository Reader, granted by the template) before a commit.
+  const listers = new Map<string, TagLister>();
+  const registryTags = (host: string) => {
+    if (!host.endsWith('.azurecr.io')) return undefined;
+    let l = listers.get(host);
+    if (!l) listers.set(host, (l = acrTagLister(host, credential, parts.acrOptions?.(host))));
+    return l;
   };
   return assembleRuntime({
     settings,
@@ -69,5 +85,6 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
+    registryTags,
   });
 }

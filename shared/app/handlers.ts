@@ -5,11 +5,13 @@
  * cluster-handlers.ts, so webhooks never load the Kubernetes client.
  */
 import type { Logger } from '../pipeline/logger.ts';
-import { handleAcrWebhook } from '../pipeline/acr-webhook.ts';
+import { readAcrWebhook } from '../pipeline/acr-webhook.ts';
 import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from '../pipeline/github-delivery.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
+import { environmentSuspension } from '../pipeline/environment-suspension.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
+import { pushConfirmer } from '../registry/confirm-push.ts';
 import type { Runtime } from './runtime.ts';
 
 /** POST /api/github-webhook. */
@@ -17,8 +19,20 @@ export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest
   return handleGitHubDelivery(req, {
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
-    onPush: (push, id) => onPush(push, id, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log }),
+    onPush: (push, id, bodyDigest) => onPush(push, { id, bodyDigest }, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log, now: () => runtime.clock.now(), fullSyncIntervalMs: runtime.settings.fullSyncIntervalSeconds * 1000 }),
   });
+}
+
+/** The reconcile timer's housekeeping: delivery records past their retention are deleted (Azure Tables has no TTL). Never throws. */
+export async function expireDeliveries(runtime: Runtime, log: Logger): Promise<number> {
+  try {
+    const n = await runtime.deliveries.expire();
+    if (n > 0) log.info('push.deliveries-expired', { result: `${n} delivery records past their retention deleted` });
+    return n;
+  } catch (err) {
+    log.warn('push.deliveries-expire-failed', { result: (err as Error).message });
+    return 0;
+  }
 }
 
 /** Releases one pushed image (both registry triggers end here). */
@@ -28,45 +42,71 @@ export function releaseImage(runtime: Runtime, log: Logger, image: ImagePushed):
     source: runtime.source,
     ...(runtime.proposer ? { proposer: runtime.proposer } : {}),
     ...(runtime.buildTimes ? { buildTimes: runtime.buildTimes } : {}),
+    ...(runtime.registryTags ? { confirm: pushConfirmer(runtime.registryTags, log) } : {}),
     branchLocks: runtime.branchLocks,
+    suspended: (env) => environmentSuspension(env, { discover: (e) => runtime.discover(e), connector: runtime.connector, stateNamespace: runtime.settings.stateNamespace }),
     log,
   });
 }
 
-/** POST /api/acr-webhook (ACR's classic webhook). */
-export function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
-  return handleAcrWebhook(req, {
-    secret: runtime.settings.acrWebhookSecret ?? '',
-    onImagePushed: async (image) => {
-      const result = await releaseImage(runtime, log, image);
-      return { status: 200, body: summarize(result) };
-    },
-  });
+/** POST /api/acr-webhook (ACR's classic webhook): the outcome mapped to HTTP. */
+export async function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
+  const outcome = readAcrWebhook(req, { secrets: runtime.settings.acrWebhookSecrets });
+  switch (outcome.kind) {
+    case 'refused': {
+      log.warn('image.refused', { result: outcome.reason });
+      const status = { 'not-configured': 503, unauthenticated: 401, 'wrong-registry': 403 }[outcome.why];
+      return { status, body: { error: outcome.reason } };
+    }
+    case 'malformed':
+      log.error('image.malformed', { result: outcome.reason });
+      return { status: 400, body: { error: outcome.reason } };
+    case 'ignored':
+      log.info('image.ignored', { eventId: outcome.eventId, eventType: outcome.eventType, result: outcome.reason });
+      return { status: 202, body: { ignored: outcome.reason } };
+    case 'image': {
+      const result = await releaseImage(runtime, log, outcome.image);
+      // ACR does not retry webhooks: an image the registry does not hold is refused, with the reason.
+      return { status: result.kind === 'unconfirmed' ? 409 : 200, body: summarize(result) };
+    }
+  }
 }
 
 /**
- * The Event Grid trigger. A malformed event throws MalformedEventError: the
- * platform's bounded retry policy then dead-letters it (it is never acked as done).
+ * The Event Grid trigger, one event of either delivery schema. What can never succeed is acknowledged,
+ * not thrown: a malformed event is logged (`image.malformed`, naming the wrong field) and dropped, as are
+ * event types and registries we do not act on (`image.ignored`). Retrying those would only repeat them for
+ * Event Grid's whole retry window and, through the extension's all-or-nothing answer, redeliver the good
+ * events of the same batch with them (README "Registry events"). Failures that may pass (GitHub, the
+ * registry unreachable) throw, so Event Grid retries and finally dead-letters the event.
  */
 export async function registryPush(runtime: Runtime, log: Logger, event: unknown): Promise<Record<string, unknown>> {
   let decision;
   try {
-    decision = parseEventGridEvent(event);
+    decision = parseEventGridEvent(event, runtime.settings.registryTopics);
   } catch (err) {
-    if (err instanceof MalformedEventError) log.error('image.malformed', { result: err.message });
-    throw err;
+    if (!(err instanceof MalformedEventError)) throw err;
+    const id = (event as { id?: unknown } | null)?.id;
+    log.error('image.malformed', { eventId: typeof id === 'string' ? id.slice(0, 256) : undefined, result: err.message });
+    return { malformed: err.message };
   }
   if (decision.kind === 'ignored') {
-    log.info('image.ignored', { result: decision.reason });
+    log.info('image.ignored', { eventId: decision.eventId, eventType: decision.eventType, result: decision.reason });
     return { ignored: decision.reason };
   }
-  return summarize(await releaseImage(runtime, log, decision.image));
+  const result = await releaseImage(runtime, log, decision.image);
+  // The tag may not have reached the registry replica we asked yet: fail the delivery, so Event Grid retries
+  // (and dead-letters it if the tag never appears).
+  if (result.kind === 'unconfirmed') throw new Error(result.reason);
+  return summarize(result);
 }
 
 function summarize(result: ImagePushedResult): Record<string, unknown> {
-  if (result.kind === 'ignored') return { ignored: result.reason };
+  if (result.kind === 'ignored') return { ignored: result.reason, ...(result.suspended ? { suspended: result.suspended } : {}) };
+  if (result.kind === 'unconfirmed') return { error: result.reason, image: result.image };
   return {
     image: result.image,
+    ...(result.suspended ? { suspended: result.suspended } : {}),
     branches: result.branches.map((b) => ({ branch: b.branch, environments: b.environments, status: b.status, revision: b.revision, pullRequest: b.pullRequest, changes: b.changes, skipped: b.skipped.map((s) => ({ env: s.env, workload: s.workload, container: s.container, reason: s.message })), errors: b.errors })),
   };
 }

@@ -29,6 +29,7 @@ import { renderEnvironment } from '../pipeline/render-environment.ts';
 import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
 import { gitHubSourceFromSettings, type GitHubSource } from '../sources/github/index.ts';
 import { LocalGitSource } from '../sources/local-git.ts';
+import type { TagLister } from '../registry/tag-lister.ts';
 import type { CommitRequest, CommitResult } from '../sources/port.ts';
 import { QueueWorker } from '../storage/queue-worker.ts';
 import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
@@ -65,7 +66,15 @@ export async function ensureSampleRepo(dir: string): Promise<void> {
   await git('branch', 'release');
 }
 
-export async function createLocalHost(options: { settings: Settings; workDir: string; repoDir?: string; env: Readonly<Record<string, string | undefined>>; log: Logger }): Promise<LocalHost> {
+export async function createLocalHost(options: {
+  settings: Settings;
+  workDir: string;
+  repoDir?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  log: Logger;
+  /** Registries the host can ask for tags (none by default: a laptop holds no registry credentials, pushes are unchecked). */
+  registryTags?: (registry: string) => TagLister | undefined;
+}): Promise<LocalHost> {
   const { settings, log } = options;
   const foldersDir = path.join(options.workDir, 'clusters');
   const clock = systemClock;
@@ -134,6 +143,7 @@ export async function createLocalHost(options: { settings: Settings; workDir: st
     connector,
     clock,
     gitUrl: settings.gitUrl ?? (settings.github ? `https://github.com/${settings.github.repository}` : repoDir!),
+    ...(options.registryTags ? { registryTags: options.registryTags } : {}),
   });
   // Environments with no reachable cluster get the folder target instead.
   const folder = (env: string): ClusterTarget => ({ name: FOLDER_CLUSTER, origin: 'static', server: `file://${path.join(foldersDir, env)}`, auth: 'none' });

@@ -14,6 +14,7 @@ import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
 import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
+import type { TagLister } from '../registry/tag-lister.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
 export interface Runtime {
@@ -36,6 +37,8 @@ export interface Runtime {
   /** The repository URL Flux v1's ownership marks are computed from. */
   gitUrl: string;
   buildTimes: ((refs: readonly ImageRef[]) => Promise<ReadonlyMap<string, Date>>) | undefined;
+  /** Tags of a registry the runtime can ask (ACR with the managed identity), to confirm a pushed tag before committing it. */
+  registryTags: ((registry: string) => TagLister | undefined) | undefined;
   /** Serialises this process's writes per branch. */
   branchLocks: KeyedMutex;
   /** Parsed manifests by file text: a commit synced to many clusters is parsed once per process. */
@@ -44,8 +47,8 @@ export interface Runtime {
   applyCache: ApplyItemCache;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'discover'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes'>>;
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags'>>;
 
 /** How long an environment's discovered clusters are reused: the push webhook must answer fast. */
 const DISCOVERY_TTL_MS = 60_000;
@@ -63,5 +66,5 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
+  return { statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
 }

@@ -5,26 +5,43 @@
  * - Ids are Flux's manifest ids: `<metadata.namespace or <cluster>>:<kind lowercased>/<name>`, from the
  *   namespace as written (not the effective one).
  * - Applying: every patch document must match a generated object ("missing resource … for patch"); kinds the
- *   Kubernetes scheme knows get a strategic merge patch, others an RFC 7386 JSON merge patch.
+ *   Kubernetes scheme knows get apimachinery's strategic merge patch ({@link applyStrategicPatch}), others an
+ *   RFC 7386 JSON merge patch.
  * - Writing: one document per generated object, sorted by id as strings, holding the JSON merge patch from the
  *   generated object to the updated one plus `apiVersion`, `kind`, `metadata.name` and `metadata.namespace`;
  *   empty patches are dropped; each document is preceded by `---\n`; go-yaml v2 marshalling.
- *   For built-in kinds Flux wrote a two-way strategic merge patch, which is not reproduced: an object of a
- *   built-in kind that differs from its generated form refuses the write, with the reason.
+ *   For built-in kinds Flux wrote a two-way strategic merge patch ({@link createTwoWayMergePatch}), reproduced
+ *   for changes made in place; anything else refuses the write, with the reason.
+ * - A built-in API group (core, `apps`, `batch`, `*.k8s.io`, …) in an apiVersion the schema does not know (an
+ *   old `extensions/v1beta1` Deployment) is refused: Flux's scheme knew it and merged strategically.
  */
 import { parseYamlDocuments } from '../manifests/yaml.ts';
 import { compareCodePoints } from '../manifests/repo-paths.ts';
 import { GoYamlUnsupported, marshalGoYamlV2 } from './go-yaml-v2.ts';
 import { createMergePatch, isJsonMap, jsonEqual, setOwn, type JsonMap } from './json-values.ts';
+import { TwoWayPatchUnsupported, createTwoWayMergePatch } from './two-way-merge-patch.ts';
+import { applyStrategicPatch } from './apply-strategic-patch.ts';
 
 /** A problem with a file, for a person: where and what. */
 export interface PatchMessage { file: string; line?: number; message: string }
 
-/** The merge functions the patch file needs (the kustomize module's, injected to keep this module pure). */
+/** What the patch file needs from the merge module (injected: JSON merge, and which kinds the schema knows). */
 export interface MergeFunctions {
   jsonMergePatch(target: unknown, patch: unknown): unknown;
-  strategicMergePatch(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown>;
   isKnownKind(apiVersion: string, kind: string): boolean;
+}
+
+/** Whether an apiVersion belongs to a Kubernetes API group (core, no dot, or `*.k8s.io`). */
+export function isBuiltInGroup(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+/** How an object of this kind is merged: strategically, as JSON, or refused (an old built-in apiVersion). */
+function mergeKind(merge: Pick<MergeFunctions, 'isKnownKind'>, apiVersion: string, kind: string): 'strategic' | 'json' | 'unknown-built-in' {
+  if (merge.isKnownKind(apiVersion, kind)) return 'strategic';
+  return isBuiltInGroup(apiVersion) ? 'unknown-built-in' : 'json';
 }
 
 /** One document of a patch file. */
@@ -91,10 +108,11 @@ export function applyPatchDocuments(objects: readonly JsonMap[], documents: read
       continue;
     }
     try {
-      const apiVersion = String(object.apiVersion);
-      const kind = String(object.kind);
-      const patched = merge.isKnownKind(apiVersion, kind)
-        ? merge.strategicMergePatch(structuredClone(object), structuredClone(doc.object))
+      const how = mergeKind(merge, String(object.apiVersion), String(object.kind));
+      if (how === 'unknown-built-in') throw new Error(`${String(object.apiVersion)} ${String(object.kind)} is a built-in API group our schema does not know, so its strategic merge cannot be reproduced`);
+      // Flux applied its patch with apimachinery's strategic merge (not kustomize's): directives, order kept.
+      const patched = how === 'strategic'
+        ? applyStrategicPatch(structuredClone(object), structuredClone(doc.object))
         : merge.jsonMergePatch(structuredClone(object), structuredClone(doc.object));
       if (!isJsonMap(patched)) throw new Error('the patch did not leave an object');
       out.push(patched);
@@ -139,13 +157,17 @@ export function writePatchFile(generated: readonly JsonMap[], modified: Readonly
     const original = byId.get(id)!;
     const changed = modified.get(id);
     if (!changed) continue;
-    if (merge.isKnownKind(String(original.apiVersion), String(original.kind))) {
-      if (!jsonEqual(original, changed)) {
-        errors.push({ file, message: `cannot write the patch for ${id}: Flux v1 wrote a two-way strategic merge patch for built-in kinds, which is not reproduced here (refused rather than written differently)` });
-      }
+    if (jsonEqual(original, changed)) continue;
+    const how = mergeKind(merge, String(original.apiVersion), String(original.kind));
+    let patch: JsonMap;
+    try {
+      if (how === 'unknown-built-in') throw new TwoWayPatchUnsupported(`${String(original.apiVersion)} ${String(original.kind)} is a built-in API group our schema does not know`, '');
+      patch = how === 'strategic' ? createTwoWayMergePatch(original, changed) : createMergePatch(original, changed);
+    } catch (err) {
+      if (!(err instanceof TwoWayPatchUnsupported)) throw err;
+      errors.push({ file, message: `cannot write the patch for ${id}: Flux v1 wrote a two-way strategic merge patch for built-in kinds, reproduced only for changes in place (${err.message}); refused rather than written differently` });
       continue;
     }
-    const patch = createMergePatch(original, changed);
     if (Object.keys(patch).length === 0) continue;
     try {
       text += `---\n${marshalGoYamlV2(withIdentity(patch, original))}`;

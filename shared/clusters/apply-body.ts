@@ -42,6 +42,25 @@ export function stableJson(value: unknown): string {
   return `${out}}`;
 }
 
+/**
+ * The object exactly as a sync applies it, before the ownership label (GC mark) and the checksum annotation
+ * are added: server-set metadata and status removed, the effective namespace set (`gitops build`).
+ */
+export function appliedObject(resource: Resource): KubeObject {
+  const object = structuredClone(resource.object) as KubeObject;
+  const { status: _status, ...rest } = object;
+  const metadata: Record<string, unknown> = { ...(object.metadata ?? {}) };
+  for (const key of SERVER_SET_METADATA) delete metadata[key];
+  if (resource.namespace) metadata.namespace = resource.namespace;
+  else delete metadata.namespace;
+  const annotations = metadata.annotations as Record<string, unknown> | undefined;
+  if (annotations && Object.hasOwn(annotations, CHECKSUM_ANNOTATION)) {
+    const { [CHECKSUM_ANNOTATION]: _checksum, ...others } = annotations;
+    metadata.annotations = others;
+  }
+  return { ...rest, apiVersion: resource.apiVersion, kind: resource.kind, metadata: metadata as KubeObject['metadata'] };
+}
+
 /** Builds what is applied for a resource of a sync set. */
 export function buildApplyItem(resource: Resource, setName: string): ApplyItem {
   const object = structuredClone(resource.object) as KubeObject;

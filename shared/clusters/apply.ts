@@ -37,6 +37,10 @@ export interface ObjectOutcome {
   /** Where the object is declared in git. */
   file?: string;
   line?: number;
+  /** Applied: the server created it (201), rather than merging into an existing object. */
+  created?: boolean;
+  /** Applied: the object's resourceVersion in the server's answer (unchanged when the apply changed nothing). */
+  resourceVersion?: string;
 }
 
 export interface ApplyOptions {
@@ -49,6 +53,19 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Called after each rank (e.g. to renew the lease); a throw stops the apply. */
   onRankDone?: () => Promise<void>;
+  /** Progress for people: after each object, the rank it is in, and how many of the rank and of all are done. */
+  onProgress?: (p: ApplyProgress) => void;
+}
+
+export interface ApplyProgress {
+  rank: number;
+  /** 1-based position of the rank among the ranks this apply has, and how many there are. */
+  rankIndex: number;
+  ranks: number;
+  doneInRank: number;
+  inRank: number;
+  done: number;
+  total: number;
 }
 
 export interface ClusterApi {
@@ -71,14 +88,15 @@ export async function applyOne(api: ClusterApi, item: ApplyItem, options: ApplyO
     const r = await api.discovery.resolve(apiVersion, kind);
     if (!r) return failure(item, new Error(`the cluster does not serve ${kind} in ${apiVersion} (is its CustomResourceDefinition installed and Established?)`));
     if (r.namespaced && !namespace) return failure(item, new Error(`${kind} is namespaced but the object has no namespace`));
-    await api.client.request({
+    const res = await api.client.request({
       method: 'PATCH',
       path: resourcePath(r, namespace, name),
       query: { fieldManager: FIELD_MANAGER, force: 'true', ...(options.dryRun ? { dryRun: 'All' } : {}) },
       contentType: APPLY_PATCH,
       body: item.body,
     });
-    return { id: item.id, action: 'applied' };
+    const rv = res.body?.metadata?.resourceVersion;
+    return { id: item.id, action: 'applied', ...(res.status === 201 ? { created: true } : {}), ...(typeof rv === 'string' && rv ? { resourceVersion: rv } : {}) };
   } catch (err) {
     // A dry run does not create namespaces, so objects in a namespace this sync creates cannot be checked.
     if (options.dryRun && err instanceof KubeApiError && err.status === 404 && namespace && createdNamespaces.has(namespace) && /namespaces? "?[^"]*"? not found/.test(err.serverMessage)) {
@@ -110,13 +128,25 @@ export async function waitForCrd(api: ClusterApi, crd: ApplyItem, options: Apply
 export async function applyObjects(api: ClusterApi, items: readonly ApplyItem[], options: ApplyOptions): Promise<ObjectOutcome[]> {
   const createdNamespaces = new Set(items.filter((i) => i.resource.kind === 'Namespace' && i.resource.apiVersion === 'v1').map((i) => i.resource.name));
   const crdFailures = new Map<string, string>();
+  const rankSizes = new Map<number, number>();
+  for (const item of items) rankSizes.set(rankOfKind(item.resource.kind), (rankSizes.get(rankOfKind(item.resource.kind)) ?? 0) + 1);
+  const rankOrder = [...rankSizes.keys()].sort((a, b) => a - b);
+  const doneByRank = new Map<number, number>();
+  let done = 0;
+  const progress = (rank: number) => {
+    if (!options.onProgress) return;
+    done += 1;
+    doneByRank.set(rank, (doneByRank.get(rank) ?? 0) + 1);
+    options.onProgress({ rank, rankIndex: rankOrder.indexOf(rank) + 1, ranks: rankOrder.length, doneInRank: doneByRank.get(rank)!, inRank: rankSizes.get(rank)!, done, total: items.length });
+  };
   return runRanked(items, {
     rankOf: (item) => rankOfKind(item.resource.kind),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     run: async (item) => {
       const reason = crdFailures.get(`${item.resource.apiVersion.split('/')[0]}/${item.resource.kind}`);
-      if (reason) return failure(item, new Error(reason));
-      return applyOne(api, item, options, createdNamespaces);
+      const outcome = reason ? failure(item, new Error(reason)) : await applyOne(api, item, options, createdNamespaces);
+      progress(rankOfKind(item.resource.kind));
+      return outcome;
     },
     afterRank: async (_rank, done) => {
       await options.onRankDone?.();

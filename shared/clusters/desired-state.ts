@@ -44,11 +44,24 @@ export function nextInventory(items: readonly ApplyItem[], outcomes: ReadonlyMap
       const p = prior.get(item.id);
       if (p) out.push(p);
     } else if (outcome.action === 'applied') {
-      out.push({ id: item.id, apiVersion: item.resource.apiVersion, mark: item.mark, checksum: item.checksum });
+      out.push({ id: item.id, apiVersion: item.resource.apiVersion, mark: item.mark, checksum: item.checksum, ...(outcome.resourceVersion ? { rv: outcome.resourceVersion } : {}) });
     } else if (outcome.action === 'failed') {
       const p = prior.get(item.id);
       if (p) out.push(p);
     }
   }
   return out;
+}
+
+export type ApplyChange = 'created' | 'configured' | 'unchanged';
+
+/**
+ * What an accepted apply did, from the server's answer: created (201); unchanged when the answer's
+ * resourceVersion is the one our last apply of the same content recorded (a no-op apply does not bump it);
+ * else configured (our change, or the server had drifted and was put back).
+ */
+export function applyChange(outcome: ObjectOutcome, previous: InventoryEntry | undefined, checksum: string): ApplyChange {
+  if (outcome.created) return 'created';
+  if (previous?.rv !== undefined && outcome.resourceVersion === previous.rv && previous.checksum === checksum) return 'unchanged';
+  return 'configured';
 }

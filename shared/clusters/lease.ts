@@ -150,3 +150,23 @@ export async function acquireLease(client: KubeClient, options: LeaseOptions): P
     await clock.sleep(Math.max(1, Math.min(options.pollMs ?? 1000, deadline - clock.now())));
   }
 }
+
+export interface LeaseHolder {
+  holder: string;
+  /** ISO time the lease expires unless renewed. */
+  expiresAt: string;
+}
+
+/** Who holds an environment's lease on a cluster now (undefined: nobody, or it expired). */
+export async function readLeaseHolder(client: KubeClient, namespace: string, environment: string, now: number): Promise<LeaseHolder | undefined> {
+  let lease: LeaseObject;
+  try {
+    lease = (await client.request({ method: 'GET', path: leasePath({ namespace, environment }) })).body as LeaseObject;
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) return undefined;
+    throw err;
+  }
+  const holder = lease.spec?.holderIdentity;
+  const until = expiresAt(lease.spec);
+  return holder && until > now ? { holder, expiresAt: new Date(until).toISOString() } : undefined;
+}

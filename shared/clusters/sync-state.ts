@@ -9,6 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { APPLY_PATCH, FIELD_MANAGER } from './apply.ts';
 import { KubeApiError, type KubeClient } from './kube-client.ts';
+import { suspensionFromData, type Suspension } from './suspension.ts';
 
 export const DEFAULT_STATE_NAMESPACE = 'gitops-system';
 /** Stay well under the 1 MiB object limit (metadata and managedFields count too). */
@@ -16,7 +17,8 @@ export const STATE_BYTES_LIMIT = 900 * 1024;
 const COMPRESS_ABOVE = 64 * 1024;
 const MAX_ERROR_CHARS = 1000;
 
-const inventoryEntry = z.object({ id: z.string(), apiVersion: z.string(), mark: z.string(), checksum: z.string() });
+/** `rv`: the resourceVersion the server answered our last apply with (tells "unchanged" from "configured" next time). */
+const inventoryEntry = z.object({ id: z.string(), apiVersion: z.string(), mark: z.string(), checksum: z.string(), rv: z.string().optional() });
 const errorEntry = z.object({ id: z.string(), message: z.string() });
 
 export type InventoryEntry = z.infer<typeof inventoryEntry>;
@@ -50,14 +52,23 @@ function configMapPath(namespace: string, environment: string): string {
 
 /** Reads an environment's state; undefined when there is none (or it is unreadable: then a full sync follows). */
 export async function readSyncState(client: KubeClient, namespace: string, environment: string): Promise<SyncState | undefined> {
+  return (await readStateObject(client, namespace, environment)).state;
+}
+
+/** The state ConfigMap in one read: the sync state (as {@link readSyncState}) and any suspension. */
+export async function readStateObject(client: KubeClient, namespace: string, environment: string): Promise<{ state: SyncState | undefined; suspension: Suspension | undefined }> {
   let res;
   try {
     res = await client.request({ method: 'GET', path: configMapPath(namespace, environment) });
   } catch (err) {
-    if (err instanceof KubeApiError && err.status === 404) return undefined;
+    if (err instanceof KubeApiError && err.status === 404) return { state: undefined, suspension: undefined };
     throw err;
   }
   const data = (res.body?.data ?? {}) as Record<string, string>;
+  return { state: parseState(environment, data), suspension: suspensionFromData(data) };
+}
+
+function parseState(environment: string, data: Record<string, string>): SyncState | undefined {
   try {
     const inventoryText = data['inventory.json.gz'] !== undefined ? gunzipSync(Buffer.from(data['inventory.json.gz'], 'base64')).toString('utf8') : data['inventory.json'];
     return {

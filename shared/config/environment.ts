@@ -42,6 +42,15 @@ export interface ClusterSelection {
 
 export type ImageUpdateMode = 'commit' | 'pull-request';
 
+/**
+ * Where a generated environment's per-cluster variables come from: a ConfigMap in each target cluster, read
+ * with that cluster's credentials before building. With `key`, that value holds `name: value` lines;
+ * without it, every data entry is a variable.
+ */
+export interface VariablesSource {
+  configMap: { namespace: string; name: string; key?: string };
+}
+
 export interface Environment {
   /** Environment name (the key in gitops.yaml). */
   name: string;
@@ -58,6 +67,8 @@ export interface Environment {
   imageUpdates: ImageUpdateMode;
   /** Delete objects this environment created that are no longer in git. */
   prune: boolean;
+  /** Per-cluster variables substituted into generated (`.flux.yaml`) environments. */
+  variables?: VariablesSource;
 }
 
 export interface GitopsConfig {

@@ -5,7 +5,7 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
-import type { ClusterSelection, Environment, GitopsConfig } from './environment.ts';
+import type { ClusterSelection, Environment, GitopsConfig, VariablesSource } from './environment.ts';
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const registryHost = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/;
@@ -54,6 +54,17 @@ const clustersSchema = z.strictObject({
     .default([]),
 });
 
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const configMapKey = /^[-._a-zA-Z0-9]+$/;
+
+const variablesSchema = z.strictObject({
+  configMap: z.strictObject({
+    namespace: z.string().regex(dnsLabel, 'expected the namespace of the ConfigMap'),
+    name: z.string().max(253).regex(dnsSubdomain, 'expected a ConfigMap name (lower-case DNS subdomain)'),
+    key: z.string().max(253).regex(configMapKey, 'expected a ConfigMap data key (letters, digits, -, _ and .)').optional(),
+  }),
+});
+
 const environmentSchema = z.strictObject({
   branch: z.string().refine(isBranchName, 'expected a git branch name'),
   path: z
@@ -70,6 +81,7 @@ const environmentSchema = z.strictObject({
     .default([]),
   imageUpdates: z.enum(['commit', 'pull-request']).default('commit'),
   prune: z.boolean().default(false),
+  variables: variablesSchema.optional(),
 });
 
 const configSchema = z.strictObject({
@@ -130,6 +142,7 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     registries: e.registries,
     imageUpdates: e.imageUpdates,
     prune: e.prune,
+    ...(e.variables ? { variables: { configMap: stripUndefined(e.variables.configMap) as VariablesSource['configMap'] } } : {}),
   }));
   const refused = trustProblems(environments, options).map((p) => `${file}: ${p}`);
   if (refused.length > 0) throw new ConfigError(refused);

@@ -29,7 +29,8 @@ export const SETTINGS = {
   GITHUB_APP_INSTALLATION_ID: { description: 'installation id of the GitHub App on the config repository', infra: true },
   GITHUB_WEBHOOK_SECRET: { description: 'the push webhook secret; without it every delivery is refused', secret: true, infra: true },
   GITHUB_WEBHOOK_SECRET_PREVIOUS: { description: 'the previous webhook secret, still accepted while rotating', secret: true, infra: false },
-  ACR_WEBHOOK_SECRET: { description: 'shared secret ACR classic webhooks send (Authorization: Bearer …); without it they are refused', secret: true, infra: true },
+  ACR_WEBHOOK_SECRETS: { description: 'one secret per registry for ACR classic webhooks, JSON {"<login server>": "<secret>" or ["<current>", "<previous>"]}; the webhook sends it as Authorization: Bearer …, and a registry without one is refused', secret: true, infra: true },
+  GITOPS_REGISTRY_TOPICS: { description: 'the registries whose Event Grid events may update images, JSON {"<registry ARM resource id>": "<login server>"}: the event\'s topic is looked up here (its data is never trusted for the registry), and events from other topics are ignored; each login server must be in GITOPS_REGISTRIES when that is set', infra: true },
   GITOPS_CONFIG: { description: 'the environments as inline YAML (gitops.yaml format), set by the operator: every environment comes from here and the repository\'s gitops.yaml is not read. One of GITOPS_CONFIG and GITOPS_ENVIRONMENTS is required in Azure', infra: true },
   GITOPS_ENVIRONMENTS: { description: 'environment=branch pairs, comma-separated (development=master,production=release): each environment\'s definition is read from gitops.yaml at the tip of its own branch, and only there', infra: true },
   GITOPS_CLUSTER_SCOPES: { description: 'where Azure discovery may find clusters: <subscription id> or <subscription id>/<resource group>, comma-separated; unset: anywhere (laptop)', infra: true },
@@ -47,6 +48,7 @@ export const SETTINGS = {
   GITOPS_STATE_NAMESPACE: { description: 'namespace holding each environment\'s sync state and lease in every cluster; default gitops-system', infra: false },
   GITOPS_PRUNE_MAX_SHARE: { description: 'largest share of an inventory one prune may delete without force; default 0.5', infra: false },
   GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
+  GITOPS_FULL_SYNC_INTERVAL_SECONDS: { description: 'at most one full sync per environment that push deliveries trigger in this many seconds (more are left to the reconcile timer); 0 = no limit; default 60', infra: false },
   GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <serverless-gitops@users.noreply.github.com>', infra: false },
 } as const satisfies Record<string, SettingInfo>;
 
@@ -67,7 +69,9 @@ const settingsSchema = z
     GITHUB_APP_INSTALLATION_ID: optional.refine((s) => s === undefined || /^[0-9]+$/.test(s), 'expected a numeric installation id'),
     GITHUB_WEBHOOK_SECRET: optional,
     GITHUB_WEBHOOK_SECRET_PREVIOUS: optional,
-    ACR_WEBHOOK_SECRET: optional,
+    ACR_WEBHOOK_SECRET: optional.refine((s) => s === undefined, 'replaced by ACR_WEBHOOK_SECRETS, one secret per registry: {"myregistry.azurecr.io": "<secret>"}'),
+    ACR_WEBHOOK_SECRETS: optional.transform((s, ctx) => (s === undefined ? new Map<string, string[]>() : parseWebhookSecrets(s, ctx))),
+    GITOPS_REGISTRY_TOPICS: optional.transform((s, ctx) => (s === undefined ? new Map<string, string>() : parseRegistryMap(s, ctx))),
     GITOPS_CONFIG: optional,
     GITOPS_ENVIRONMENTS: optional,
     GITOPS_CLUSTER_SCOPES: z.string().optional(),
@@ -85,6 +89,7 @@ const settingsSchema = z
     GITOPS_STATE_NAMESPACE: optional.refine((s) => s === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s), 'expected a namespace name'),
     GITOPS_PRUNE_MAX_SHARE: optional.refine((s) => s === undefined || (Number(s) > 0 && Number(s) <= 1), 'expected a number in (0, 1]'),
     GITOPS_DRIFT_MINUTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected whole minutes'),
+    GITOPS_FULL_SYNC_INTERVAL_SECONDS: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) >= 0), 'expected whole seconds (0 = no limit)'),
     GITOPS_COMMIT_AUTHOR: optional.refine((s) => s === undefined || /^[^<>]+ <[^<>\s]+@[^<>\s]+>$/.test(s), 'expected "Name <email>"'),
   })
   .superRefine((s, ctx) => {
@@ -94,13 +99,59 @@ const settingsSchema = z
     }
   });
 
+const LOGIN_SERVER = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/;
+const REGISTRY_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[-\w.()]{1,90}\/providers\/microsoft\.containerregistry\/registries\/[a-z0-9]{5,50}$/;
+
+/** `{"<ARM id>": "<login server>"}` → a map keyed by the lower-case id; issues name the bad entry. */
+function parseRegistryMap(text: string, ctx: z.RefinementCtx): Map<string, string> {
+  const out = new Map<string, string>();
+  const value = jsonObject(text, ctx, 'expected JSON {"/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>": "<name>.azurecr.io"}');
+  for (const [id, server] of Object.entries(value ?? {})) {
+    if (!REGISTRY_ID.test(id.toLowerCase())) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(id.slice(0, 300))}: expected a registry's ARM resource id (/subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>)` });
+    else if (typeof server !== 'string' || !LOGIN_SERVER.test(server.toLowerCase())) ctx.addIssue({ code: 'custom', message: `${id}: expected the registry's login server, such as myregistry.azurecr.io` });
+    else out.set(id.toLowerCase(), server.toLowerCase());
+  }
+  return out;
+}
+
+/** `{"<login server>": "<secret>" | ["<current>", "<previous>"]}` → secrets by login server; never echoes a value. */
+function parseWebhookSecrets(text: string, ctx: z.RefinementCtx): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const value = jsonObject(text, ctx, 'expected JSON {"<login server>": "<secret>"} (or an array of secrets while rotating)');
+  for (const [server, secret] of Object.entries(value ?? {})) {
+    const secrets = typeof secret === 'string' ? [secret] : Array.isArray(secret) && secret.every((x) => typeof x === 'string') ? (secret as string[]) : undefined;
+    if (!LOGIN_SERVER.test(server.toLowerCase())) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(server.slice(0, 260))}: expected a registry login server such as myregistry.azurecr.io` });
+    else if (!secrets || secrets.length === 0 || secrets.some((x) => x.trim().length < 16)) ctx.addIssue({ code: 'custom', message: `${server}: expected a secret of at least 16 characters (or an array of them)` });
+    else out.set(server.toLowerCase(), secrets.map((x) => x.trim()));
+  }
+  return out;
+}
+
+function jsonObject(text: string, ctx: z.RefinementCtx, expected: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not JSON: ${expected}` });
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: expected });
+    return undefined;
+  }
+  return value as Record<string, unknown>;
+}
+
 export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: number; privateKey: string; installationId: number };
 
 export interface Settings {
   github?: { repository: string; apiUrl: string; auth: GitHubAuth };
   /** Accepted push webhook secrets, current first; empty = refuse every delivery. */
   webhookSecrets: string[];
-  acrWebhookSecret: string | undefined;
+  /** ACR classic webhook secrets by registry login server (lower case), current first; a registry without one is refused. */
+  acrWebhookSecrets: ReadonlyMap<string, readonly string[]>;
+  /** GITOPS_REGISTRY_TOPICS: registry ARM resource id (lower case) → login server, the registries Event Grid events may come from. */
+  registryTopics: ReadonlyMap<string, string>;
   /** Inline gitops.yaml from GITOPS_CONFIG (the operator's). */
   configYaml: string | undefined;
   /** GITOPS_ENVIRONMENTS: environment name → the branch whose gitops.yaml defines it. */
@@ -118,6 +169,8 @@ export interface Settings {
   gitUrl: string | undefined;
   stateNamespace: string;
   pruneMaxShare: number;
+  /** At most one delivery-triggered full sync per environment per this many seconds (0 = no limit). */
+  fullSyncIntervalSeconds: number;
   driftMinutes: number;
   commitAuthor: { name: string; email: string };
 }
@@ -152,12 +205,18 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     problems.push('setting GITOPS_ENVIRONMENTS: GITOPS_CONFIG is set too; choose one source of environment definitions');
   }
   const bounds = parseBounds(s, problems);
+  if (bounds.registries) {
+    for (const [id, server] of s.GITOPS_REGISTRY_TOPICS) {
+      if (!bounds.registries.includes(server)) problems.push(`setting GITOPS_REGISTRY_TOPICS: ${id} maps to ${server}, which GITOPS_REGISTRIES does not list`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const author = /^(.+) <(.+)>$/.exec(s.GITOPS_COMMIT_AUTHOR ?? `${DEFAULT_COMMITTER.name} <${DEFAULT_COMMITTER.email}>`)!;
   return {
     ...(github ? { github } : {}),
     webhookSecrets: [s.GITHUB_WEBHOOK_SECRET, s.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)),
-    acrWebhookSecret: s.ACR_WEBHOOK_SECRET,
+    acrWebhookSecrets: s.ACR_WEBHOOK_SECRETS,
+    registryTopics: s.GITOPS_REGISTRY_TOPICS,
     configYaml: s.GITOPS_CONFIG,
     environmentBranches,
     bounds,
@@ -174,6 +233,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     stateNamespace: s.GITOPS_STATE_NAMESPACE ?? 'gitops-system',
     pruneMaxShare: s.GITOPS_PRUNE_MAX_SHARE ? Number(s.GITOPS_PRUNE_MAX_SHARE) : 0.5,
     driftMinutes: s.GITOPS_DRIFT_MINUTES ? Number(s.GITOPS_DRIFT_MINUTES) : 60,
+    fullSyncIntervalSeconds: s.GITOPS_FULL_SYNC_INTERVAL_SECONDS !== undefined ? Number(s.GITOPS_FULL_SYNC_INTERVAL_SECONDS) : 60,
     commitAuthor: { name: author[1]!, email: author[2]! },
   };
 }

@@ -62,7 +62,8 @@ export function needsCreationTimes(filter: string): boolean {
   }
 }
 
-function newestFirst(f: TagFilter, tags: ListedTag[]): ListedTag[] {
+/** Accepted tags newest first, as the choice orders them (semver by version; glob/regexp by creation time). */
+export function newestFirst(f: TagFilter, tags: ListedTag[]): ListedTag[] {
   if (f.kind === 'semver') {
     return tags.sort((a, b) => compareVersions(parseVersion(b.name)!, parseVersion(a.name)!) || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
   }

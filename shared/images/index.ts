@@ -59,6 +59,7 @@ export {
   acceptedTags,
   chooseCandidate,
   needsCreationTimes,
+  newestFirst,
   type Candidate,
   type CandidateSkip,
   type CurrentImage,
@@ -70,9 +71,13 @@ export { autoReleaseMessage } from './commit-message.ts';
 export {
   planRelease,
   type ReleaseChange,
+  type ReleaseEnvironment,
   type ReleaseError,
   type ReleaseInput,
   type ReleasePlan,
   type ReleaseSkip,
 } from './plan-release.ts';
 export { listImages, type ImageRow } from './list-images.ts';
+export { editAnnotations, type AnnotationChange, type AnnotationEditResult, type AnnotationTarget } from './annotation-edit.ts';
+export { planPolicy, policyCommitMessage, type PolicyPlan, type PolicyRequest } from './plan-policy.ts';
+export { manualReleaseMessage, planWorkloadRelease, type ReleaseTargets, type WorkloadReleaseChange, type WorkloadReleasePlan } from './plan-workload-release.ts';

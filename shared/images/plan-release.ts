@@ -11,17 +11,30 @@ import type { ContainerProblem, WorkloadContainer } from './workload-container.t
 import { formatImageRef, sameRepository, withTag, type ImageRef } from './image-ref.ts';
 import { tagEdit } from './image-location.ts';
 import { applyScalarEdits, type ScalarEdit } from './yaml-edit.ts';
+import { manifestId } from '../build/flux-patch-file.ts';
+import { rewritePatchFile, type ObjectEdit, type PatchEnvironment } from '../build/release-patch.ts';
 
 /** What to release. */
 export interface ReleaseInput {
   /** Every environment's resources, as loaded from the files below. */
-  readonly environments: ReadonlyArray<{ readonly name: string; readonly resources: readonly Resource[] }>;
+  readonly environments: ReadonlyArray<ReleaseEnvironment>;
   /** Current text of every file the resources came from, by repository-relative path. */
   readonly files: ReadonlyMap<string, string>;
   /** The pushed images (one registry event = one). */
   readonly images: readonly ImageRef[];
   /** Build time of an image when known; guards glob/regexp filters against rollbacks. */
   readonly buildTime?: BuildTime;
+}
+
+/** One environment's part of a release. */
+export interface ReleaseEnvironment {
+  readonly name: string;
+  readonly resources: readonly Resource[];
+  /**
+   * `patchUpdated` (Flux v1 manifest generation): updates rewrite this patch file, never the base manifests.
+   * `commandUpdated`: updaters are never run, so automation there is unsupported (reported as errors).
+   */
+  readonly generation?: { readonly mode: 'patchUpdated'; readonly patch: PatchEnvironment } | { readonly mode: 'commandUpdated'; readonly config: string };
 }
 
 /** A container that takes a new image. `from`/`to` are spelled as in the manifest. */
@@ -115,15 +128,33 @@ export function planRelease(input: ReleaseInput): ReleasePlan {
   const pending = new Map<string, Pending[]>();
   const pushedOf: Pushed = (ref) => input.images.filter((p) => sameRepository(p, ref));
 
-  for (const { name: env, resources } of input.environments) {
+  const patchEdits = new Map<string, { patch: PatchEnvironment; list: { change: ReleaseChange; edit: ObjectEdit }[] }>();
+  for (const { name: env, resources, generation } of input.environments) {
     for (const resource of resources) {
       const { containers, problems } = findContainers(resource);
       reportProblems(plan, env, resource, problems, pushedOf);
       for (const c of containers) {
         const p = planContainer(plan, env, c, input, pushedOf);
-        if (p) pending.set(c.file, [...(pending.get(c.file) ?? []), p]);
+        if (!p) continue;
+        if (generation?.mode === 'commandUpdated') {
+          plan.errors.push({ ...errorAt(p.change), file: generation.config, message: `image automation is not supported in a commandUpdated environment (${generation.config}): its updaters are commands, which are never run` });
+        } else if (generation?.mode === 'patchUpdated') {
+          const entry = patchEdits.get(env) ?? { patch: generation.patch, list: [] };
+          entry.list.push({ change: { ...p.change, file: generation.patch.file }, edit: { id: manifestId(resource.object as Record<string, unknown>), path: p.edit.path, from: p.edit.from, to: p.edit.to } });
+          patchEdits.set(env, entry);
+        } else pending.set(c.file, [...(pending.get(c.file) ?? []), p]);
       }
     }
+  }
+  for (const { patch, list } of patchEdits.values()) {
+    const outcome = rewritePatchFile(patch, list.map((x) => x.edit));
+    if (!outcome.ok) {
+      for (const { change } of list) plan.errors.push({ ...errorAt(change), message: outcome.errors.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('; ') });
+      continue;
+    }
+    for (const { change } of list) plan.changes.push(change);
+    const before = input.files.get(patch.file);
+    if (outcome.text !== before) plan.files.set(patch.file, outcome.text);
   }
 
   for (const [file, list] of pending) {

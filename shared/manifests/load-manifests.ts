@@ -8,7 +8,6 @@
  */
 import type { DeclaredObject } from './document-objects.ts';
 import { objectsOfDocument } from './document-objects.ts';
-import { readFluxConfig } from './flux-config.ts';
 import { makeScopeResolver } from './kind-scope.ts';
 import type { ScopeOf } from './kind-scope.ts';
 import type { ManifestError, ManifestReadPlan, ManifestSet, Skipped } from './manifest-set.ts';
@@ -73,28 +72,8 @@ export function loadManifests(input: LoadManifestsInput): ManifestSet {
   const skipped: Skipped[] = [...plan.skipped];
   const errors: ManifestError[] = [...plan.errors];
 
-  let patchFile: string | undefined;
-  let patchConfig = '';
-  for (const configFile of plan.fluxConfigs) {
-    const text = contents.get(configFile);
-    if (text === undefined) {
-      errors.push(missingContent(configFile));
-      continue;
-    }
-    const config = readFluxConfig(configFile, text, plan.envPath);
-    errors.push(...config.errors);
-    if (config.patchFile !== undefined && patchFile === undefined) {
-      patchFile = config.patchFile;
-      patchConfig = configFile;
-    }
-  }
-
   const sink = { objects: [] as DeclaredObject[], skipped, errors };
   for (const file of plan.files) {
-    if (file === patchFile) {
-      skipped.push({ file, reason: `patch file named by ${patchConfig} (patchUpdated.patchFile): a patch, not a resource` });
-      continue;
-    }
     const text = contents.get(file);
     if (text === undefined) {
       errors.push(missingContent(file));
@@ -112,8 +91,17 @@ export function loadManifests(input: LoadManifestsInput): ManifestSet {
     for (const doc of parsed.documents) objectsOfDocument(doc, file, sink);
   }
 
-  const scopeFor = makeScopeResolver(sink.objects, scopeOf);
-  const all = sink.objects.map((o) =>
+  return settleResources(sink.objects, { defaultNamespace, ...(scopeOf ? { scopeOf } : {}) }, skipped, errors);
+}
+
+/**
+ * From declared objects to resources: effective namespaces and ids, duplicates reported (none of them
+ * applied), `ignore: "true"` skipped. Shared by raw files and generated (kustomize) output.
+ */
+export function settleResources(objects: readonly DeclaredObject[], options: { defaultNamespace: string; scopeOf?: ScopeOf }, skipped: Skipped[], errors: ManifestError[]): ManifestSet {
+  const defaultNamespace = options.defaultNamespace || 'default';
+  const scopeFor = makeScopeResolver([...objects], options.scopeOf);
+  const all = objects.map((o) =>
     toResource(o, scopeFor(o.apiVersion, o.kind) === 'Cluster' ? undefined : (o.namespace ?? defaultNamespace)));
 
   const byId = new Map<string, Resource[]>();

@@ -4,6 +4,7 @@
  * closed: no secret configured, no signature, or a wrong one → nothing is done.
  * The transport (Azure Functions, the local host) only supplies headers and the raw body.
  */
+import { createHash } from 'node:crypto';
 import { verifyWithFallback } from '@octokit/webhooks-methods';
 import { parsePushEvent, type PushEvent } from './push-event.ts';
 
@@ -24,7 +25,8 @@ export interface DeliveryDeps {
   secrets: readonly string[];
   /** `owner/name` of the config repository; pushes to other repositories are ignored. */
   repository: string;
-  onPush(push: PushEvent, deliveryId: string): Promise<WebhookResponse>;
+  /** `bodyDigest`: SHA-256 (hex) of the signed body, so a body replayed under a new delivery id is recognised. */
+  onPush(push: PushEvent, deliveryId: string, bodyDigest: string): Promise<WebhookResponse>;
 }
 
 /** The largest body we accept (GitHub caps deliveries at 25 MB). */
@@ -65,7 +67,7 @@ export async function handleGitHubDelivery(req: WebhookRequest, deps: DeliveryDe
       if (push.repository.full_name.toLowerCase() !== deps.repository.toLowerCase()) {
         return reply(202, { ignored: `push to ${push.repository.full_name}, not the configured repository ${deps.repository}` });
       }
-      return deps.onPush(push, delivery!);
+      return deps.onPush(push, delivery!, createHash('sha256').update(req.body, 'utf8').digest('hex'));
     }
     default:
       return reply(202, { ignored: `event ${event} is not handled (only push and ping)` });

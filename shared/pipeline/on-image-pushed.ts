@@ -14,6 +14,7 @@ import type { KeyedMutex } from './keyed-mutex.ts';
 import type { Logger } from './logger.ts';
 import { planBranchRelease, type BranchRelease } from './plan-branch-release.ts';
 import type { ImagePushed } from './registry-event.ts';
+import type { PushConfirmation } from '../registry/confirm-push.ts';
 
 /**
  * Writes an environment's image updates to its pull request instead of its branch. `compute` is called
@@ -34,6 +35,8 @@ export interface OnImagePushedDeps {
   source: SourceReader & SourceWriter;
   /** Needed only when an environment uses `imageUpdates: pull-request`. */
   proposer?: ChangeProposer;
+  /** Confirms the pushed tag in the registry before anything is written (absent: nothing is committed). */
+  confirm?(image: ImagePushed): Promise<PushConfirmation>;
   /** Build times of images keyed by buildTimeKey (from the registry), for refusing rollbacks under glob/regex filters. */
   buildTimes?(refs: readonly ImageRef[]): Promise<ReadonlyMap<string, Date>>;
   log: Logger;
@@ -43,6 +46,8 @@ export interface OnImagePushedDeps {
   maxAttempts?: number;
   /** Waits between attempts (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
+  /** The environment's suspension when it is suspended on every cluster (`gitops suspend`): its image updates are skipped. */
+  suspended?(env: Environment): Promise<{ reason: string; by: string; at: string } | undefined>;
 }
 
 export interface BranchOutcome {
@@ -59,18 +64,44 @@ export interface BranchOutcome {
   errors: ReleaseError[];
 }
 
-export type ImagePushedResult = { kind: 'ignored'; reason: string } | { kind: 'released'; image: string; branches: BranchOutcome[] };
+export type ImagePushedResult =
+  | { kind: 'ignored'; reason: string; suspended?: SuspendedEnvironment[] }
+  /** The registry does not hold the pushed tag: nothing was written (the caller retries: a replica may lag). */
+  | { kind: 'unconfirmed'; image: string; reason: string }
+  | { kind: 'released'; image: string; branches: BranchOutcome[]; suspended?: SuspendedEnvironment[] };
+
+/** An environment whose image updates were skipped because it is suspended. */
+export interface SuspendedEnvironment {
+  environment: string;
+  reason: string;
+}
 
 /** Releases a pushed image to every branch whose environments list its registry. */
 export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
   const { log } = deps;
   const config = await deps.config();
-  const envs = environmentsForRegistry(config, event.registry);
+  const listing = environmentsForRegistry(config, event.registry);
   const image = `${event.registry}/${event.repository}:${event.tag}`;
-  if (envs.length === 0) {
+  if (listing.length === 0) {
     const reason = `no environment lists registry ${event.registry}`;
     log.info('image.ignored', { eventId: event.id, image, result: reason });
     return { kind: 'ignored', reason };
+  }
+  const suspended: SuspendedEnvironment[] = [];
+  const envs: Environment[] = [];
+  for (const [env, s] of await Promise.all(listing.map(async (e) => [e, deps.suspended ? await deps.suspended(e) : undefined] as const))) {
+    if (!s) { envs.push(env); continue; }
+    suspended.push({ environment: env.name, reason: s.reason });
+    log.info('image.suspended', { eventId: event.id, image, environment: env.name, result: `image updates skipped: ${env.name} is suspended (${s.reason}; by ${s.by} at ${s.at})` });
+  }
+  if (envs.length === 0) return { kind: 'ignored', reason: `every environment listing ${event.registry} is suspended`, suspended };
+  if (deps.confirm) {
+    const confirmation = await deps.confirm(event);
+    if (confirmation.status === 'absent') {
+      const reason = `${image} is not in the registry (looked up before committing): nothing written`;
+      log.warn('image.unconfirmed', { eventId: event.id, image, result: reason });
+      return { kind: 'unconfirmed', image, reason };
+    }
   }
   const ref = parseImageRef(image);
   const groups = new Map<string, Environment[]>();
@@ -95,7 +126,7 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
     });
     for (const e of b.errors) log.warn('image.error', { eventId: event.id, image, branch: b.branch, environment: e.env, file: e.file, workload: e.workload, result: e.message });
   }
-  return { kind: 'released', image, branches };
+  return { kind: 'released', image, branches, ...(suspended.length ? { suspended } : {}) };
 }
 
 async function plan(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, head: string, deps: OnImagePushedDeps) {

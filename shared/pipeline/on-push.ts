@@ -2,6 +2,11 @@
  * `pipeline.onPush`: a verified push becomes one sync job per affected
  * environment × cluster on the queue. Fast (no cluster is touched here) so
  * GitHub gets its answer well within its 10 s limit.
+ *
+ * A delivery is handled once: its id and the digest of its signed body are claimed in the delivery log, so a
+ * redelivery, and a captured body replayed under new delivery ids, enqueue nothing. Full syncs a delivery asks
+ * for are rate-limited per environment (one per `fullSyncIntervalMs`): a later one in the same interval is
+ * deferred to the reconcile timer, which fully syncs every cluster behind HEAD anyway; nothing is lost.
  */
 import { ConfigError, findEnvironment, type Environment, type GitopsConfig } from '../config/index.ts';
 import type { DeliveryLog } from './delivery-log.ts';
@@ -19,11 +24,24 @@ export interface OnPushDeps {
   queue: JobQueue;
   deliveries: DeliveryLog;
   log: Logger;
+  /** The time, for the full-sync rate limit (default Date.now). */
+  now?: () => number;
+  /** At most one delivery-triggered full sync per environment per this interval (default 60 s; 0 = unlimited). */
+  fullSyncIntervalMs?: number;
 }
 
+/** Who sent the push: the delivery id, and the SHA-256 of its signed body when it came over HTTP. */
+export interface DeliveryIdentity {
+  id: string;
+  bodyDigest?: string;
+}
+
+export const DEFAULT_FULL_SYNC_INTERVAL_MS = 60_000;
+
 /** Plans a push and enqueues its jobs; answers with a JSON summary. */
-export async function onPush(push: PushEvent, deliveryId: string, deps: OnPushDeps): Promise<WebhookResponse> {
+export async function onPush(push: PushEvent, delivery: string | DeliveryIdentity, deps: OnPushDeps): Promise<WebhookResponse> {
   const { log } = deps;
+  const { id: deliveryId, bodyDigest } = typeof delivery === 'string' ? { id: delivery, bodyDigest: undefined } : delivery;
   let config: GitopsConfig;
   const branch = push.ref.startsWith('refs/heads/') ? push.ref.slice('refs/heads/'.length) : undefined;
   try {
@@ -67,17 +85,34 @@ export async function onPush(push: PushEvent, deliveryId: string, deps: OnPushDe
     }
   }
 
-  if (!(await deps.deliveries.claim(deliveryId))) {
-    log.info('push.duplicate', { delivery: deliveryId, commit: push.after, result: 'already handled' });
+  const keys = [deliveryId, ...(bodyDigest ? [`body-sha256:${bodyDigest}`] : [])];
+  if (!(await deps.deliveries.claim(keys))) {
+    log.info('push.duplicate', { delivery: deliveryId, commit: push.after, result: 'already handled (same delivery id or same signed body)' });
     return { status: 200, body: { duplicate: true, delivery: deliveryId, revision: plan.revision } };
   }
+  const claimed = [...keys];
+  // Full syncs: one per environment per interval; later ones are left to the reconcile timer.
+  const deferred: string[] = [];
+  const interval = deps.fullSyncIntervalMs ?? DEFAULT_FULL_SYNC_INTERVAL_MS;
+  if (interval > 0) {
+    const window = Math.floor((deps.now ?? Date.now)() / interval);
+    for (const ep of plan.environments.filter((e) => e.full)) {
+      const key = `full-sync:${ep.environment}:${interval}:${window}`;
+      if (await deps.deliveries.claim([key])) claimed.push(key);
+      else deferred.push(ep.environment);
+    }
+  }
+  const send = jobs.filter((j) => !deferred.includes(j.environment));
   try {
-    await Promise.all(jobs.map((j) => deps.queue.send(j)));
+    await Promise.all(send.map((j) => deps.queue.send(j)));
   } catch (err) {
-    await deps.deliveries.release(deliveryId).catch(() => undefined);
+    await deps.deliveries.release(claimed).catch(() => undefined);
     throw new Error(`failed to enqueue sync jobs for ${plan.revision}`, { cause: err });
   }
-  for (const j of jobs) {
+  for (const e of deferred) {
+    log.warn('push.full-sync-deferred', { delivery: deliveryId, environment: e, commit: plan.revision, result: `a full sync of ${e} was already started by a delivery in the last ${Math.round(interval / 1000)} s: left to the reconcile timer` });
+  }
+  for (const j of send) {
     log.info('push.job', { delivery: deliveryId, environment: j.environment, cluster: j.cluster, commit: plan.revision, result: j.full ? 'full sync' : `${j.changed.length} changed, ${j.removed.length} removed` });
   }
   for (const e of withoutClusters) log.warn('push.no-clusters', { delivery: deliveryId, environment: e, commit: plan.revision });
@@ -86,10 +121,11 @@ export async function onPush(push: PushEvent, deliveryId: string, deps: OnPushDe
     body: {
       revision: plan.revision,
       branch: plan.branch,
-      jobs: jobs.map((j) => ({ environment: j.environment, cluster: j.cluster, full: j.full, changed: j.changed.length, removed: j.removed.length })),
+      jobs: send.map((j) => ({ environment: j.environment, cluster: j.cluster, full: j.full, changed: j.changed.length, removed: j.removed.length })),
       environments: plan.environments.map((e) => ({ name: e.environment, full: e.full, ...(e.fullReason ? { reason: e.fullReason } : {}) })),
       unaffected: plan.unaffected,
       withoutClusters,
+      ...(deferred.length > 0 ? { deferred: deferred.map((name) => ({ name, reason: 'full sync rate-limited: left to the reconcile timer' })) } : {}),
       ...(unavailable.length > 0 ? { unavailable: unavailable.map((u) => ({ name: u.name, reason: u.reason })) } : {}),
     },
   };

@@ -4,7 +4,7 @@
  * (one combined edit per file, Flux's commit message).
  */
 import { environmentsOnBranch, type Environment, type GitopsConfig } from '../config/index.ts';
-import { planRelease, type BuildTime, type ImageRef, type ReleasePlan } from '../images/index.ts';
+import { planRelease, type BuildTime, type ImageRef, type ReleaseEnvironment, type ReleasePlan } from '../images/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import { renderEnvironment, type RenderedEnvironment } from './render-environment.ts';
 
@@ -15,6 +15,13 @@ export interface BranchRelease {
   plan: ReleasePlan;
   /** Manifest errors found while rendering (those files take no part in the release). */
   rendered: readonly RenderedEnvironment[];
+}
+
+/** How image updates are written in a rendered environment (Flux v1 manifest generation). */
+export function generationOf(r: RenderedEnvironment): Pick<ReleaseEnvironment, 'generation'> {
+  if (r.mode === 'patchUpdated' && r.patch) return { generation: { mode: 'patchUpdated', patch: r.patch } };
+  if (r.mode === 'commandUpdated') return { generation: { mode: 'commandUpdated', config: r.fluxConfig ?? '.flux.yaml' } };
+  return {};
 }
 
 /** Plans the release of `images` for the environments on `branch` (optionally only some of them). */
@@ -32,7 +39,7 @@ export async function planBranchRelease(input: {
   const files = new Map<string, string>();
   for (const r of rendered) for (const [p, text] of r.files) files.set(p, text);
   const plan = planRelease({
-    environments: rendered.map((r) => ({ name: r.environment.name, resources: r.resources })),
+    environments: rendered.map((r) => ({ name: r.environment.name, resources: r.resources, ...generationOf(r) })),
     files,
     images: input.images,
     ...(input.buildTime ? { buildTime: input.buildTime } : {}),

@@ -3,7 +3,10 @@
  *
  * A forced push, a new branch, or commit lists GitHub may have capped mean the
  * changed-file list cannot be trusted, so those environments get a full sync.
- * A change to gitops.yaml affects every environment on the branch.
+ * A change to gitops.yaml affects every environment on the branch. A `.flux.yaml` changed in a folder above an
+ * environment (Flux v1 looks up to the repository root) may change its mode: a full sync. (A base outside the
+ * environment folder that a kustomization reads, `../base`, is not traced here: the reconcile timer brings
+ * clusters behind HEAD up to date.)
  */
 import { environmentsOnBranch, pathInEnvironment, type GitopsConfig } from '../config/index.ts';
 import { CONFIG_FILE } from './load-config.ts';
@@ -37,9 +40,11 @@ export function planPush(push: PushEvent, config: GitopsConfig): PushPlan {
   const configChanged = changed.has(CONFIG_FILE) || removed.has(CONFIG_FILE);
   const environments: EnvironmentPlan[] = [];
   const unaffected: string[] = [];
+  const touched = [...changed, ...removed];
   for (const env of envs) {
-    if (fullReason || configChanged) {
-      environments.push({ environment: env.name, full: true, fullReason: fullReason ?? `${CONFIG_FILE} changed`, changed: [], removed: [] });
+    const fluxConfig = touched.find((p) => isFluxConfigAbove(env.path, p));
+    if (fullReason || configChanged || fluxConfig) {
+      environments.push({ environment: env.name, full: true, fullReason: fullReason ?? (configChanged ? `${CONFIG_FILE} changed` : `${fluxConfig} changed`), changed: [], removed: [] });
       continue;
     }
     const c = [...changed].filter((p) => pathInEnvironment(env, p)).sort();
@@ -48,6 +53,13 @@ export function planPush(push: PushEvent, config: GitopsConfig): PushPlan {
     else environments.push({ environment: env.name, full: false, changed: c, removed: r });
   }
   return { kind: 'sync', branch, revision: push.after, environments, unaffected };
+}
+
+/** Whether `path` is a `.flux.yaml` in a folder above the environment `envPath` (Flux v1's lookup). */
+function isFluxConfigAbove(envPath: string, path: string): boolean {
+  if (path !== '.flux.yaml' && !path.endsWith('/.flux.yaml')) return false;
+  const dir = path === '.flux.yaml' ? '' : path.slice(0, -'/.flux.yaml'.length);
+  return dir === '' || envPath === dir || envPath.startsWith(`${dir}/`);
 }
 
 /** The reason the payload's file lists cannot be trusted, or undefined when they can. */

@@ -3,7 +3,7 @@
  * that need one: no sync state (a new `weekly-*` cluster), a state behind the branch HEAD, or a last full
  * sync older than the drift interval (a `drift` job re-applies everything).
  */
-import { DEFAULT_STATE_NAMESPACE, readSyncState, type Clock, type ClusterConnector } from '../clusters/index.ts';
+import { DEFAULT_STATE_NAMESPACE, readStateObject, type Clock, type ClusterConnector } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
@@ -22,7 +22,7 @@ export interface ReconcileDeps {
   };
 }
 
-export type ReconcileDecision = 'new' | 'behind' | 'drift' | 'current' | 'unreachable';
+export type ReconcileDecision = 'new' | 'behind' | 'drift' | 'current' | 'suspended' | 'unreachable';
 
 export interface ReconcileResult {
   jobs: SyncJob[];
@@ -52,7 +52,9 @@ export async function reconcile(environments: readonly Environment[], deps: Reco
     const decisions = await Promise.all(targets.map(async (target) => {
       try {
         const conn = await deps.connector.connect(target);
-        const state = await readSyncState(conn.client, namespace, env.name);
+        const { state, suspension } = await readStateObject(conn.client, namespace, env.name);
+        // A suspended cluster gets no job (`gitops resume` ends it; the next run then finds it behind).
+        if (suspension) return { cluster: target.name, decision: 'suspended' as const, detail: suspension.reason };
         if (!state) return { cluster: target.name, decision: 'new' as const };
         if (state.revision !== head) return { cluster: target.name, decision: 'behind' as const, detail: `at ${state.revision.slice(0, 7)}, HEAD is ${head.slice(0, 7)}` };
         const lastFull = Date.parse(state.fullSyncAt ?? '');
@@ -66,7 +68,7 @@ export async function reconcile(environments: readonly Environment[], deps: Reco
     }));
     for (const d of decisions) {
       result.clusters.push({ environment: env.name, ...d });
-      if (d.decision === 'current' || d.decision === 'unreachable') {
+      if (d.decision === 'current' || d.decision === 'unreachable' || d.decision === 'suspended') {
         (d.decision === 'unreachable' ? log.warn : log.info)(`reconcile.${d.decision}`, { environment: env.name, cluster: d.cluster, commit: head, result: d.detail });
         continue;
       }

@@ -4,11 +4,12 @@
  * log line. HEAD is applied, never the job's commit. Whether the queue should try again is decided here,
  * once, by the rule in shared/retry.
  */
-import { LeaseLostError, type ClusterTarget, type ObjectOutcome } from '../clusters/index.ts';
+import { LeaseLostError, applyChange, type ClusterTarget, type ObjectOutcome, type Suspension } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
 import type { ManifestError } from '../manifests/index.ts';
 import { isTransientStatus } from '../retry/transient.ts';
-import { clip, resolveSyncSettings, StatusReports, type PruneReport, type SyncClusterDeps, type SyncOptions, type SyncRun } from './sync-run.ts';
+import { describeSync } from './describe-sync.ts';
+import { resolveSyncSettings, StatusReports, type PruneReport, type SyncClusterDeps, type SyncOptions, type SyncRun } from './sync-run.ts';
 import { SYNC_STEPS, SyncRefusedError, type SyncEnd, type SyncStep } from './sync-steps.ts';
 
 export type { PruneReport, SyncClusterDeps, SyncOptions, SyncSettings } from './sync-run.ts';
@@ -16,15 +17,24 @@ export type { PruneReport, SyncClusterDeps, SyncOptions, SyncSettings } from './
 export interface SyncClusterResult {
   environment: string;
   cluster: string;
-  /** synced: applied (with or without object failures); up-to-date: nothing to do; lease-held: another worker has it. */
-  outcome: 'synced' | 'up-to-date' | 'lease-held' | 'failed';
+  /**
+   * synced: applied (with or without object failures); up-to-date: nothing to do; lease-held: another worker
+   * has it; suspended: `gitops suspend` holds this environment on this cluster (nothing applied).
+   */
+  outcome: 'synced' | 'up-to-date' | 'lease-held' | 'suspended' | 'failed';
+  /** Why and by whom, when suspended. */
+  suspended?: Suspension;
   revision?: string;
   full: boolean;
   dryRun: boolean;
   skippedBecauseLeaseHeld: boolean;
   leaseHolder?: string;
-  /** Objects by outcome (the words of {@link ObjectOutcome}'s `action`), and files that did not render. */
-  counts: { applied: number; unchanged: number; failed: number; pruned: number; renderErrors: number };
+  /**
+   * Objects by outcome, and files that did not render. applied: objects the server changed (created +
+   * configured); unchanged: not sent (content as in the inventory) or sent and left as they were (the answer's
+   * resourceVersion is the one recorded after the last apply: see applyChange).
+   */
+  counts: { applied: number; created: number; configured: number; unchanged: number; failed: number; pruned: number; renderErrors: number };
   objects: ObjectOutcome[];
   prune?: PruneReport;
   renderErrors: ManifestError[];
@@ -38,22 +48,7 @@ export interface SyncClusterResult {
 
 type Draft = Omit<SyncClusterResult, 'description'>;
 
-/** "weekly-47: 41 applied, 1 failed (default:deployment/web: …)". */
-export function describeSync(r: Draft): string {
-  if (r.outcome === 'failed' && r.error) return clip(`${r.cluster}: sync failed: ${r.error}`);
-  if (r.outcome === 'up-to-date') return clip(`${r.cluster}: up to date at ${r.revision?.slice(0, 7) ?? '?'}`);
-  if (r.outcome === 'lease-held') return clip(`${r.cluster}: another sync holds the lease (${r.leaseHolder ?? '?'})`);
-  const parts = [`${r.counts.applied} applied`];
-  if (r.counts.unchanged) parts.push(`${r.counts.unchanged} unchanged`);
-  if (r.counts.failed) parts.push(`${r.counts.failed} failed`);
-  if (r.counts.pruned) parts.push(`${r.counts.pruned} ${r.dryRun || r.prune?.dryRun ? 'would be pruned' : 'pruned'}`);
-  if (r.prune?.refused) parts.push('prune refused');
-  if (r.counts.renderErrors) parts.push(`${r.counts.renderErrors} file error${r.counts.renderErrors === 1 ? '' : 's'}`);
-  const firstFailure = r.objects.find((o) => o.action === 'failed');
-  const firstError = r.renderErrors[0];
-  const detail = firstFailure ? ` (${firstFailure.id}: ${firstFailure.message ?? ''})` : firstError ? ` (${firstError.file}${firstError.line ? `:${firstError.line}` : ''}: ${firstError.message})` : r.prune?.refused ? ` (${r.prune.refused})` : '';
-  return clip(`${r.dryRun ? '[dry run] ' : ''}${r.cluster}: ${parts.join(', ')}${detail}`);
-}
+export { describeSync };
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -91,7 +86,7 @@ export async function syncCluster(env: Environment, cluster: ClusterTarget | str
 function base(run: SyncRun): Draft {
   return {
     environment: run.env.name, cluster: run.cluster, outcome: 'failed', full: run.full, dryRun: run.dryRun, skippedBecauseLeaseHeld: false,
-    counts: { applied: 0, unchanged: 0, failed: 0, pruned: 0, renderErrors: 0 }, objects: [], renderErrors: [], retryable: false,
+    counts: { applied: 0, created: 0, configured: 0, unchanged: 0, failed: 0, pruned: 0, renderErrors: 0 }, objects: [], renderErrors: [], retryable: false,
     ...(run.revision ? { revision: run.revision } : {}),
   };
 }
@@ -103,6 +98,14 @@ function finish(run: SyncRun, end: SyncEnd | undefined): SyncClusterResult {
     // Retried too: the holder may have read HEAD before the commit this job is for.
     const r = done({ ...base(run), full: false, outcome: 'lease-held', skippedBecauseLeaseHeld: true, leaseHolder: end.holder, retryable: true });
     run.deps.log.info('sync.lease-held', { ...fields, result: `held by ${end.holder} until ${end.expiresAt}` });
+    return r;
+  }
+  if (end?.outcome === 'suspended') {
+    // `gitops suspend`: nothing applied or written; the status says so on the commit that was not applied.
+    const s = end.suspension;
+    const r = done({ ...base(run), full: false, outcome: 'suspended', suspended: s });
+    run.statuses.report(run.revision, 'pending', r.description);
+    run.deps.log.warn('sync.suspended', { ...fields, result: `not applied: suspended by ${s.by} at ${s.at}: ${s.reason}` });
     return r;
   }
   if (end?.outcome === 'up-to-date') {
@@ -118,12 +121,22 @@ function finish(run: SyncRun, end: SyncEnd | undefined): SyncClusterResult {
   // An object that failed for a reason a retry may cure fails the sync as retryable (state written first):
   // the queue's next delivery applies it, not the next push.
   const transient = failed.filter(transientObject);
+  // What each accepted apply did, from the server's answer against the inventory.
+  const previous = new Map((run.state?.inventory ?? []).map((e) => [e.id, e]));
+  const checksums = new Map(run.items.map((i) => [i.id, i.checksum]));
+  const changes = { created: 0, configured: 0, unchanged: 0 };
+  for (const item of run.plan?.toApply ?? []) {
+    const o = byId.get(item.id);
+    if (o?.action === 'applied') changes[applyChange(o, previous.get(item.id), checksums.get(item.id)!)] += 1;
+  }
   const r = done({
     ...base(run), outcome: transient.length ? 'failed' : 'synced',
     ...(transient.length ? { retryable: true, error: `${transient.length} object(s) failed with transient errors, retrying (${transient[0]!.id}: ${transient[0]!.message ?? ''})` } : {}),
     counts: {
-      applied: run.applied.filter((o) => o.action === 'applied').length,
-      unchanged: run.plan?.unchanged.length ?? 0,
+      applied: changes.created + changes.configured,
+      created: changes.created,
+      configured: changes.configured,
+      unchanged: (run.plan?.unchanged.length ?? 0) + changes.unchanged,
       failed: failed.length,
       pruned: run.pruned.filter((o) => o.action === 'pruned').length,
       renderErrors: renderErrors.length,

@@ -3,12 +3,13 @@
  * step learnt. The steps in sync-steps.ts read what earlier steps set and add their own part.
  */
 import {
-  DEFAULT_STATE_NAMESPACE, type ApplyItem, type ApplyItemCache, type ApplyPlan, type Clock, type ClusterConnection,
+  DEFAULT_STATE_NAMESPACE, type ApplyItem, type ApplyItemCache, type ApplyPlan, type ApplyProgress, type Clock, type ClusterConnection,
   type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
 } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
 import type { ParseCache } from '../manifests/index.ts';
 import type { SourceReader, StatusReporter, StatusState } from '../sources/port.ts';
+import { clipWords } from './describe-sync.ts';
 import type { Logger } from './logger.ts';
 import type { RenderedEnvironment } from './render-environment.ts';
 import type { SyncJob } from './sync-job.ts';
@@ -44,6 +45,8 @@ export interface SyncClusterDeps {
   parseCache?: ParseCache;
   /** Apply bodies shared by this process's syncs (built once per parsed object, not once per cluster). */
   applyCache?: ApplyItemCache;
+  /** Progress for people (the CLI's terminal line): after each object applied. */
+  progress?: (cluster: string, p: ApplyProgress) => void;
 }
 
 export interface SyncOptions {
@@ -126,11 +129,8 @@ export interface SyncRun {
   prune?: PruneReport;
 }
 
-const STATUS_LIMIT = 140;
-
-export function clip(text: string, n = STATUS_LIMIT): string {
-  return text.length <= n ? text : `${text.slice(0, n - 1)}…`;
-}
+/** A status description within GitHub's 140 characters, cut at a word (see describe-sync.ts). */
+export const clip = (text: string): string => clipWords(text);
 
 /**
  * The cluster's commit statuses (`gitops/<env>/<cluster>`), sent in order and off the apply path: only the end

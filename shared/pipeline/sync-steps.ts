@@ -6,13 +6,13 @@
  */
 import {
   KubeApiError, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace, listMarkedObjects, nextInventory,
-  planApply, planPrune, readSyncState, syncSetName, writeSyncState, type ObjectOutcome,
+  planApply, planPrune, readStateObject, syncSetName, writeSyncState, type ApplyProgress, type ObjectOutcome, type Suspension,
 } from '../clusters/index.ts';
 import { renderEnvironment } from './render-environment.ts';
 import type { SyncRun } from './sync-run.ts';
 
 /** How a step ends a sync before the last step: nothing to do, or another worker holds the cluster. */
-export type SyncEnd = { outcome: 'up-to-date' } | { outcome: 'lease-held'; holder: string; expiresAt: string };
+export type SyncEnd = { outcome: 'up-to-date' } | { outcome: 'lease-held'; holder: string; expiresAt: string } | { outcome: 'suspended'; suspension: Suspension };
 
 export interface SyncStep {
   readonly name: string;
@@ -63,9 +63,11 @@ export const readStateAndHead: SyncStep = {
   name: 'state+HEAD',
   async run(run) {
     const { conn, env, options } = run;
-    const [state, revision] = await Promise.all([readSyncState(conn!.client, run.settings.stateNamespace, env.name), run.deps.source.resolveBranch(env.branch)]);
+    const [{ state, suspension }, revision] = await Promise.all([readStateObject(conn!.client, run.settings.stateNamespace, env.name), run.deps.source.resolveBranch(env.branch)]);
     run.revision = revision;
     if (state) run.state = state;
+    // `gitops suspend` (keys in the same ConfigMap, no extra request): nothing is applied or written.
+    if (suspension) return { outcome: 'suspended', suspension };
     run.full = Boolean(options.full || options.job?.full || options.job?.reason === 'drift' || !state || state.inventoryDropped);
     if (!run.full && state && state.revision === revision && state.errors.length === 0) return { outcome: 'up-to-date' };
     return undefined;
@@ -106,6 +108,7 @@ export const apply: SyncStep = {
       ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
       ...(settings.crdWaitMs !== undefined ? { crdWaitMs: settings.crdWaitMs } : {}),
       ...(held ? { onRankDone: () => held.renewIfDue() } : {}),
+      ...(run.deps.progress ? { onProgress: (p: ApplyProgress) => run.deps.progress!(run.cluster, p) } : {}),
     });
     run.applied = [...applied, ...plan!.unchanged.map((item): ObjectOutcome => ({ id: item.id, action: 'unchanged' }))];
     for (const o of applied) {

@@ -68,3 +68,18 @@ describe('generators', () => {
     assert.deepEqual(p, { kind: 'not-run', command: '../update_radix_patch.sh "$PWD/third-party/external-dns.yaml" ./radix-patch.yaml', line: 3, writes: ['dev/radix-patch.yaml'] });
   });
 });
+
+describe('generator commands as words', () => {
+  const tree = new Set<string>(['dev/third-party/external-dns.yaml']);
+  it('an output redirection names a file the command writes; its stdout then contributes nothing', () => {
+    const p = planGenerator('../update_radix_patch.sh third-party/external-dns.yaml > radix-patch.yaml 2>/dev/null', 1, 'dev', tree);
+    assert.deepEqual(p.kind === 'not-run' ? p.writes : undefined, ['dev/radix-patch.yaml']);
+    assert.equal(planGenerator('kustomize build . > out', 1, 'dev', tree).kind, 'not-run');
+  });
+  it('pipes, sequences and substitutions are not split: nothing is assumed about what they write', () => {
+    for (const c of ['a | b', 'a; b ./x.yaml', 'a && b ./x.yaml', 'echo $(cat x) ./x.yaml', 'a `b` ./x.yaml']) {
+      const p = planGenerator(c, 1, 'dev', tree);
+      assert.deepEqual(p.kind === 'not-run' ? p.writes : undefined, [], c);
+    }
+  });
+});

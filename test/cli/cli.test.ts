@@ -102,7 +102,8 @@ test('images lists every container with its policies and filter', async () => {
     ['default:helmrelease/radix-operator', 'chart-image', 'radixdev.azurecr.io/radix-operator:master-39f7d4b524d94ada51267c98f4962abad475f0ff', true, 'glob:master-*'],
   ]);
   const human = await runCli(['images', '--repo', sample()]);
-  assert.match(human.stdout, /^development\n  WORKLOAD +CONTAINER +IMAGE +AUTOMATED +FILTER\n/);
+  assert.match(human.stdout, /^development\n  web:deployment\/web\n    web: radixdev\.azurecr\.io\/web\n      tag 1\.4\.2, automated, filter semver:~1\.4\n/);
+  for (const line of human.stdout.split('\n')) assert.ok(line.length <= 80, `wider than 80 columns: ${line}`);
   assert.match(human.stdout, /\nproduction\n/);
 });
 
@@ -129,4 +130,17 @@ test('render on the 2019 corpus snapshot applies the HelmRelease and skips the H
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.resources.map((x: { id: string }) => x.id), ['default:helmrelease/radix-operator']);
   assert.deepEqual(out.errors, []);
+});
+
+test('every command has --help (exit 0) that fits 80 columns, and the command list does too', async () => {
+  const list = await runCli(['--help']);
+  assert.equal(list.code, 0);
+  const names = [...list.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]!);
+  assert.ok(names.length >= 11, names.join(' '));
+  for (const name of ['', ...names]) {
+    const r = await runCli(name ? [name, '--help'] : ['--help']);
+    assert.equal(r.code, 0, name);
+    assert.match(r.stdout, /Usage: gitops/, name);
+    for (const line of r.stdout.split('\n')) assert.ok(line.length <= 80, `gitops ${name} --help is wider than 80 columns: ${line}`);
+  }
 });

@@ -60,6 +60,47 @@ describe('gitops sync (CLI)', () => {
     assert.equal(fake.get('v1', 'ConfigMap', 'cli', 'settings')?.data.mode, 'on');
   });
 
+  it('a second identical sync says unchanged (the server\'s answer), a change says applied, and a TTY gets progress per rank', async () => {
+    const first = await runSync(['--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig'], dir);
+    assert.equal(first.code, 0, first.stdout);
+    const again = await runSync(['--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--json'], dir);
+    const counts = JSON.parse(again.stdout)[0].counts;
+    assert.deepEqual([counts.applied, counts.unchanged, counts.created, counts.configured], [0, 3, 0, 0]);
+    const human = await runSync(['--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig'], dir);
+    assert.equal(human.stdout, 'kind-weekly-1: 3 unchanged\n');
+
+    const file = path.join(dir, 'repo', 'development-configs', 'app.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('mode: "on"', 'mode: "off"'));
+    let stderr = '';
+    const out = createOutput({ stdout: { write: () => true }, stderr: { write: () => true }, env: {} });
+    let stdout = '';
+    const code = await sync(['--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig'], {
+      out: { ...out, line: (t = '') => void (stdout += `${t}\n`) }, env: {}, cwd: dir,
+      progress: { isTTY: true, columns: 80, write: (s: string) => (stderr += s) },
+    });
+    assert.equal(code, 0);
+    assert.equal(stdout, 'kind-weekly-1: 1 applied, 2 unchanged\n');
+    const frames = stderr.split('\r\x1b[K').filter(Boolean);
+    assert.deepEqual(frames.slice(0, 4), ['kind-weekly-1 rank 1/2 1/3', 'kind-weekly-1 rank 2/2 2/3', 'kind-weekly-1 rank 2/2 3/3', 'kind-weekly-1 done']);
+    assert.ok(stderr.endsWith('\r\x1b[K'), 'the progress line is cleared before the results');
+  });
+
+  it('failures are listed in full and wrapped at 80 columns, never cut mid-word or repeated', async () => {
+    const file = path.join(dir, 'repo', 'development-configs', 'bad.yaml');
+    await writeFile(file, 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w, namespace: cli }\nspec: {}\n');
+    try {
+      const r = await runSync(['--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig'], dir);
+      assert.equal(r.code, 1);
+      const lines = r.stdout.trimEnd().split('\n');
+      assert.match(lines[0]!, /^kind-weekly-1: \d+ unchanged, 1 failed$/);
+      assert.equal(lines.slice(1).join(' ').replace(/\s+/g, ' '), '  cli:widget/w: the cluster does not serve Widget in example.com/v1 (is its CustomResourceDefinition installed and Established?)'.replace(/\s+/g, ' '));
+      for (const l of lines) assert.ok(l.length <= 80 && !l.endsWith('…'), l);
+      assert.equal(r.stdout.match(/does not serve Widget/g)?.length, 1, 'said once');
+    } finally {
+      await rm(file);
+    }
+  });
+
   it('refuses --out together with --kubeconfig', async () => {
     await assert.rejects(runSync(['--env', 'development', '--out', 'x', '--kubeconfig', 'y'], dir), /exactly one of --kubeconfig FILE or --out DIR/);
   });

@@ -141,3 +141,21 @@ test('YAML aliases cannot blow up the config loader', () => {
   for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}]`);
   assert.throws(() => parseConfig(bomb.join('\n') + '\nenvironments: *l\n', 'g.yaml'), (e: unknown) => e instanceof ConfigError && /^g\.yaml: .*[Aa]lias/.test(e.message));
 });
+
+test('an environment names the ConfigMap its per-cluster variables come from; a wrong field names file, line and key', () => {
+  const config = parseConfig([
+    'environments:',
+    '  development:',
+    '    branch: master',
+    '    path: development-configs',
+    '    variables:',
+    '      configMap: { namespace: default, name: radix-platform-config, key: platform }',
+  ].join('\n'), 'gitops.yaml');
+  assert.deepEqual(config.environments[0]!.variables, { configMap: { namespace: 'default', name: 'radix-platform-config', key: 'platform' } });
+  const withoutKey = parseConfig('environments:\n  dev:\n    branch: master\n    path: dev\n    variables:\n      configMap: { namespace: ops, name: vars }\n', 'gitops.yaml');
+  assert.deepEqual(withoutKey.environments[0]!.variables, { configMap: { namespace: 'ops', name: 'vars' } });
+  assert.deepEqual(problems('environments:\n  dev:\n    branch: master\n    path: dev\n    variables:\n      configMap: { namespace: ops, name: Vars, keys: x }\n'), [
+    'gitops.yaml:6: environments.dev.variables.configMap.name: expected a ConfigMap name (lower-case DNS subdomain)',
+    'gitops.yaml:6: environments.dev.variables.configMap: Unrecognized key: "keys"',
+  ]);
+});

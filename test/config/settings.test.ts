@@ -9,7 +9,8 @@ test('with nothing set the defaults apply and webhooks are refused (no secrets)'
   const s = loadSettings({});
   assert.equal(s.github, undefined);
   assert.deepEqual(s.webhookSecrets, []);
-  assert.equal(s.acrWebhookSecret, undefined);
+  assert.equal(s.acrWebhookSecrets.size, 0);
+  assert.equal(s.registryTopics.size, 0);
   assert.equal(s.stateNamespace, 'gitops-system');
   assert.equal(s.pruneMaxShare, 0.5);
   assert.equal(s.driftMinutes, 60);
@@ -61,4 +62,36 @@ test('an unresolved Key Vault reference is refused, never used as the secret', (
     () => loadSettings({ GITHUB_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/github-webhook-secret/)' }),
     (e: unknown) => e instanceof ConfigError && /setting GITHUB_WEBHOOK_SECRET: its Key Vault reference did not resolve/.test(e.message) && !/kv\.vault/.test(e.message),
   );
+});
+
+const REGISTRY_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/common/providers/Microsoft.ContainerRegistry/registries/radixdev';
+
+test('GITOPS_REGISTRY_TOPICS maps each registry resource id (compared case-insensitively) to its login server', () => {
+  const s = loadSettings({ GITOPS_REGISTRY_TOPICS: JSON.stringify({ [REGISTRY_ID]: 'RadixDev.azurecr.io' }) });
+  assert.deepEqual([...s.registryTopics], [[REGISTRY_ID.toLowerCase(), 'radixdev.azurecr.io']]);
+  for (const [bad, why] of [
+    ['not json', /GITOPS_REGISTRY_TOPICS: not JSON/],
+    ['["radixdev.azurecr.io"]', /GITOPS_REGISTRY_TOPICS: expected JSON \{/],
+    [JSON.stringify({ 'radixdev.azurecr.io': 'radixdev.azurecr.io' }), /"radixdev\.azurecr\.io": expected a registry's ARM resource id/],
+    [JSON.stringify({ [REGISTRY_ID]: 'https://radixdev.azurecr.io' }), /registries\/radixdev: expected the registry's login server/],
+  ] as const) {
+    assert.throws(() => loadSettings({ GITOPS_REGISTRY_TOPICS: bad }), (e: unknown) => e instanceof ConfigError && why.test(e.message), bad);
+  }
+});
+
+test('ACR_WEBHOOK_SECRETS holds one secret (or a rotation pair) per registry, never echoed; the single ACR_WEBHOOK_SECRET is refused', () => {
+  const a = 'a'.repeat(32);
+  const s = loadSettings({ ACR_WEBHOOK_SECRETS: JSON.stringify({ 'RadixDev.azurecr.io': a, 'radixprod.azurecr.io': ['n'.repeat(20), 'o'.repeat(20)] }) });
+  assert.deepEqual([...s.acrWebhookSecrets], [['radixdev.azurecr.io', [a]], ['radixprod.azurecr.io', ['n'.repeat(20), 'o'.repeat(20)]]]);
+  assert.throws(
+    () => loadSettings({ ACR_WEBHOOK_SECRETS: JSON.stringify({ 'radixdev.azurecr.io': 'short-hunter2' }) }),
+    (e: unknown) => e instanceof ConfigError && /ACR_WEBHOOK_SECRETS: radixdev\.azurecr\.io: expected a secret of at least 16 characters/.test(e.message) && !/hunter2/.test(e.message),
+  );
+  assert.throws(() => loadSettings({ ACR_WEBHOOK_SECRET: a }), (e: unknown) => e instanceof ConfigError && /setting ACR_WEBHOOK_SECRET: replaced by ACR_WEBHOOK_SECRETS, one secret per registry/.test(e.message) && !e.message.includes(a));
+});
+
+test('a registry topic whose login server the operator\'s GITOPS_REGISTRIES does not list is refused', () => {
+  const topics = JSON.stringify({ [REGISTRY_ID]: 'radixdev.azurecr.io' });
+  assert.throws(() => loadSettings({ GITOPS_REGISTRY_TOPICS: topics, GITOPS_REGISTRIES: 'radixprod.azurecr.io' }), /setting GITOPS_REGISTRY_TOPICS: .*registries\/radixdev maps to radixdev\.azurecr\.io, which GITOPS_REGISTRIES does not list/);
+  assert.equal(loadSettings({ GITOPS_REGISTRY_TOPICS: topics, GITOPS_REGISTRIES: 'radixprod.azurecr.io,radixdev.azurecr.io' }).registryTopics.size, 1);
 });

@@ -18,6 +18,7 @@ import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
 const REPO = 'acme/config';
 const TOKEN = 'ghs_e2e-token';
 const SECRET = 'e2e webhook secret';
+const RADIXDEV = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/common/providers/Microsoft.ContainerRegistry/registries/radixdev';
 const deployment = (tag: string, replicas = 1) => `apiVersion: v1
 kind: Namespace
 metadata:
@@ -79,7 +80,7 @@ before(async () => {
     ],
     token: TOKEN,
   });
-  const env = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, AzureWebJobsStorage: azurite.connectionString, KUBECONFIG: kubeconfig };
+  const env = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, AzureWebJobsStorage: azurite.connectionString, KUBECONFIG: kubeconfig, GITOPS_REGISTRY_TOPICS: JSON.stringify({ [RADIXDEV]: 'radixdev.azurecr.io' }) };
   server = await startLocalServer({ settings: loadSettings(env), env, workDir: path.join(dir, 'work'), port: 0, reconcileSeconds: 3600, log });
   github.setWebhook({ url: `${server.url}/api/github-webhook`, secret: SECRET });
   await server.host.idle();
@@ -114,7 +115,7 @@ test('a signed push is applied to every cluster of its environment', async () =>
 test('an ImagePushed event becomes a commit, whose push webhook applies it to every cluster', async () => {
   const before = (await github.head(REPO, 'main'));
   const event = {
-    id: randomUUID(), eventType: 'Microsoft.ContainerRegistry.ImagePushed', subject: 'web:master-2', eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1',
+    id: randomUUID(), topic: RADIXDEV, eventType: 'Microsoft.ContainerRegistry.ImagePushed', subject: 'web:master-2', eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1',
     data: { id: randomUUID(), timestamp: new Date().toISOString(), action: 'push', target: { digest: `sha256:${'c'.repeat(64)}`, repository: 'web', tag: 'master-2' }, request: { host: 'radixdev.azurecr.io' } },
   };
   const res = await fetch(`${server.url}/runtime/webhooks/eventgrid?functionName=registry-push`, { method: 'POST', headers: { 'aeg-event-type': 'Notification', 'content-type': 'application/json' }, body: JSON.stringify([event]) });
@@ -125,14 +126,18 @@ test('an ImagePushed event becomes a commit, whose push webhook applies it to ev
   for (const c of clusters) assert.equal(imageOn(c), 'radixdev.azurecr.io/web:master-2', c.name);
 });
 
-test('the same push delivered twice and an older push delivered late leave every cluster at HEAD', async () => {
+test('the same push delivered twice, and an old signed push replayed under a new delivery id, change nothing', async () => {
   const deliveries = (await github.deliveries()).filter((d) => d.event === 'push');
   const oldest = deliveries[0]!;
   const newest = deliveries.at(-1)!;
   const again = await fetch(`${server.url}/api/github-webhook`, { method: 'POST', headers: newest.headers, body: newest.body });
   assert.deepEqual([again.status, ((await again.json()) as { duplicate?: boolean }).duplicate], [200, true]);
-  const late = await fetch(`${server.url}/api/github-webhook`, { method: 'POST', headers: { ...oldest.headers, 'x-github-delivery': randomUUID() }, body: oldest.body });
-  assert.equal(late.status, 202, 'a late push is planned (its job applies HEAD, not its own commit)');
+  const jobsBefore = log.entries.filter((e) => e.event === 'push.job').length;
+  for (let i = 0; i < 3; i++) {
+    const replay = await fetch(`${server.url}/api/github-webhook`, { method: 'POST', headers: { ...oldest.headers, 'x-github-delivery': randomUUID() }, body: oldest.body });
+    assert.deepEqual([replay.status, ((await replay.json()) as { duplicate?: boolean }).duplicate], [200, true], 'the signed body was seen: a replay under a new id is a duplicate');
+  }
+  assert.equal(log.entries.filter((e) => e.event === 'push.job').length, jobsBefore, 'no job enqueued by the replays');
   await server.host.idle(60_000);
   for (const c of clusters) {
     assert.equal(imageOn(c), 'radixdev.azurecr.io/web:master-2', `${c.name} not rolled back`);

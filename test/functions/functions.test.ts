@@ -11,19 +11,30 @@ import { decodeQueueMessage, queueService } from '../../shared/storage/storage-j
 import { startAzurite, type Azurite } from '../support/azurite.ts';
 import { startGitHubFake } from '../support/github-fake/index.ts';
 import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+import { startAcrFake, type AcrFake } from '../support/acr-fake/index.ts';
+import { setRuntimeParts } from '../../functions/runtime.ts';
+import { SAMPLE_LOGIN_SERVER, SAMPLE_REGISTRY_ID, SAMPLE_TYPES, SCHEMAS, sampleEvent } from '../support/registry-samples.ts';
 
 const { HttpRequest, InvocationContext } = functions;
 const REPO = 'acme/config';
+const RADIXPROD = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/prod/providers/Microsoft.ContainerRegistry/registries/radixprod';
+const hello = (tag: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello\n  namespace: default\n  annotations:\n    fluxcd.io/automated: "true"\nspec:\n  selector:\n    matchLabels: {app: hello}\n  template:\n    metadata:\n      labels: {app: hello}\n    spec:\n      containers:\n        - name: hello\n          image: demoregistry.azurecr.io/aci-helloworld:${tag}\n`;
 const SECRET = 'functions secret';
 let azurite: Azurite;
 let github: Awaited<ReturnType<typeof startGitHubFake>>;
 let kube: KubeFake;
+let acr: AcrFake;
 const logs: string[] = [];
 const context = (name: string) => new InvocationContext({ functionName: name, invocationId: randomUUID(), logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')) });
 
 before(async () => {
   azurite = await startAzurite();
   kube = await startKubeFake({ name: 'prod-1' });
+  // The registries the images are confirmed in before a commit (ACR with the identity): the ACR fake stands in.
+  acr = await startAcrFake();
+  acr.push('app', 'release-2');
+  acr.push('aci-helloworld', 'v1');
+  setRuntimeParts({ credential: acr.credential, acrOptions: () => ({ endpoint: acr.url, clientOptions: { tlsOptions: { ca: acr.ca }, retryOptions: { maxRetries: 0 } } }) });
   github = await startGitHubFake({
     repos: [{ fullName: REPO, branches: ['main'], files: { 'prod/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  image: radixprod.azurecr.io/app:release-1\n', 'prod/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: default\n  annotations:\n    fluxcd.io/automated: "true"\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: app\n          image: radixprod.azurecr.io/app:release-1\n' } }],
     token: 'ghs_functions',
@@ -36,6 +47,7 @@ after(async () => {
   }
   await github?.close();
   await kube?.close();
+  await acr?.close();
   await azurite?.close();
 });
 
@@ -50,7 +62,8 @@ function useSettings(): void {
     GITHUB_API_URL: github.url,
     GITHUB_WEBHOOK_SECRET: SECRET,
     AzureWebJobsStorage: azurite.connectionString,
-    GITOPS_CONFIG: `environments:\n  production:\n    branch: main\n    path: prod\n    clusters:\n      static: [{ name: prod-1, server: "${kube.url}", auth: none }]\n    registries: [radixprod.azurecr.io]\n`,
+    GITOPS_CONFIG: `environments:\n  production:\n    branch: main\n    path: prod\n    clusters:\n      static: [{ name: prod-1, server: "${kube.url}", auth: none }]\n    registries: [radixprod.azurecr.io, demoregistry.azurecr.io]\n`,
+    GITOPS_REGISTRY_TOPICS: JSON.stringify({ [RADIXPROD]: 'radixprod.azurecr.io', [SAMPLE_REGISTRY_ID]: SAMPLE_LOGIN_SERVER }),
   });
 }
 
@@ -93,14 +106,44 @@ test('sync-cluster: a queue message applies HEAD to the cluster and reports a co
   await assert.rejects(syncClusterHandler({ v: 1, environment: 'production' }, context('sync-cluster')), /invalid sync job: cluster: /);
 });
 
-test('registry-push: an ImagePushed event commits the update through GitHub; a malformed one fails the delivery', async () => {
+test('registry-push: an ImagePushed event commits the update through GitHub; a malformed one is logged and dropped', async () => {
   useSettings();
   const { registryPushHandler } = await import('../../functions/registry-push.ts');
   const before = (await github.head(REPO, 'main'));
-  const event = { id: randomUUID(), topic: '', subject: 'app:release-2', eventType: 'Microsoft.ContainerRegistry.ImagePushed', eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1', data: { action: 'push', target: { repository: 'app', tag: 'release-2', digest: `sha256:${'d'.repeat(64)}` }, request: { host: 'radixprod.azurecr.io' } } };
+  const event = { id: randomUUID(), topic: RADIXPROD, subject: 'app:release-2', eventType: 'Microsoft.ContainerRegistry.ImagePushed', eventTime: new Date().toISOString(), dataVersion: '1.0', metadataVersion: '1', data: { action: 'push', target: { repository: 'app', tag: 'release-2', digest: `sha256:${'d'.repeat(64)}` }, request: { host: 'radixprod.azurecr.io' } } };
   await registryPushHandler(event as never, context('registry-push'));
   assert.notEqual((await github.head(REPO, 'main')), before);
   assert.match((await github.readFile(REPO, 'main', 'prod/app.yaml')) ?? '', /app:release-2/);
   assert.match((await github.readFile(REPO, 'main', 'prod/cm.yaml')) ?? '', /app:release-1/, 'a ConfigMap value is not an image');
-  await assert.rejects(registryPushHandler({ ...event, data: { action: 'push' } } as never, context('registry-push')), /MalformedEventError|target: /);
+  const head = await github.head(REPO, 'main');
+  await registryPushHandler({ ...event, id: 'malformed-1', data: { action: 'push' } } as never, context('registry-push'));
+  assert.equal(await github.head(REPO, 'main'), head, 'nothing written');
+  assert.ok(logs.some((l) => l.includes('"event":"image.malformed"') && l.includes('malformed-1') && l.includes('data.target: ')), 'the log names the event and the wrong field');
+});
+
+for (const schema of SCHEMAS) {
+  test(`registry-push: Microsoft's samples of the four ACR event types (${schema}): ImagePushed deploys, the others are acknowledged and logged by type`, async () => {
+    useSettings();
+    const { registryPushHandler } = await import('../../functions/registry-push.ts');
+    await github.commit(REPO, 'main', { files: { 'prod/hello.yaml': hello('v0') }, message: 'hello back to v0' });
+    const before = await github.head(REPO, 'main');
+    const seen = logs.length;
+    for (const type of SAMPLE_TYPES) await registryPushHandler(sampleEvent(schema, type) as never, context('registry-push'));
+    assert.notEqual(await github.head(REPO, 'main'), before, 'ImagePushed committed');
+    assert.match((await github.readFile(REPO, 'main', 'prod/hello.yaml')) ?? '', /image: demoregistry\.azurecr\.io\/aci-helloworld:v1/);
+    const lines = logs.slice(seen);
+    for (const type of ['ImageDeleted', 'ChartPushed', 'ChartDeleted']) {
+      assert.ok(lines.some((l) => l.includes('"event":"image.ignored"') && l.includes(`"eventType":"Microsoft.ContainerRegistry.${type}"`)), `${type} is logged by name`);
+    }
+    assert.ok(!lines.some((l) => l.includes('image.malformed')), 'no sample is malformed (ChartDeleted\'s "019-03-12" time included)');
+  });
+}
+
+test('registry-push: a pushed tag the registry does not hold is not committed, and the invocation fails so Event Grid retries', async () => {
+  useSettings();
+  const { registryPushHandler } = await import('../../functions/registry-push.ts');
+  const head = await github.head(REPO, 'main');
+  const forged = { specversion: '1.0', id: randomUUID(), source: RADIXPROD, type: 'Microsoft.ContainerRegistry.ImagePushed', time: new Date().toISOString(), data: { action: 'push', target: { repository: 'app', tag: 'release-99', digest: `sha256:${'f'.repeat(64)}` } } };
+  await assert.rejects(registryPushHandler(forged as never, context('registry-push')), /radixprod\.azurecr\.io\/app:release-99 is not in the registry/);
+  assert.equal(await github.head(REPO, 'main'), head);
 });

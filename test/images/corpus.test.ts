@@ -21,7 +21,8 @@ function walk(root: string, dir = ''): string[] {
 
 /** Loads one environment of a checked-out tree with the project's manifest loader. */
 function loadEnv(root: string, envPath: string): { resources: Resource[]; files: Map<string, string> } {
-  const plan = planManifestReads(walk(root), envPath);
+  // Raw loading: a patchUpdated environment's patch file is a patch, never a resource.
+  const plan = planManifestReads(walk(root).filter((p) => !p.endsWith('/flux-patch.yaml')), envPath);
   const files = new Map<string, string>();
   for (const f of [...plan.files, ...plan.fluxConfigs]) files.set(f, readFileSync(path.join(root, f), 'utf8'));
   const set = loadManifests({ plan, contents: files, defaultNamespace: 'default' });

@@ -12,8 +12,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import semver from 'semver';
 import { SETTINGS, parseConfig, type SettingName } from '../../shared/config/index.ts';
+import { loadSettings } from '../../shared/config/settings.ts';
+import { EVENT_GRID_SCHEMAS } from '../../shared/pipeline/registry-event.ts';
 import { SYNC_QUEUE } from '../../shared/pipeline/sync-job.ts';
 import { DELIVERY_TABLE } from '../../shared/storage/table-delivery-log.ts';
+import { PROPOSAL_TABLE } from '../../shared/storage/table-proposal-ledger.ts';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
@@ -140,7 +143,7 @@ function registrations(): Registration[] {
   const out: Registration[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const src = read(`functions/${file}`);
-    for (const m of src.matchAll(/\bapp\.(\w+)\(\s*'([^']+)'/g)) {
+    for (const m of src.matchAll(/\bapp\.(\w+)(?:<[^>(]*>)?\(\s*'([^']+)'/g)) {
       out.push({ trigger: m[1]!, name: m[2]!, file, options: balanced(src, m.index + m[0].indexOf('(')) });
     }
   }
@@ -241,6 +244,7 @@ test('the template creates the queue and table the code uses, and the poison que
   assert.ok(queues.includes(SYNC_QUEUE), `queue ${SYNC_QUEUE} (SYNC_QUEUE) in ${queues.join(', ')}`);
   assert.ok(queues.includes(`${SYNC_QUEUE}-poison`), `poison queue ${SYNC_QUEUE}-poison`);
   assert.ok(tables.includes(DELIVERY_TABLE), `table ${DELIVERY_TABLE} (DELIVERY_TABLE) in ${tables.join(', ')}`);
+  assert.ok(tables.includes(PROPOSAL_TABLE), `table ${PROPOSAL_TABLE} (PROPOSAL_TABLE) in ${tables.join(', ')}`);
   assert.match(main, /^\s+queueNames: queueNames$/m, 'main.bicep passes queueNames to the storage module');
   assert.match(main, /^\s+tableNames: tableNames$/m, 'main.bicep passes tableNames to the storage module');
   const storage = bicep('infra/modules/storage.bicep');
@@ -314,6 +318,39 @@ test('the Event Grid subscription sends only ImagePushed to an Azure Function, w
   assert.match(registryModule, /topicType: 'Microsoft\.ContainerRegistry\.Registries'/);
   assert.match(main, /^param deployEventSubscriptions bool = false$/m, 'phase 1 is the default');
   assert.match(main, /deployEventSubscription: deployEventSubscriptions/);
+});
+
+test('the Event Grid delivery schema is a parameter, CloudEvents 1.0 by default, allowing exactly the schemas the code reads', () => {
+  const param = mainParameters().get('eventDeliverySchema');
+  assert.ok(param?.allowed, 'main.bicep declares eventDeliverySchema with an @allowed list');
+  assert.deepEqual([...param.allowed].sort(), [...EVENT_GRID_SCHEMAS].sort());
+  assert.equal(bicepStringValue('eventDeliverySchema'), 'CloudEventSchemaV1_0');
+  assert.match(main, /^\s+eventDeliverySchema: eventDeliverySchema$/m, 'main.bicep passes it to the registry module');
+  assert.match(registryModule, /^@allowed\(\['CloudEventSchemaV1_0', 'EventGridSchema'\]\)\nparam eventDeliverySchema string$/m);
+  assert.match(registryModule, /^\s+eventDeliverySchema: eventDeliverySchema$/m, 'the subscription uses it');
+  assert.doesNotMatch(registryModule, /eventDeliverySchema: '/, 'no schema is hard-coded');
+});
+
+test('GITOPS_REGISTRY_TOPICS maps each registry parameter\'s resource id (the Event Grid topic) to its login server', () => {
+  assert.equal(templateAppSettings().get('GITOPS_REGISTRY_TOPICS'), 'string(registryTopics)');
+  assert.match(main, /^\s+registryTopics: registryTopics$/m, 'main.bicep passes the map to the function app');
+  const body = /^var registryTopics = toObject\(\s*registries,\s*r => '([^']+)',\s*r => '([^']+)'\s*\)/m.exec(main);
+  assert.ok(body, 'var registryTopics = toObject(registries, id, login server)');
+  // Evaluated for the example parameters, the map is one the settings accept and covers every registry.
+  const p = (JSON.parse(read('infra/main.parameters.example.json')) as ExampleParameters).parameters;
+  const regs = p.registries!.value as { name: string; resourceGroup: string; subscriptionId?: string }[];
+  const deploymentSubscription = '00000000-0000-0000-0000-0000000000aa';
+  const evaluate = (template: string, r: (typeof regs)[number]) =>
+    template
+      .replace("${r.?subscriptionId ?? subscription().subscriptionId}", r.subscriptionId ?? deploymentSubscription)
+      .replace('${r.resourceGroup}', r.resourceGroup)
+      .replace('${r.name}', r.name)
+      .replace('${toLower(r.name)}', r.name.toLowerCase())
+      .replace('${environment().suffixes.acrLoginServer}', '.azurecr.io');
+  const map = Object.fromEntries(regs.map((r) => [evaluate(body[1]!, r), evaluate(body[2]!, r)]));
+  assert.ok(!JSON.stringify(map).includes('${'), `every interpolation is evaluated: ${JSON.stringify(map)}`);
+  const settings = loadSettings({ GITOPS_REGISTRY_TOPICS: JSON.stringify(map), GITOPS_REGISTRIES: regs.map((r) => `${r.name.toLowerCase()}.azurecr.io`).join(',') });
+  assert.deepEqual([...settings.registryTopics.values()].sort(), regs.map((r) => `${r.name.toLowerCase()}.azurecr.io`).sort());
 });
 
 // The README's "Deploy to Azure" section (up to the next top-level section).

@@ -38,7 +38,7 @@ function deps(overrides: Partial<OnPushDeps> & { secrets?: string[] } = {}) {
     log,
     ...overrides,
   };
-  const d: DeliveryDeps = { secrets: overrides.secrets ?? [SECRET], repository: 'equinor/radix-flux', onPush: (p, id) => onPush(p, id, pushDeps) };
+  const d: DeliveryDeps = { secrets: overrides.secrets ?? [SECRET], repository: 'equinor/radix-flux', onPush: (p, id, bodyDigest) => onPush(p, { id, bodyDigest }, pushDeps) };
   return { d, log };
 }
 
@@ -92,7 +92,7 @@ test('a redelivered webhook (same X-GitHub-Delivery) enqueues nothing twice', as
 });
 
 test('a forced push and a new branch enqueue full syncs', async () => {
-  const { d } = deps();
+  const { d } = deps({ fullSyncIntervalMs: 0 });
   for (const spec of [{ forced: true }, { created: true }]) {
     const { headers, body } = await signedDelivery(pushPayload({ branch: 'release', ...spec }), { secret: SECRET });
     const res = await handleGitHubDelivery(request(headers, body), d);
@@ -101,6 +101,41 @@ test('a forced push and a new branch enqueue full syncs', async () => {
   const jobs = await queued();
   assert.equal(jobs.length, 6, '(playground 1 + production 2) × 2 pushes');
   assert.ok(jobs.every((j) => j.full && j.changed.length === 0));
+});
+
+test('a signed body replayed under new delivery ids enqueues nothing again (deduplicated by body digest too)', async () => {
+  const { d, log } = deps();
+  const original = await signedDelivery(pushPayload({ branch: 'release', forced: true }), { secret: SECRET, delivery: 'original-id' });
+  assert.equal((await handleGitHubDelivery(request(original.headers, original.body), d)).status, 202);
+  for (const id of ['replay-1', 'replay-2', 'replay-3']) {
+    const res = await handleGitHubDelivery(request({ ...original.headers, 'x-github-delivery': id }, original.body), d);
+    assert.deepEqual([res.status, res.body.duplicate], [200, true], id);
+  }
+  assert.equal((await queued()).length, 3, 'one full sync of playground (1 cluster) and production (2), not four');
+  assert.equal(log.entries.filter((e) => e.event === 'push.duplicate').length, 3);
+});
+
+test('full syncs from deliveries are rate-limited per environment: a second one in the interval is left to the reconcile timer', async () => {
+  let now = Date.parse('2026-11-30T10:00:05Z');
+  const { d, log } = deps({ now: () => now, fullSyncIntervalMs: 60_000 });
+  const send = async (spec: object) => {
+    const { headers, body } = await signedDelivery(pushPayload(spec), { secret: SECRET });
+    return handleGitHubDelivery(request(headers, body), d);
+  };
+  assert.equal((await send({ branch: 'release', forced: true })).status, 202);
+  const second = await send({ branch: 'release', forced: true });
+  assert.equal(second.status, 202);
+  assert.deepEqual(second.body.jobs, [], 'no job: both environments had a full sync in this interval');
+  assert.deepEqual((second.body.deferred as { name: string }[]).map((e) => e.name), ['playground', 'production']);
+  assert.equal(log.entries.filter((e) => e.event === 'push.full-sync-deferred').length, 2);
+  const incremental = await send({ branch: 'release', commits: [{ modified: ['production-configs/a.yaml'] }] });
+  assert.equal((incremental.body.jobs as unknown[]).length, 2, 'incremental syncs are not limited');
+  const otherBranch = await send({ branch: 'master', forced: true });
+  assert.equal((otherBranch.body.jobs as unknown[]).length, 2, 'another environment has its own limit');
+  now += 60_000;
+  assert.equal(((await send({ branch: 'release', forced: true })).body.jobs as unknown[]).length, 3, 'the next interval allows one again');
+  const jobs = await queued();
+  assert.equal(jobs.filter((j) => j.full).length, 3 + 2 + 3);
 });
 
 test('GitHub\'s default form-encoded body is accepted', async () => {

@@ -69,3 +69,12 @@ test('a push that touches no environment directory affects none', () => {
   assert.deepEqual(p.environments, []);
   assert.deepEqual(p.unaffected, ['development']);
 });
+
+test('a .flux.yaml changed in a folder above an environment (it may change the mode) means a full sync of it', () => {
+  const p = plan({ commits: [{ modified: ['.flux.yaml'] }] });
+  assert.ok(p.kind === 'sync');
+  assert.deepEqual(p.environments.map((e) => [e.environment, e.full, e.fullReason]), [['development', true, '.flux.yaml changed']]);
+  const elsewhere = plan({ commits: [{ modified: ['other-configs/.flux.yaml'] }] });
+  assert.ok(elsewhere.kind === 'sync');
+  assert.deepEqual(elsewhere.environments, []);
+});

@@ -40,14 +40,14 @@ describe('syncCluster against the Kubernetes API fake', () => {
     const r = await syncCluster(env, 'weekly-1', d);
     assert.equal(r.outcome, 'synced', r.description);
     assert.equal(r.full, true);
-    assert.deepEqual(r.counts, { applied: 4, unchanged: 0, failed: 0, pruned: 0, renderErrors: 0 });
+    assert.deepEqual(r.counts, { applied: 4, created: 4, configured: 0, unchanged: 0, failed: 0, pruned: 0, renderErrors: 0 });
     assert.equal(r.revision, source.head('master'));
     assert.equal(fake.get('apps/v1', 'Deployment', 'shop', 'web')?.spec.template.spec.containers[0].image, 'nginx:1.0');
     const state = await readSyncState((await d.connector.connect((await d.connector.discover(env))[0]!)).client, 'gitops-system', 'development');
     assert.equal(state?.revision, source.head('master'));
     assert.equal(state?.inventory.length, 4);
     assert.deepEqual(status.statuses.map((s) => [s.context, s.state]), [['gitops/development/weekly-1', 'pending'], ['gitops/development/weekly-1', 'success']]);
-    assert.equal(status.statuses[1]!.description, 'weekly-1: 4 applied');
+    assert.equal(status.statuses[1]!.description, 'weekly-1: 4 applied (4 new)');
     assert.equal(fake.get('coordination.k8s.io/v1', 'Lease', 'gitops-system', 'gitops-development')?.spec.holderIdentity, undefined, 'the lease is released');
 
     fake.resetCounts();
@@ -84,8 +84,11 @@ describe('syncCluster against the Kubernetes API fake', () => {
     assert.deepEqual([r.counts.applied, r.counts.unchanged], [2, 2]);
     assert.equal(appliesTo(fake, '/deployments/web'), 1);
     assert.equal(appliesTo(fake, '/configmaps/static'), 0);
+    fake.resetCounts();
     const full = await syncCluster(env, 'weekly-1', d, { job: job(source.head('master'), { full: true }) });
-    assert.deepEqual([full.counts.applied, full.counts.unchanged], [4, 0]);
+    assert.equal(fake.requestCount().byVerb.apply, 4 + 1, 'a full sync sends every object (and the state)');
+    assert.deepEqual([full.counts.applied, full.counts.unchanged], [0, 4], 'the server changed none of them: the answer\'s resourceVersion is the one recorded');
+    assert.equal(full.description, 'weekly-1: 4 unchanged');
   });
 
   it('applies HEAD for a late job naming an old commit: the cluster never rolls back and nothing changes', async () => {

@@ -11,6 +11,8 @@ import { REGISTRY, REPO, workload } from './github-harness.ts';
 
 export const WEBHOOK_SECRET = 'reliability-webhook-secret';
 export const ACR_SECRET = 'reliability-acr-secret';
+/** The Event Grid topic of REGISTRY (GITOPS_REGISTRY_TOPICS maps it). */
+export const EVENT_GRID_TOPIC = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/radixdev';
 
 export type Case =
   | { target: 'github'; kind: string; headers: Record<string, string>; body: string }
@@ -128,7 +130,7 @@ const BAD_DIGESTS = ['', 'sha256:', 'sha256:xyz', 'md5', 'sha256:' + 'A'.repeat(
 const BAD_HOSTS = ['', 'UPPER..host', 'a'.repeat(300), 'host:999999', 'http://x', 'a b', '-x.io'];
 
 /** A registry event's data: a valid push with one field broken (or none when `broken` is false). */
-function acrData(r: SeededRandom, broken: boolean): Record<string, any> {
+function acrData(r: SeededRandom, broken: boolean, options: { host: boolean } = { host: true }): Record<string, any> {
   const d: Record<string, any> = {
     id: randomUUID(), timestamp: new Date(0).toISOString(), action: 'push',
     target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository: 'app-0', tag: 'master-2', digest: `sha256:${'d'.repeat(64)}` },
@@ -139,7 +141,7 @@ function acrData(r: SeededRandom, broken: boolean): Record<string, any> {
     case 0: d.target.repository = r.pick(BAD_REPOSITORIES); break;
     case 1: d.target.tag = r.pick(BAD_TAGS); break;
     case 2: d.target.digest = r.pick(BAD_DIGESTS); break;
-    case 3: d.request.host = r.pick(BAD_HOSTS); break;
+    case 3: if (options.host) d.request.host = r.pick(BAD_HOSTS); else d.target.repository = r.pick(BAD_REPOSITORIES); break; // Event Grid: the registry is the topic's, request.host is not read
     case 4: d.target = r.pick([null, 'x', [], 5]); break;
     case 5: delete d.target.digest; break;
     case 6: d.action = r.pick([5, null, {}]); break;
@@ -154,13 +156,13 @@ function acrData(r: SeededRandom, broken: boolean): Record<string, any> {
 
 function eventGridCase(r: SeededRandom): Case {
   const k = r.int(8);
-  const event: Record<string, any> = { id: randomUUID(), eventType: 'Microsoft.ContainerRegistry.ImagePushed', topic: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/radixdev', subject: 'app-0:master-2', eventTime: new Date(0).toISOString(), dataVersion: '1.0', data: acrData(r, true) };
+  const event: Record<string, any> = { id: randomUUID(), eventType: 'Microsoft.ContainerRegistry.ImagePushed', topic: EVENT_GRID_TOPIC, subject: 'app-0:master-2', eventTime: new Date(0).toISOString(), dataVersion: '1.0', data: acrData(r, true, { host: false }) };
   if (k === 0) return { target: 'eventgrid', kind: 'not-an-object', event: r.pick([null, 0, 'x', [], true, JSON.stringify(event).slice(0, r.int(200)), '{"id":']) };
   if (k === 1) { delete event[r.pick(['id', 'eventType'])]; return { target: 'eventgrid', kind: 'missing-envelope-field', event }; }
   if (k === 2) { event[r.pick(['id', 'eventType', 'topic', 'subject'])] = r.pick([5, null, {}, [], '']); return { target: 'eventgrid', kind: 'wrong-envelope-type', event }; }
   if (k === 3) { event.eventType = r.pick(['Microsoft.ContainerRegistry.ImageDeleted', 'Microsoft.Storage.BlobCreated', 'Microsoft.ContainerRegistry.ChartPushed', 'x']); return { target: 'eventgrid', kind: 'unknown-event', event }; }
   if (k === 4) { delete event.data.request; event.topic = r.pick([undefined, '', '/not/a/registry', 5]); return { target: 'eventgrid', kind: 'no-registry', event }; }
-  if (k === 5) { event.data = acrData(r, false); event.data.request.host = r.pick(['other.azurecr.io', 'docker.io', 'ghcr.io']); return { target: 'eventgrid', kind: 'unknown-registry', event }; }
+  if (k === 5) { event.data = acrData(r, false); event.topic = EVENT_GRID_TOPIC.replace('/radixdev', `/${r.pick(['other', 'radixprod', 'attacker'])}`); event.data.request.host = REGISTRY; return { target: 'eventgrid', kind: 'unknown-registry', event }; }
   if (k === 6) { event.data = acrData(r, false); if (r.chance(0.5)) event.data.target.tag = ''; else delete event.data.target.tag; return { target: 'eventgrid', kind: 'untagged', event }; }
   return { target: 'eventgrid', kind: 'malformed-image', event };
 }

@@ -14,8 +14,8 @@ import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import type { SyncJob } from '../../shared/pipeline/sync-job.ts';
 import type { GitHubFake } from '../support/github-fake/index.ts';
 import { seededRandom } from '../support/seeded-random.ts';
-import { ACR_SECRET, nextCase, oversizedDelivery, WEBHOOK_SECRET, yamlBomb, type Case } from './bad-input-cases.ts';
-import { coldSource, REPO, startConfigRepo, TOKEN, workload, workloadPath } from './github-harness.ts';
+import { ACR_SECRET, EVENT_GRID_TOPIC, nextCase, oversizedDelivery, WEBHOOK_SECRET, yamlBomb, type Case } from './bad-input-cases.ts';
+import { coldSource, REGISTRY, REPO, startConfigRepo, TOKEN, workload, workloadPath } from './github-harness.ts';
 import { testRuntime } from './test-runtime.ts';
 
 export type Outcome = 'rejected' | 'ignored' | 'no-change' | 'recorded-error' | 'parsed' | 'crash' | 'effect';
@@ -44,7 +44,7 @@ export interface BadInputFigures {
 }
 
 function runtimeFor(fake: GitHubFake, jobs: SyncJob[]): Runtime {
-  const settings = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, ACR_WEBHOOK_SECRET: ACR_SECRET };
+  const settings = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, ACR_WEBHOOK_SECRETS: JSON.stringify({ [REGISTRY]: ACR_SECRET }), GITOPS_REGISTRY_TOPICS: JSON.stringify({ [EVENT_GRID_TOPIC]: REGISTRY }) };
   return testRuntime({ source: coldSource(fake), settings, jobs, clusters: 2, configTtlMs: 600_000 });
 }
 
@@ -66,6 +66,7 @@ async function handle(c: Case, runtime: Runtime): Promise<{ outcome: Outcome; me
     if (c.target === 'eventgrid') {
       const res = await registryPush(runtime, silentLogger, c.event);
       if ('ignored' in res) return { outcome: 'ignored', message: String(res.ignored) };
+      if ('malformed' in res) return { outcome: 'rejected', message: String(res.malformed) };
       const branches = (res.branches ?? []) as { status: string }[];
       return branches.some((b) => b.status !== 'unchanged') ? { outcome: 'effect', message: JSON.stringify(branches) } : { outcome: 'no-change', message: '' };
     }

@@ -5,8 +5,14 @@
  * changes carried over; where the base changed the same file, the base wins and the file is reported as dropped),
  * so every move stays a fast forward. Then one pull request is opened, or the open one is updated: its title
  * and body list every image it carries.
+ *
+ * The branch is built on only while its head is the one this app recorded when it last wrote it (the
+ * ProposalLedger, in the app's own storage): then every commit on it since the merge base is ours. Otherwise
+ * (pre-seeded, someone else's commit on top, a force push) it is rebuilt from the base with only this change,
+ * and the pull request lists only this change's images: no one's commits hide under the app's title.
  */
 import type { FileChanges } from '../port.ts';
+import { MemoryProposalLedger, type ProposalLedger } from '../proposal-ledger.ts';
 import { gitHubFailure, type GitHubClient } from './create-github-client.ts';
 import type { GitHubReader } from './github-reader.ts';
 import type { GitHubWriter, Person, TreeEdit } from './github-writer.ts';
@@ -30,7 +36,7 @@ export interface ProposeRequest {
 
 export type ProposeResult =
   | { status: 'unchanged'; branch: string; attempts: number }
-  | { status: 'opened' | 'updated'; branch: string; revision: string; pullRequest: { number: number; url: string }; images: string[]; dropped: string[]; attempts: number };
+  | { status: 'opened' | 'updated'; branch: string; revision: string; pullRequest: { number: number; url: string }; images: string[]; dropped: string[]; attempts: number; rebuilt?: string };
 
 /** The proposal branch of an environment. */
 export function proposalBranch(environment: string): string {
@@ -43,11 +49,13 @@ export class GitHubPullRequestWriter {
   private readonly client: GitHubClient;
   private readonly reader: GitHubReader;
   private readonly writer: GitHubWriter;
+  private readonly ledger: ProposalLedger;
 
-  constructor(client: GitHubClient, reader: GitHubReader, writer: GitHubWriter) {
+  constructor(client: GitHubClient, reader: GitHubReader, writer: GitHubWriter, ledger: ProposalLedger = new MemoryProposalLedger()) {
     this.client = client;
     this.reader = reader;
     this.writer = writer;
+    this.ledger = ledger;
   }
 
   async propose(request: ProposeRequest): Promise<ProposeResult> {
@@ -59,20 +67,31 @@ export class GitHubPullRequestWriter {
         if (/does not exist/.test(String((error as Error).message))) return undefined;
         throw error;
       });
-      const { start, dropped } = branchHead ? await this.catchUp(branch, branchHead, request.baseBranch, baseHead) : { start: baseHead, dropped: [] };
+      // Someone else's commits on the branch (or no record of ours): rebuild it from the base.
+      const rebuilt = branchHead && branchHead !== (await this.ledger.head(branch))
+        ? `${branch} is at ${branchHead.slice(0, 12)}, not the head this app last wrote: rebuilt from ${request.baseBranch}`
+        : undefined;
+      const { start, dropped } = branchHead && !rebuilt ? await this.catchUp(branch, branchHead, request.baseBranch, baseHead) : { start: baseHead, dropped: [] };
       const change = await request.compute(start);
       const made = change && change.files.size > 0
         ? await this.writer.createCommit({ base: start, parents: [start], files: change.files, message: change.message, ...(change.author ? { author: change.author } : {}) })
         : undefined;
       const target = made ?? start;
       if (target === branchHead || (!branchHead && !made)) return { status: 'unchanged', branch, attempts: attempt };
-      const moved = branchHead ? (await this.writer.updateRef(branch, target)) !== undefined : !(await this.writer.createRef(branch, target));
+      if (rebuilt && !made) {
+        // Nothing of ours to propose: the foreign branch is left alone (and no pull request is opened for it).
+        return { status: 'unchanged', branch, attempts: attempt };
+      }
+      const moved = rebuilt
+        ? (await this.writer.forceRef(branch, target, branchHead!)) !== undefined
+        : branchHead ? (await this.writer.updateRef(branch, target)) !== undefined : !(await this.writer.createRef(branch, target));
       if (moved) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * (request.jitterMs ?? 200) * attempt));
         continue;
       }
-      const pr = await this.openOrUpdate(request.environment, branch, request.baseBranch, change?.images ?? []);
-      return { ...pr, branch, revision: target, dropped, attempts: attempt };
+      await this.ledger.record(branch, target);
+      const pr = await this.openOrUpdate(request.environment, branch, request.baseBranch, change?.images ?? [], Boolean(rebuilt));
+      return { ...pr, branch, revision: target, dropped, attempts: attempt, ...(rebuilt ? { rebuilt } : {}) };
     }
     throw new Error(`failed to update ${branch} in ${this.reader.description}: the branch moved on each of ${attempts} attempts`);
   }
@@ -98,12 +117,12 @@ export class GitHubPullRequestWriter {
     return { start: merge!, dropped: dropped.sort() };
   }
 
-  private async openOrUpdate(environment: string, branch: string, baseBranch: string, images: readonly string[]): Promise<{ status: 'opened' | 'updated'; pullRequest: { number: number; url: string }; images: string[] }> {
+  private async openOrUpdate(environment: string, branch: string, baseBranch: string, images: readonly string[], rebuilt = false): Promise<{ status: 'opened' | 'updated'; pullRequest: { number: number; url: string }; images: string[] }> {
     const { octokit, owner, repo } = this.client;
     try {
       const { data: open } = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, base: baseBranch, state: 'open', per_page: 10 });
       const existing = open.find((p) => p.head.ref === branch);
-      const all = mergeImages(existing ? parseImages(existing.body ?? '') : [], images);
+      const all = mergeImages(existing && !rebuilt ? parseImages(existing.body ?? '') : [], images);
       const title = pullRequestTitle(environment, all);
       const body = pullRequestBody(environment, all);
       if (existing) {

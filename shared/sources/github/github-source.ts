@@ -9,6 +9,7 @@ import { GitHubReader, type Comparison, type GitHubTree } from './github-reader.
 import { GitHubWriter } from './github-writer.ts';
 import { GitHubPullRequestWriter, type ProposeRequest, type ProposeResult } from './github-pull-request-writer.ts';
 import { GitHubStatusReporter } from './github-status-reporter.ts';
+import type { ProposalLedger } from '../proposal-ledger.ts';
 
 export class GitHubSource implements SourceReader, SourceWriter, StatusReporter {
   readonly client: GitHubClient;
@@ -17,11 +18,11 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
   private readonly pulls: GitHubPullRequestWriter;
   private readonly statuses: GitHubStatusReporter;
 
-  constructor(client: GitHubClient) {
+  constructor(client: GitHubClient, options: { proposalLedger?: ProposalLedger } = {}) {
     this.client = client;
     this.reader = new GitHubReader(client);
     this.writer = new GitHubWriter(client, this.reader);
-    this.pulls = new GitHubPullRequestWriter(client, this.reader, this.writer);
+    this.pulls = new GitHubPullRequestWriter(client, this.reader, this.writer, options.proposalLedger);
     this.statuses = new GitHubStatusReporter(client);
   }
 
@@ -78,8 +79,9 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
 }
 
 /** Validates settings (see github-settings.ts) and builds the adapter. */
-export function createGitHubSource(settings: unknown, options: GitHubClientOptions = {}): GitHubSource {
-  return new GitHubSource(createGitHubClient(settings, options));
+export function createGitHubSource(settings: unknown, options: GitHubClientOptions & { proposalLedger?: ProposalLedger } = {}): GitHubSource {
+  const { proposalLedger, ...clientOptions } = options;
+  return new GitHubSource(createGitHubClient(settings, clientOptions), proposalLedger ? { proposalLedger } : {});
 }
 
 /** The adapter for the app settings' GitHub section (repository, API URL, token or App) and commit author. */
@@ -87,7 +89,7 @@ export function gitHubSourceFromSettings(
   github: { repository: string; apiUrl: string; auth: { kind: 'token'; token: string } | { kind: 'app'; appId: number; privateKey: string; installationId: number } },
   committer: { name: string; email: string },
   overrides: { writeIntervalMs?: number } = {},
-  options: GitHubClientOptions = {},
+  options: GitHubClientOptions & { proposalLedger?: ProposalLedger } = {},
 ): GitHubSource {
   const { kind: _kind, ...auth } = github.auth;
   return createGitHubSource({ repository: github.repository, baseUrl: github.apiUrl, auth, committer, ...overrides }, options);

@@ -69,6 +69,23 @@ export class GitHubWriter implements SourceWriter {
     return sha;
   }
 
+  /**
+   * Moves a branch to `sha` by force, when it is still at `expected` (checked just before: GitHub's REST API has
+   * no compare-and-swap for a forced update, so a write in between is lost). Undefined when done; the branch's
+   * current head when it had moved.
+   */
+  async forceRef(branch: string, sha: string, expected: string): Promise<string | undefined> {
+    const current = await this.reader.resolveBranch(branch);
+    if (current !== expected) return current;
+    const { octokit, owner, repo } = this.client;
+    try {
+      await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true });
+      return undefined;
+    } catch (error) {
+      throw gitHubFailure(`reset ${branch} to ${sha.slice(0, 12)} in ${this.reader.description}`, error);
+    }
+  }
+
   /** Moves a branch to `sha` without force. Undefined when done; the branch's current head when it moved. */
   async updateRef(branch: string, sha: string): Promise<string | undefined> {
     const { octokit, owner, repo } = this.client;

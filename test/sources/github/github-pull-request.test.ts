@@ -86,3 +86,53 @@ test('when the base changed a file the proposal also changed, the base wins and 
     await f.close();
   }
 });
+
+test('a proposal branch someone pre-seeded is rebuilt from the base: their commits do not hide under the app\'s pull request', async () => {
+  const f = await startFixture({ 'prod/web.yaml': 'image: radixprod.azurecr.io/web:1\n' }, { branches: ['release'] });
+  try {
+    const base = (await f.fake.head(REPO, 'release'))!;
+    const branch = proposalBranch('production');
+    const seeded = await f.fake.commit(branch, {
+      files: { 'prod/rbac.yaml': 'kind: ClusterRoleBinding\n', 'prod/web.yaml': 'image: radixprod.azurecr.io/web:2\n' },
+      message: 'Auto-release radixprod.azurecr.io/web:2',
+      author: { name: 'serverless-gitops', email: 'gitops@users.noreply.github.com' },
+      parents: [base],
+    });
+    const result = await f.source.propose({ environment: 'production', baseBranch: 'release', compute: bump(f, 'prod/web.yaml', 'web', '1') });
+    assert.equal(result.status, 'unchanged', 'nothing of ours to propose: the foreign branch is left alone and no pull request opened');
+    assert.equal(await f.fake.head(REPO, branch), seeded);
+    assert.equal(f.fake.pulls(REPO).length, 0);
+
+    const opened = await f.source.propose({ environment: 'production', baseBranch: 'release', compute: bump(f, 'prod/web.yaml', 'web', '3') });
+    assert.equal(opened.status, 'opened');
+    assert.match('rebuilt' in opened ? String(opened.rebuilt) : '', /not the head this app last wrote: rebuilt from release/);
+    assert.equal(await f.fake.readFile(REPO, branch, 'prod/rbac.yaml'), undefined, 'the pre-seeded file is gone');
+    assert.equal(await f.fake.readFile(REPO, branch, 'prod/web.yaml'), 'image: radixprod.azurecr.io/web:3\n');
+    const comparison = await f.source.compare(base, (await f.fake.head(REPO, branch))!);
+    assert.deepEqual([comparison.status, comparison.files.map((x) => x.path)], ['ahead', ['prod/web.yaml']], 'one commit of ours on top of the base, nothing else');
+    assert.equal(f.fake.pulls(REPO)[0]!.title, 'Update images in production: web:3');
+  } finally {
+    await f.close();
+  }
+});
+
+test('a commit pushed on top of the app\'s proposal is not built on: the branch is rebuilt from the base with the new change only', async () => {
+  const f = await startFixture({ 'prod/web.yaml': 'image: radixprod.azurecr.io/web:1\n', 'prod/api.yaml': 'image: radixprod.azurecr.io/api:1\n' }, { branches: ['release'] });
+  try {
+    const branch = proposalBranch('production');
+    await f.source.propose({ environment: 'production', baseBranch: 'release', compute: bump(f, 'prod/web.yaml', 'web', '2') });
+    await f.fake.commit(branch, { files: { 'prod/evil.yaml': 'kind: Secret\n' }, message: 'Auto-release radixprod.azurecr.io/web:2' });
+    const result = await f.source.propose({ environment: 'production', baseBranch: 'release', compute: bump(f, 'prod/api.yaml', 'api', '7') });
+    assert.equal(result.status, 'updated');
+    assert.equal(await f.fake.readFile(REPO, branch, 'prod/evil.yaml'), undefined);
+    assert.equal(await f.fake.readFile(REPO, branch, 'prod/api.yaml'), 'image: radixprod.azurecr.io/api:7\n');
+    assert.equal(await f.fake.readFile(REPO, branch, 'prod/web.yaml'), 'image: radixprod.azurecr.io/web:1\n', 'earlier proposals go with the rebuild; their next event proposes them again');
+    assert.equal(f.fake.pulls(REPO)[0]!.title, 'Update images in production: api:7', 'the pull request lists only what the rebuilt branch carries');
+    // Built on again normally once the head is the app's.
+    const next = await f.source.propose({ environment: 'production', baseBranch: 'release', compute: bump(f, 'prod/web.yaml', 'web', '3') });
+    assert.ok(next.status === 'updated' && !('rebuilt' in next && next.rebuilt));
+    assert.equal(await f.fake.readFile(REPO, branch, 'prod/api.yaml'), 'image: radixprod.azurecr.io/api:7\n');
+  } finally {
+    await f.close();
+  }
+});

@@ -1,0 +1,52 @@
+/**
+ * What one cluster of an environment gets at a revision: its per-cluster variables read from the ConfigMap
+ * gitops.yaml names (with that cluster's credentials), then the environment rendered in its mode with them.
+ * A generated environment whose not-run generators templated something is refused when no variables source
+ * replaces them: otherwise placeholders like `${clusterName}` would be deployed as they are.
+ */
+import type { Environment } from '../config/index.ts';
+import type { ClusterConnection } from '../clusters/index.ts';
+import type { ParseCache } from '../manifests/index.ts';
+import type { SourceReader } from '../sources/port.ts';
+import type { BuildCache } from './build-cache.ts';
+import { readClusterVariables } from './cluster-variables.ts';
+import { renderEnvironment, type RenderedEnvironment } from './render-environment.ts';
+
+export interface RenderForClusterDeps {
+  source: SourceReader;
+  parseCache?: ParseCache;
+  buildCache?: BuildCache;
+}
+
+export type ClusterRender = { ok: true; rendered: RenderedEnvironment } | { ok: false; message: string };
+
+/** Reads the cluster's variables (when the environment names a source) and renders the environment with them. */
+export async function renderForCluster(env: Environment, revision: string, conn: Pick<ClusterConnection, 'client' | 'discovery'>, deps: RenderForClusterDeps): Promise<ClusterRender> {
+  let variables: Map<string, string> | undefined;
+  let variablesSource: string | undefined;
+  if (env.variables) {
+    const read = await readClusterVariables(conn.client, env.variables);
+    if (!read.ok) return { ok: false, message: read.message };
+    variables = read.variables;
+    variablesSource = read.source;
+  }
+  const rendered = await renderEnvironment(deps.source, env, revision, {
+    scopeOf: conn.discovery.scopeOf,
+    ...(deps.parseCache ? { parseCache: deps.parseCache } : {}),
+    ...(deps.buildCache ? { buildCache: deps.buildCache } : {}),
+    ...(variables ? { variables } : {}),
+    ...(variablesSource ? { variablesSource } : {}),
+  });
+  const notRun = rendered.generators.filter((g) => g.status === 'not-run');
+  if (!rendered.refused && notRun.length > 0 && !env.variables) {
+    const g = notRun[0]!;
+    return {
+      ok: true,
+      rendered: {
+        ...rendered, resources: [], refused: true,
+        errors: [{ file: g.file, line: g.line, message: `${g.detail}: no variables source replaces its templating; name the ConfigMap it read in gitops.yaml (environments.${env.name}.variables.configMap)` }],
+      },
+    };
+  }
+  return { ok: true, rendered };
+}

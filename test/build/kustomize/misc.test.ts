@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import { assertSameAsKubectl } from './support/oracle.ts';
+
+const objects = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: plain, namespace: a, labels: {app: x}}
+data: {k: v}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, namespace: a, labels: {app: x}}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: i, envFrom: [{configMapRef: {name: plain}}, {configMapRef: {name: gen}}]}]
+---
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: le}
+---
+apiVersion: helm.fluxcd.io/v1
+kind: HelmRelease
+metadata: {name: hr, namespace: b}
+spec:
+  values: {image: {repository: nginx, tag: "1"}, containers: [{name: x, image: nginx}]}
+`;
+
+test('patches select by namespace, and a target patch without a name patches every match', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': `resources: [o.yaml]
+patches:
+- target: {namespace: a}
+  patch: |-
+    apiVersion: v1
+    kind: Any
+    metadata: {name: whatever, annotations: {patched: "true"}}
+- target: {kind: HelmRelease, namespace: "b|c"}
+  patch: |-
+    apiVersion: helm.fluxcd.io/v1
+    kind: HelmRelease
+    metadata: {name: hr}
+    spec: {values: {image: {tag: "2"}}}
+`,
+    'o.yaml': objects,
+  });
+});
+
+test('a generator merging into a plain resource and a namespaced generator, with references renamed', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': `resources: [o.yaml]
+namespace: a
+configMapGenerator:
+- {name: plain, namespace: a, behavior: merge, literals: [extra=1]}
+- {name: gen, namespace: a, literals: [x=1]}
+images:
+- {name: nginx, newTag: "9"}
+`,
+    'o.yaml': objects,
+  });
+});
+
+test('unknown cluster-scoped kinds are treated as namespaced, as kustomize does', async (t) => {
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'resources: [o.yaml]\nnamespace: z\nnamePrefix: p-\n', 'o.yaml': objects });
+});
