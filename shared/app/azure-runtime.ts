@@ -18,6 +18,7 @@ import type { TagLister } from '../registry/tag-lister.ts';
 import { readBuildTimes, type ManifestReader } from '../registry/build-times.ts';
 import { gitHubSourceFromSettings } from '../sources/github/index.ts';
 import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
+import { DELIVERY_RETENTION_MS } from '../pipeline/delivery-log.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../storage/table-delivery-log.ts';
 import { PROPOSAL_TABLE, TableProposalLedger } from '../storage/table-proposal-ledger.ts';
 
@@ -80,7 +81,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues, SYNC_QUEUE),
-    deliveries: new TableDeliveryLog(table),
+    deliveries: new TableDeliveryLog(table, { retentionMs: DELIVERY_RETENTION_MS }),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,

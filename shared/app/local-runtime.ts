@@ -21,7 +21,7 @@ import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, system
 import { findEnvironment } from '../config/index.ts';
 import type { Settings } from '../config/settings.ts';
 import { createConfigProvider } from '../pipeline/config-provider.ts';
-import { MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
+import { DELIVERY_RETENTION_MS, MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
 import { onPush } from '../pipeline/on-push.ts';
@@ -120,7 +120,7 @@ export async function createLocalHost(options: {
   if (settings.storage && 'connectionString' in settings.storage) {
     const service = queueService(settings.storage);
     queue = new StorageJobQueue(service, SYNC_QUEUE);
-    deliveries = new TableDeliveryLog(TableClient.fromConnectionString(settings.storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: true }));
+    deliveries = new TableDeliveryLog(TableClient.fromConnectionString(settings.storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: true }), { retentionMs: DELIVERY_RETENTION_MS });
     worker = new QueueWorker(service, {
       queueName: SYNC_QUEUE,
       handler: (m, meta) => handleJob(m, meta.id),
