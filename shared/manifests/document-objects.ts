@@ -54,7 +54,7 @@ export function scalarToString(v: unknown): string | undefined {
 }
 
 /**
- * `metadata[field]` (annotations or labels) as a map of strings (the parsed value is left as it is).
+ * Normalises `metadata[field]` (annotations or labels) in place to a map of strings (idempotently).
  * Returns the map, or an error message naming the offending key.
  */
 function normaliseStringMap(metadata: Record<string, unknown>, field: 'annotations' | 'labels'): Record<string, string> | string {
@@ -67,6 +67,9 @@ function normaliseStringMap(metadata: Record<string, unknown>, field: 'annotatio
     if (s === undefined) return `metadata.${field}[${JSON.stringify(key)}] must be a string, not ${describe(value)}`;
     Object.defineProperty(out, key, { value: s, enumerable: true, writable: true, configurable: true });
   }
+  // In place, and idempotent: a parse shared through the parse cache is normalised the same way by every reader,
+  // and the object's identity is what the apply-body cache is keyed by.
+  metadata[field] = out;
   return out;
 }
 
@@ -87,12 +90,8 @@ function declaredObject(value: unknown, at: Omit<DeclaredObject, 'object' | 'api
   if (typeof annotations === 'string') return annotations;
   const labels = normaliseStringMap(metadata, 'labels');
   if (typeof labels === 'string') return labels;
-  // A copy with the normalised maps: the parsed value may be shared through the parse cache and is never changed.
-  const normalised: Record<string, unknown> = { ...metadata };
-  if (metadata['annotations'] !== undefined && metadata['annotations'] !== null) normalised['annotations'] = annotations;
-  if (metadata['labels'] !== undefined && metadata['labels'] !== null) normalised['labels'] = labels;
   return {
-    ...at, object: { ...value, metadata: normalised } as KubeObject, apiVersion, kind, name,
+    ...at, object: value as KubeObject, apiVersion, kind, name,
     namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined, annotations,
   };
 }

@@ -1,8 +1,10 @@
 /**
  * Parsed YAML by file text, so one process parses a file once however many
  * clusters (jobs) render the same commit. Owned by whoever builds the runtime;
- * bounded (least recently used go first, by lru-cache). Entries are shared: consumers must not
- * mutate parsed values (apply bodies are built from clones).
+ * bounded (least recently used go first, by lru-cache). Entries are shared: a consumer may only change a parsed
+ * value in a way every consumer would (document-objects.ts turns annotation and label values into strings, in
+ * place and idempotently, keeping the object's identity for the apply-body cache); apply bodies are built from
+ * clones.
  */
 import { LRUCache } from 'lru-cache';
 import type { YamlParseResult } from './yaml.ts';
