@@ -1,12 +1,11 @@
 /**
- * Which clusters a CLI command talks to: the contexts of `--kubeconfig F` matching `--context PATTERN`
- * (default: the current context), or without --kubeconfig the environment's own selection as the app makes
- * it (Azure discovery with the developer's Azure credentials, static servers, kubeconfig contexts).
+ * Which clusters a CLI command talks to: the contexts of `--kubeconfig F` the environment selects, or those
+ * matching an explicit `--context PATTERN` (never the current context by default), or without --kubeconfig the
+ * environment's own selection as the app makes it (Azure discovery with the developer's Azure credentials,
+ * static servers, kubeconfig contexts). Exec plugins run only with GITOPS_KUBECONFIG_EXEC=true.
  */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock, type ClusterConnector, type ClusterTarget } from '../shared/clusters/index.ts';
 import type { Environment } from '../shared/config/index.ts';
 import type { CommandContext } from './context.ts';
@@ -26,41 +25,32 @@ export interface ClusterFlags {
   cluster?: string | undefined;
 }
 
-async function currentContext(file: string, given: string): Promise<string> {
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromString(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`--kubeconfig ${given}: ${(err as Error).message}`);
-  }
-  const current = kc.getCurrentContext();
-  if (!current) throw new UsageError(`--kubeconfig ${given} has no current context; give --context PATTERN`);
-  return current;
-}
-
 /** The clusters of `env` a command works on (a UsageError when none match). */
 export async function selectClusters(ctx: CommandContext, env: Environment, flags: ClusterFlags): Promise<SelectedClusters> {
   if (flags.context && !flags.kubeconfig) throw new UsageError('--context needs --kubeconfig');
   let target = env;
   let connector: ClusterConnector;
+  const allowExec = /^true$/i.test(ctx.env.GITOPS_KUBECONFIG_EXEC ?? '');
   if (flags.kubeconfig) {
     const file = path.resolve(ctx.cwd, flags.kubeconfig);
-    const pattern = flags.context ?? (await currentContext(file, flags.kubeconfig));
+    // The environment's own selection, or the person's explicit choice: never whatever context is current.
+    const pattern = flags.context ?? env.clusters.kubeconfig?.contexts;
+    if (!pattern) throw new UsageError(`environment ${env.name} selects no kubeconfig contexts; give --context PATTERN to choose them explicitly (the current context is never used by default)`);
     target = { ...env, clusters: { kubeconfig: { path: file, contexts: pattern }, static: [] } };
-    connector = createClusterConnector({ clock: systemClock });
+    connector = createClusterConnector({ clock: systemClock, allowExec });
   } else {
     // As the app does, with the developer's credentials (az login, environment, managed identity).
     const { DefaultAzureCredential } = await import('@azure/identity');
     const credential = new DefaultAzureCredential();
     connector = createClusterConnector({
       clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock),
-      defaultKubeconfig: ctx.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config'),
+      defaultKubeconfig: ctx.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config'), allowExec,
     });
   }
   let clusters = await connector.discover(target);
   if (flags.cluster) clusters = clusters.filter((c) => c.name === flags.cluster);
   if (clusters.length === 0) {
-    const where = flags.kubeconfig ? `no context in ${flags.kubeconfig} matches ${flags.context ?? 'the current context'}` : `environment ${env.name} selects no cluster`;
+    const where = flags.kubeconfig ? `no context in ${flags.kubeconfig} matches ${target.clusters.kubeconfig!.contexts}${flags.context ? '' : ` (what environment ${env.name} selects; give --context PATTERN to choose others)`}` : `environment ${env.name} selects no cluster`;
     throw new UsageError(flags.cluster ? `--cluster ${flags.cluster}: not among the clusters (${where})` : where);
   }
   return { env: target, connector, clusters };

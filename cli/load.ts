@@ -1,5 +1,7 @@
 /** What the local commands share: the working-tree source and the configuration it selects. */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { findEnvironment, type Environment, type GitopsConfig } from '../shared/config/index.ts';
 import { loadConfig } from '../shared/pipeline/load-config.ts';
@@ -45,8 +47,19 @@ export function requireEnvironment(config: GitopsConfig, name: string): Environm
 
 /**
  * The repository URL the GC marks are computed from: --git-url, else GITOPS_GIT_URL (as the app reads it),
- * else https://github.com/<repository in gitops.yaml>, else the directory.
+ * else https://github.com/<repository in gitops.yaml>, else the checkout's origin remote; undefined with none
+ * (marks computed from a folder would name this checkout only: prune must refuse).
  */
-export function gitUrlFor(local: LocalRepo, flag: string | undefined, env: CommandContext['env']): string {
-  return flag ?? env.GITOPS_GIT_URL ?? (local.config.repository ? `https://github.com/${local.config.repository}` : local.source.dir);
+export async function gitUrlFor(local: LocalRepo, flag: string | undefined, env: CommandContext['env']): Promise<string | undefined> {
+  return flag ?? env.GITOPS_GIT_URL ?? (local.config.repository ? `https://github.com/${local.config.repository}` : await originUrl(local.source.dir));
+}
+
+/** The checkout's `origin` remote, or undefined (no git, no remote). */
+async function originUrl(dir: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['-C', dir, 'remote', 'get-url', 'origin']);
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,16 +8,17 @@ type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   render: { summary: 'what an environment applies (Flux v1 rules)', load: async () => (await import('./commands/render.ts')).render },
-  build: { summary: 'the objects an environment applies, exactly as sent (raw or .flux.yaml)', load: async () => (await import('./commands/build.ts')).build },
+  build: { summary: 'every object an environment applies, exactly as a sync sends it', load: async () => (await import('./commands/build.ts')).build },
   images: { summary: 'every workload container, its image, policies and filter', load: async () => (await import('./commands/images.ts')).images },
   sync: { summary: 'apply an environment to kubeconfig contexts, or write it to a folder', load: async () => (await import('./commands/sync.ts')).sync },
   status: { summary: 'the commit each cluster runs, last sync, failures, suspension', load: async () => (await import('./commands/status.ts')).status },
-  diff: { summary: 'what a sync would change on each cluster (server-side dry run)', load: async () => (await import('./commands/diff.ts')).diff },
+  diff: { summary: 'what a sync would change (dry run), or a PR between two revisions', load: async () => (await import('./commands/diff.ts')).diff },
   suspend: { summary: 'stop deploys of an environment (or one cluster) in an emergency', load: async () => (await import('./commands/suspend.ts')).suspend },
   resume: { summary: 'end a suspension; the next sync applies HEAD', load: async () => (await import('./commands/suspend.ts')).resume },
   serve: { summary: 'the Function App on a laptop: webhooks, queue worker, timer', load: async () => (await import('./commands/serve.ts')).serve },
   demo: { summary: 'the main job on embedded defaults, no cloud account', load: async () => (await import('./commands/demo.ts')).demo },
   policy: { summary: 'automate, deautomate, lock, unlock or set a tag filter on a workload', load: async () => (await import('./commands/policy.ts')).policy },
+  promote: { summary: 'propose an environment to the next one (files, registries, filters)', load: async () => (await import('./commands/promote.ts')).promote },
   release: { summary: 'apply an image push to a branch, or release one workload', load: async () => (await import('./commands/release.ts')).release },
 };
 

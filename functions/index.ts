@@ -12,4 +12,7 @@ await import('./github-webhook.ts');
 await import('./acr-webhook.ts');
 await import('./registry-push.ts');
 await import('./sync-cluster.ts');
+await import('./preview.ts');
 await import('./reconcile.ts');
+await import('./image-scan.ts');
+await import('./health-check.ts');

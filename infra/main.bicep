@@ -89,6 +89,10 @@ param githubAppInstallationId string
 @description('The environments as inline gitops.yaml (GITOPS_CONFIG), the operator\'s: the repository\'s gitops.yaml is then not read. Give this or environmentBranches: with neither, the app refuses to start.')
 param gitopsConfig string = ''
 
+@description('When the image-scan timer lists the followed repositories of each registry (GITOPS_IMAGE_SCAN_SCHEDULE, NCRONTAB with seconds): the safety net for registry events that never arrived.')
+@minLength(11)
+param imageScanSchedule string = '0 */10 * * * *'
+
 @description('Environment=branch pairs, comma-separated (GITOPS_ENVIRONMENTS), e.g. development=master,production=release: each environment is defined by gitops.yaml on its own branch, and only there. Instead of gitopsConfig.')
 param environmentBranches string = ''
 
@@ -97,6 +101,9 @@ param apiServers string[] = []
 
 @description('Whether environments may prune, i.e. delete objects removed from git (GITOPS_PRUNE_ALLOWED). A definition asking for prune when this is false is refused.')
 param pruneAllowed bool = false
+
+@description('Whether pull-request previews may dry-run the head\'s changed objects on live clusters with the managed identity (GITOPS_PREVIEW_DRY_RUN_ALLOWED), for environments whose previews.dryRun asks for it. A definition asking for dry runs when this is false is refused.')
+param previewDryRunAllowed bool = false
 
 @description('More app settings, name → value: the optional settings of shared/config/settings.ts (GITOPS_STATE_NAMESPACE, GITOPS_DRIFT_MINUTES, ...), or GITHUB_WEBHOOK_SECRET_PREVIOUS as a Key Vault reference while rotating. Settings set by hand are replaced by every deployment: put them here.')
 param additionalAppSettings object = {}
@@ -134,8 +141,9 @@ param eventTimeToLiveInMinutes int = 1440
 // The Event Grid-triggered function (functions/registry-push.ts: app.eventGrid('registry-push', ...)).
 var registryPushFunctionName = 'registry-push'
 
-// Queue `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts) and the poison queue the host moves failed jobs to.
-var queueNames = ['sync', 'sync-poison']
+// Queues `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts), `health` and `preview` (PREVIEW_QUEUE, shared/pipeline/preview-job.ts),
+// and the poison queues the host moves failed jobs to.
+var queueNames = ['sync', 'sync-poison', 'health', 'health-poison', 'preview', 'preview-poison']
 
 // Tables `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts) and `proposals` (PROPOSAL_TABLE,
 // shared/storage/table-proposal-ledger.ts: the heads of the pull-request branches this app wrote).
@@ -234,11 +242,13 @@ module functionApp 'modules/function-app.bicep' = {
     githubAppId: githubAppId
     githubAppInstallationId: githubAppInstallationId
     gitopsConfig: gitopsConfig
+    imageScanSchedule: imageScanSchedule
     environmentBranches: environmentBranches
     clusterScopes: join(map(clusterScopes, s => empty(s.?resourceGroup ?? '') ? (s.?subscriptionId ?? subscription().subscriptionId) : '${s.?subscriptionId ?? subscription().subscriptionId}/${s.?resourceGroup ?? ''}'), ',')
     apiServers: join(apiServers, ',')
     registryHosts: join(map(registries, r => '${toLower(r.name)}.azurecr.io'), ',')
     pruneAllowed: pruneAllowed
+    previewDryRunAllowed: previewDryRunAllowed
     registryTopics: registryTopics
     additionalAppSettings: additionalAppSettings
     tags: allTags

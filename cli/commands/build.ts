@@ -13,13 +13,15 @@ import { openLocalRepo, requireEnvironment } from '../load.ts';
 import { UsageError } from '../usage-error.ts';
 import { printGenerators } from './render.ts';
 
-const HELP = `Usage: gitops build --env NAME [--var KEY=VALUE]... [--repo DIR] [--config FILE] [--json]
+const HELP = `Usage: gitops build --env NAME [--var KEY=VALUE]... [--repo DIR] [--config FILE]
+                    [--json]
 
-Prints every object the environment applies, exactly as a sync sends it (before the
-ownership label and checksum annotation), as YAML documents in apply order; --json
-prints {"objects":[...]}. A .flux.yaml environment is built as Flux v1 and its
-generators built it; --var supplies what the cluster's variables ConfigMap would.
-Messages go to stderr. Exits 1 when the environment is refused or has errors.`;
+Prints every object the environment applies, exactly as a sync sends it
+(before the ownership label and checksum annotation), as YAML documents in
+apply order; --json prints {"objects":[...]}. A .flux.yaml environment is
+built as Flux v1 and its generators built it; --var supplies what the
+cluster's variables ConfigMap would. Messages go to stderr. Exits 1 when the
+environment is refused or has errors.`;
 
 /** Parses `--var KEY=VALUE` options. */
 export function parseVars(values: readonly string[]): Map<string, string> {

@@ -9,8 +9,10 @@ import { selectClusters } from '../clusters.ts';
 import type { CommandContext } from '../context.ts';
 import { gitUrlFor, openLocalRepo, requireEnvironment } from '../load.ts';
 import { wrap } from '../output.ts';
+import { UsageError } from '../usage-error.ts';
+import { diffRevisions, REVISIONS_HELP } from './diff-revisions.ts';
 
-const HELP = `Usage: gitops diff --env NAME [--repo DIR] [--config FILE]
+const LIVE_HELP = `Usage: gitops diff --env NAME [--repo DIR] [--config FILE]
                    [--kubeconfig FILE [--context PATTERN]] [--prune]
                    [--git-url URL] [--json]
 
@@ -34,6 +36,8 @@ JSON: [{"environment","cluster","revision","summary":{"added","removed",
 "failed":[{"id","message"}],"notes":[{"id","message"}],
 "renderErrors":[{"file","line"?,"message"}]}]`;
 
+const HELP = `${LIVE_HELP}\n\n${REVISIONS_HELP}`;
+
 /** Whether a cluster's diff makes the command exit 1. */
 export function differs(r: DiffClusterResult): boolean {
   const d = r.prune.enabled && !r.prune.refused ? r.diff : { ...r.diff, removed: [] };
@@ -45,12 +49,20 @@ export async function diff(args: string[], ctx: CommandContext): Promise<number>
     repo: { type: 'string' }, env: { type: 'string' }, config: { type: 'string' },
     kubeconfig: { type: 'string' }, context: { type: 'string' }, prune: { type: 'boolean' },
     'git-url': { type: 'string' }, json: { type: 'boolean' },
+    base: { type: 'string' }, head: { type: 'string' }, var: { type: 'string', multiple: true },
   }, ['env']);
   if (parsed === 'help') return void ctx.out.line(HELP), 0;
+  if (parsed.base !== undefined || parsed.head !== undefined || parsed.var !== undefined) {
+    // Two revisions, no cluster: the pull-request preview's engine.
+    if (parsed.base === undefined || parsed.head === undefined) throw new UsageError('--base and --head go together');
+    const live = (['kubeconfig', 'context', 'prune', 'git-url'] as const).filter((k) => parsed[k] !== undefined);
+    if (live.length > 0) throw new UsageError(`--base/--head compare two revisions without a cluster: --${live[0]} does not apply`);
+    return diffRevisions({ repo: parsed.repo, env: parsed.env!, config: parsed.config, base: parsed.base, head: parsed.head, vars: parsed.var ?? [], json: parsed.json ?? false }, ctx);
+  }
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
   const selected = await selectClusters(ctx, env, { kubeconfig: parsed.kubeconfig, context: parsed.context });
-  const gitUrl = gitUrlFor(local, parsed['git-url'], ctx.env);
+  const gitUrl = (await gitUrlFor(local, parsed['git-url'], ctx.env)) ?? local.source.dir;
   const results = await Promise.all(selected.clusters.map(async (c) => diffCluster(selected.env, await selected.connector.connect(c), {
     source: local.source, revision: local.revision, gitUrl, ...(parsed.prune ? { prune: true } : {}),
   })));

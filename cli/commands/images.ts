@@ -82,7 +82,10 @@ export async function images(args: string[], ctx: CommandContext): Promise<numbe
         if (c) entry.tags = await containerTags(c, c.image.domain ? access(c.image.domain) : undefined, { limit });
       }));
     }
-    result.push({ env: env.name, rows, errors: r.errors });
+    const unsupported = r.mode === 'commandUpdated' && rows.some(({ row }) => row.automated)
+      ? [{ file: r.fluxConfig ?? '.flux.yaml', message: 'image automation is not supported here: a commandUpdated environment\'s updaters are commands, which are never run' }]
+      : [];
+    result.push({ env: env.name, rows, errors: [...r.errors, ...unsupported] });
   }
   if (parsed.workload && result.every((e) => e.rows.length === 0)) throw new UsageError(`--workload ${parsed.workload}: no workload with containers has that id${parsed.env ? ` in ${parsed.env}` : ''}`);
   const { out } = ctx;

@@ -61,10 +61,12 @@ export async function serve(args: string[], ctx: CommandContext): Promise<number
   out.line(`  POST        ${server.url}/api/github-webhook${settings.webhookSecrets.length ? '' : out.yellow('   (refusing: GITHUB_WEBHOOK_SECRET not set)')}`);
   out.line(`  POST        ${server.url}/api/acr-webhook${settings.acrWebhookSecrets.size ? '' : out.yellow('      (refusing: ACR_WEBHOOK_SECRETS not set)')}`);
   out.line(`  POST        ${server.url}/runtime/webhooks/eventgrid?functionName=registry-push${settings.registryTopics.size ? '' : out.yellow('   (ignoring every registry: GITOPS_REGISTRY_TOPICS not set)')}`);
-  for (const e of (await server.host.runtime.config()).environments) {
+  const config = await server.host.runtime.config();
+  for (const e of config.environments) {
     const targets = await server.host.runtime.discover(e);
     out.line(`  ${e.name.padEnd(12)}${e.branch}:${e.path || '/'} → ${targets.map((t) => t.name).join(', ')}`);
   }
+  for (const u of config.unavailable ?? []) out.line(out.yellow(`  ${u.name.padEnd(12)}unavailable: ${u.reason}`));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

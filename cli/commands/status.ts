@@ -35,6 +35,7 @@ behind, failing, suspended or unreachable, 2 bad arguments or configuration.
 JSON: [{"environment","cluster","head","applied","behind":true|false|null,
 "syncedAt","fullSyncAt","lastSyncFull","failing":[{"id","message"}],
 "lease":{"holder","expiresAt"}|null,"suspended":{"reason","by","at"}|null,
+"health":{"status":"progressing"|"healthy"|"degraded"|"timed-out","message","checkedAt"}|null,
 "error"?}]`;
 
 /** The commit a branch points at in a local clone: origin/BRANCH, else BRANCH; undefined when neither exists. */
@@ -57,11 +58,13 @@ function verdict(s: ClusterStatus): string {
   if (s.applied === undefined) parts.push('never synced');
   else if (s.behind) parts.push('behind');
   if (s.failing.length) parts.push(`${s.failing.length} failing`);
+  if (s.health && s.health.status !== 'healthy') parts.push(s.health.status === 'progressing' ? 'rolling out' : s.health.status === 'degraded' ? 'degraded' : 'timed out');
   if (s.lease) parts.push('syncing');
   return parts.join(', ') || 'ok';
 }
 
-export const needsAttention = (s: ClusterStatus): boolean => Boolean(s.error || s.suspended || s.behind || s.failing.length || s.applied === undefined);
+export const needsAttention = (s: ClusterStatus): boolean =>
+  Boolean(s.error || s.suspended || s.behind || s.failing.length || s.applied === undefined || s.health?.status === 'degraded' || s.health?.status === 'timed-out');
 
 function print(out: Output, rows: ClusterStatus[]): void {
   const byEnv = new Map<string, ClusterStatus[]>();
@@ -83,6 +86,7 @@ function print(out: Output, rows: ClusterStatus[]): void {
       if (s.suspended) detail(`suspended ${when(s.suspended.at)}${s.suspended.by ? ` by ${s.suspended.by}` : ''}: ${s.suspended.reason}`, out.yellow);
       if (s.lease) detail(`lease held by ${s.lease.holder} until ${when(s.lease.expiresAt)}`, out.dim);
       if (s.fullSyncAt && !s.lastSyncFull) detail(`last full sync ${when(s.fullSyncAt)}`, out.dim);
+      if (s.health && s.health.status !== 'healthy') detail(`health: ${s.health.message}`, s.health.status === 'progressing' ? out.dim : out.red);
       for (const f of s.failing.slice(0, 10)) detail(`! ${f.id}: ${f.message}`, out.red);
       if (s.failing.length > 10) detail(`… and ${s.failing.length - 10} more (--json lists them all)`, out.red);
     });
@@ -115,7 +119,7 @@ export async function status(args: string[], ctx: CommandContext): Promise<numbe
   }
   if (rows.length === 0) throw new UsageError('no environment selects a cluster here (give --env, or --kubeconfig with --context)');
   if (parsed.json) {
-    ctx.out.line(JSON.stringify(rows.map((r) => ({ ...r, lease: r.lease ?? null, suspended: r.suspended ?? null, fullSyncAt: r.fullSyncAt ?? null, syncedAt: r.syncedAt ?? null, applied: r.applied ?? null, head: r.head ?? null })), null, 2));
+    ctx.out.line(JSON.stringify(rows.map((r) => ({ ...r, lease: r.lease ?? null, suspended: r.suspended ?? null, health: r.health ?? null, fullSyncAt: r.fullSyncAt ?? null, syncedAt: r.syncedAt ?? null, applied: r.applied ?? null, head: r.head ?? null })), null, 2));
   } else print(ctx.out, rows);
   return rows.some(needsAttention) ? 1 : 0;
 }

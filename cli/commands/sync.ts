@@ -9,6 +9,7 @@ import { applyItems, syncSetName, systemClock, writeObjects, type ApplyProgress 
 import { syncCounts } from '../../shared/pipeline/describe-sync.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
+import { parseVars } from './build.ts';
 import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
 import { parseOptions } from '../args.ts';
 import { selectClusters } from '../clusters.ts';
@@ -21,20 +22,26 @@ import { UsageError } from '../usage-error.ts';
 const HELP = `Usage: gitops sync --env NAME [--repo DIR] [--config FILE]
                    (--kubeconfig FILE [--context PATTERN] | --out DIR)
                    [--prune] [--force-prune] [--dry-run] [--git-url URL]
-                   [--json]
+                   [--var KEY=VALUE]... [--json]
 
-Applies the environment as it is in DIR (uncommitted edits count) to every
-kubeconfig context matching PATTERN (default: the current context), by
-server-side apply in Flux v1's order, with the environment's lease and sync
-state in the cluster. --prune deletes objects this environment applied that
-are gone from git (refused when the render has errors, the desired state is
-empty, or more than half would go, unless --force-prune). --dry-run asks the
-API server to check everything and stores nothing.
+Applies the environment as it is in DIR (uncommitted edits count) to the
+kubeconfig contexts the environment selects (clusters.kubeconfig.contexts in
+gitops.yaml), or to those matching an explicit --context PATTERN; never to the
+current context by default. Exec plugins in FILE run only with
+GITOPS_KUBECONFIG_EXEC=true. Server-side apply in Flux v1's order, with the
+environment's lease and sync state in the cluster. --prune deletes objects this
+environment applied that are gone from git (refused when the render has errors,
+the desired state is empty, or more than half would go, unless --force-prune).
+--dry-run asks the API server to check everything and stores nothing.
 --out DIR writes each object as it would be applied, one file per object,
-and touches no cluster.
+and touches no cluster; --var supplies there what a cluster's variables
+ConfigMap would (with --kubeconfig, each cluster's own ConfigMap named in
+gitops.yaml is read).
 --git-url is the repository URL the GC marks are computed from (as Flux v1
 was given it); default $GITOPS_GIT_URL, else
-https://github.com/<repository in gitops.yaml>, else the directory.
+https://github.com/<repository in gitops.yaml>, else DIR's origin remote. With
+none of these, prune is refused (marks computed from the folder would match
+nothing from another clone).
 Exits 1 when an object, a file or a cluster failed.`;
 
 export async function sync(args: string[], ctx: CommandContext): Promise<number> {
@@ -42,19 +49,24 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
     repo: { type: 'string' }, env: { type: 'string' }, config: { type: 'string' },
     kubeconfig: { type: 'string' }, context: { type: 'string' }, out: { type: 'string' },
     prune: { type: 'boolean' }, 'force-prune': { type: 'boolean' }, 'dry-run': { type: 'boolean' },
-    'git-url': { type: 'string' }, json: { type: 'boolean' },
+    'git-url': { type: 'string' }, json: { type: 'boolean' }, var: { type: 'string', multiple: true },
   }, ['env']);
   if (parsed === 'help') return void ctx.out.line(HELP), 0;
   if (!parsed.kubeconfig === !parsed.out) throw new UsageError('give exactly one of --kubeconfig FILE or --out DIR');
   if (parsed.context && !parsed.kubeconfig) throw new UsageError('--context needs --kubeconfig');
+  if (parsed.var && !parsed.out) throw new UsageError('--var needs --out (a cluster\'s variables come from its ConfigMap)');
+  const variables = parseVars(parsed.var ?? []);
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
-  const gitUrl = gitUrlFor(local, parsed['git-url'], ctx.env);
-  const setName = syncSetName(gitUrl, env.branch, [env.path]);
+  const gitUrl = await gitUrlFor(local, parsed['git-url'], ctx.env);
+  const noOwner = 'no repository URL to compute ownership marks from: give --git-url URL, set GITOPS_GIT_URL or repository: in gitops.yaml, or add an origin remote';
+  if (!gitUrl && (parsed.prune || parsed['force-prune'])) throw new UsageError(`--prune refused: ${noOwner}`);
+  const setName = syncSetName(gitUrl ?? local.source.dir, env.branch, [env.path]);
   const { out } = ctx;
+  if (!gitUrl && env.prune && parsed.kubeconfig) out.warn(out.yellow(`prune refused (environment ${env.name} has prune: true): ${noOwner}`));
 
   if (parsed.out) {
-    const rendered = await renderEnvironment(local.source, env, local.revision);
+    const rendered = await renderEnvironment(local.source, env, local.revision, { variables, variablesSource: '--var' });
     const items = applyItems(rendered.resources, setName);
     const written = await writeObjects(path.resolve(ctx.cwd, parsed.out), items);
     if (parsed.json) out.line(JSON.stringify({ written, errors: rendered.errors }, null, 2));
@@ -70,7 +82,7 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   const progress = syncProgress(ctx.progress ?? { write: () => true }, selected.clusters.map((c) => c.name));
   const deps = {
     source: local.source, connector: selected.connector, clock: systemClock, log: silentLogger,
-    settings: { gitUrl, holderIdentity: `gitops-cli@${hostname()}:${process.pid}`, ...(ctx.env.GITOPS_STATE_NAMESPACE ? { stateNamespace: ctx.env.GITOPS_STATE_NAMESPACE } : {}) },
+    settings: { gitUrl: gitUrl ?? local.source.dir, holderIdentity: `gitops-cli@${hostname()}:${process.pid}`, ...(ctx.env.GITOPS_STATE_NAMESPACE ? { stateNamespace: ctx.env.GITOPS_STATE_NAMESPACE } : {}) },
     progress: (cluster: string, p: ApplyProgress) => progress.update(cluster, p),
   };
   const results: SyncClusterResult[] = await Promise.all(selected.clusters.map(async (c) => {
@@ -78,6 +90,7 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
       // A working tree has no commit to compare with: always render and apply it all.
       full: true,
       ...(parsed.prune ? { prune: true } : {}),
+      ...(!gitUrl ? { prune: false } : {}),
       ...(parsed['force-prune'] ? { forcePrune: true } : {}),
       ...(parsed['dry-run'] ? { dryRun: true } : {}),
     });

@@ -4,6 +4,8 @@
  */
 import { reconcileAll } from '../../shared/app/cluster-handlers.ts';
 import { acrWebhook, expireDeliveries, githubWebhook, registryPush } from '../../shared/app/handlers.ts';
+import { scanRegistries } from '../../shared/app/scan-handler.ts';
+import { ConfigError } from '../../shared/config/config-error.ts';
 import { FOLDER_CLUSTER } from '../../shared/clusters/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
@@ -60,13 +62,35 @@ export async function startLocalServer(options: {
   await reconcileOnce();
   const timer = setInterval(() => void reconcileOnce(), (options.reconcileSeconds ?? 300) * 1000);
   timer.unref();
+  // The image scan runs only when its schedule is set explicitly (it reads registries with your Azure login).
+  let scanTimer: NodeJS.Timeout | undefined;
+  if (options.env.GITOPS_IMAGE_SCAN_SCHEDULE) {
+    const minutes = everyMinutes(options.settings.imageScan.schedule);
+    let running = false;
+    scanTimer = setInterval(() => {
+      if (running) return;
+      running = true;
+      scanRegistries(runtime, log).catch((err: unknown) => log.error('scan.failed', { result: (err as Error).message })).finally(() => (running = false));
+    }, minutes * 60_000);
+    scanTimer.unref();
+  }
   return {
     url: http.url,
     host,
     async close() {
       clearInterval(timer);
+      if (scanTimer) clearInterval(scanTimer);
       await http.close();
       await host.stop();
     },
   };
+}
+
+// The interval of an NCRONTAB schedule "every N minutes" (what the template writes); others are refused.
+export function everyMinutes(schedule: string): number {
+  const m = /^0 \*\/([0-9]+) \* \* \* \*$/.exec(schedule.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 59) {
+    throw new ConfigError([`setting GITOPS_IMAGE_SCAN_SCHEDULE: the local host takes "0 */N * * * *" (every N minutes, 1-59), not ${JSON.stringify(schedule)}`]);
+  }
+  return Number(m[1]);
 }

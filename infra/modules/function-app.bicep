@@ -82,6 +82,9 @@ param githubAppInstallationId string
 @description('Inline gitops.yaml (the operator\'s environments), or empty when environmentBranches is given.')
 param gitopsConfig string
 
+@description('NCRONTAB schedule of the image-scan timer.')
+param imageScanSchedule string
+
 @description('Environment=branch pairs: each environment defined by gitops.yaml on its own branch.')
 param environmentBranches string
 
@@ -96,6 +99,9 @@ param registryHosts string
 
 @description('Whether environments may prune.')
 param pruneAllowed bool
+
+@description('Whether pull-request previews may dry-run on live clusters.')
+param previewDryRunAllowed bool
 
 @description('The registries Event Grid events may update images from: registry ARM resource id → login server (GITOPS_REGISTRY_TOPICS).')
 param registryTopics object
@@ -141,6 +147,9 @@ var appSettings = [
   { name: 'GITOPS_API_SERVERS', value: apiServers }
   { name: 'GITOPS_REGISTRIES', value: registryHosts }
   { name: 'GITOPS_PRUNE_ALLOWED', value: pruneAllowed ? 'true' : 'false' }
+  { name: 'GITOPS_PREVIEW_DRY_RUN_ALLOWED', value: previewDryRunAllowed ? 'true' : 'false' }
+  // The image-scan timer's schedule (its trigger reads %GITOPS_IMAGE_SCAN_SCHEDULE%).
+  { name: 'GITOPS_IMAGE_SCAN_SCHEDULE', value: imageScanSchedule }
 ]
 
 var extraAppSettings = [for setting in items(additionalAppSettings): { name: setting.key, value: string(setting.value) }]

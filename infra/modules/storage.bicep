@@ -1,7 +1,7 @@
 // The Function App's storage account, used only through Entra ID (no shared keys):
 // - blob: the Functions host (leases, timers' schedule monitor, keys) and the Flex deployment package container,
 //   plus the Event Grid dead-letter container;
-// - queue: the sync jobs (and the poison queue the host moves failed jobs to);
+// - queue: the sync and preview jobs (and the poison queues the host moves failed jobs to);
 // - table: the delivery log (GitHub delivery ids already handled).
 import { roleDefinitionIds } from 'types.bicep'
 
@@ -92,7 +92,7 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-
 // Data-plane roles for the identity, on the account.
 var dataRoles = [
   { id: roleDefinitionIds.storageBlobDataOwner, what: 'Storage Blob Data Owner: Functions host and Flex deployment package' }
-  { id: roleDefinitionIds.storageQueueDataContributor, what: 'Storage Queue Data Contributor: sync jobs' }
+  { id: roleDefinitionIds.storageQueueDataContributor, what: 'Storage Queue Data Contributor: sync and preview jobs' }
   { id: roleDefinitionIds.storageTableDataContributor, what: 'Storage Table Data Contributor: delivery log' }
 ]
 

@@ -7,7 +7,7 @@
 var roleDefinitionIds = {
   // Storage (the Function App's own account)
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // host leases/secrets + Flex deployment container
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // queue `sync` (trigger + enqueue) and `sync-poison`
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // queues `sync` and `preview` (trigger + enqueue) and their poison queues
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // table `deliveries`
   // Monitoring
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Entra-authenticated telemetry to Application Insights

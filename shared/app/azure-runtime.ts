@@ -8,17 +8,19 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import { assembleRuntime, type Runtime } from './runtime.ts';
 import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../clusters/index.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { loadSettings } from '../config/settings.ts';
+import { connectorBounds, loadSettings } from '../config/settings.ts';
 import { createConfigProvider } from '../pipeline/config-provider.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { SYNC_QUEUE } from '../pipeline/sync-job.ts';
+import { DELIVERY_RETENTION_MS } from '../pipeline/delivery-log.ts';
 import { acrManifestReader, type AcrClientOptions } from '../registry/acr-manifest-reader.ts';
 import { acrTagLister } from '../registry/acr-tag-lister.ts';
 import type { TagLister } from '../registry/tag-lister.ts';
 import { readBuildTimes, type ManifestReader } from '../registry/build-times.ts';
-import { gitHubSourceFromSettings } from '../sources/github/index.ts';
+import { GitHubPreviewReporter, gitHubSourceFromSettings } from '../sources/github/index.ts';
+import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
 import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
-import { DELIVERY_RETENTION_MS } from '../pipeline/delivery-log.ts';
+import { StorageHealthQueue } from '../storage/storage-health-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../storage/table-delivery-log.ts';
 import { PROPOSAL_TABLE, TableProposalLedger } from '../storage/table-proposal-ledger.ts';
 
@@ -73,6 +75,12 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     if (!l) listers.set(host, (l = acrTagLister(host, credential, parts.acrOptions?.(host))));
     return l;
   };
+  // The image scan reads tags and manifests through the same clients.
+  const registryAccess = (host: string) => {
+    const tags = registryTags(host);
+    const manifests = readerFor(host);
+    return tags && manifests ? { tags, manifests } : undefined;
+  };
   return assembleRuntime({
     settings,
     repository: github.repository,
@@ -81,11 +89,16 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues, SYNC_QUEUE),
+    healthQueue: new StorageHealthQueue(queues),
+    previewQueue: new StorageJobQueue<PreviewJob>(queues, PREVIEW_QUEUE),
+    // Check runs need a GitHub App (Checks: write); with a token, a commit status and one comment per environment.
+    previews: new GitHubPreviewReporter(source.client, github.auth.kind === 'app' ? 'checks' : 'comment'),
     deliveries: new TableDeliveryLog(table, { retentionMs: DELIVERY_RETENTION_MS }),
-    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock) }),
+    connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock), ...connectorBounds(settings) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
     registryTags,
+    registryAccess,
   });
 }

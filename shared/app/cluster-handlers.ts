@@ -2,11 +2,13 @@
  * What the cluster triggers (the sync queue and the reconcile timer) do with
  * the runtime, independent of the transport.
  */
-import { findEnvironment, type Environment } from '../config/index.ts';
+import { findEnvironment, healthTimeoutMs, type Environment } from '../config/index.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { reconcile, type ReconcileResult } from '../pipeline/reconcile.ts';
 import { syncCluster, type SyncClusterResult } from '../pipeline/sync-cluster.ts';
 import { parseSyncJob } from '../pipeline/sync-job.ts';
+import { parseHealthJob } from '../pipeline/health-job.ts';
+import { runHealthJob, watchHealth, type HealthJobResult } from '../pipeline/rollout-health.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The sync queue's job: one environment onto one cluster. Throws when the queue should retry it. */
@@ -41,18 +43,65 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       log,
       parseCache: runtime.parseCache,
       applyCache: runtime.applyCache,
-      settings: { gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare },
+      buildCache: runtime.buildCache,
+      settings: {
+        gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare,
+        renderLimits: { maxFileBytes: runtime.settings.maxFileBytes, maxEnvironmentBytes: runtime.settings.maxEnvironmentBytes },
+        takeOverObjects: runtime.settings.takeOverObjects,
+      },
     },
     { job },
   );
   // The sync decided whether the queue should try again (a held lease included).
   if (result.retryable) throw new Error(result.description);
+  // A clean sync that changed objects with health rules waits for them through delayed health jobs
+  // (its status says "applied" until a check decides); a sync with failures keeps its failure.
+  if (runtime.healthQueue && typeof target !== 'string' && result.outcome === 'synced' && result.revision && result.changed?.length && result.counts.failed === 0 && result.counts.renderErrors === 0) {
+    const where = { environment: env.name, cluster: result.cluster, commit: result.revision };
+    try {
+      const watching = await watchHealth({
+        conn: await runtime.connector.connect(target), environment: env.name, cluster: result.cluster, revision: result.revision, applied: result.changed,
+        stateNamespace: runtime.settings.stateNamespace, timeoutMs: healthTimeoutMs(env, runtime.settings.healthTimeoutMinutes), queue: runtime.healthQueue, clock: runtime.clock,
+      });
+      if (watching > 0) log.info('health.watch', { ...where, result: `waiting for ${watching} objects` });
+    } catch (err) {
+      // The sync itself succeeded; only its health goes unreported.
+      log.warn('health.watch-failed', { ...where, result: (err as Error).message });
+    }
+  }
   return result;
+}
+
+/** The health queue's job: one rollout-health check of a cluster. Throws when the queue should retry it. */
+export async function healthJob(runtime: Runtime, log: Logger, message: unknown): Promise<HealthJobResult | undefined> {
+  const job = parseHealthJob(message);
+  const queue = runtime.healthQueue;
+  if (!queue) throw new Error('health jobs need the health queue (AzureWebJobsStorage)');
+  const env = findEnvironment(await runtime.config(), job.environment);
+  if (!env) {
+    log.warn('health.dropped', { environment: job.environment, cluster: job.cluster, result: `environment ${job.environment} is no longer configured` });
+    return undefined;
+  }
+  const target = (await runtime.discover(env)).find((t) => t.name === job.cluster);
+  if (!target) {
+    log.warn('health.dropped', { environment: job.environment, cluster: job.cluster, result: `cluster ${job.cluster} is no longer found` });
+    return undefined;
+  }
+  return runHealthJob(job, {
+    connect: () => runtime.connector.connect(target),
+    stateNamespace: runtime.settings.stateNamespace,
+    queue,
+    ...(runtime.statuses ? { status: runtime.statuses } : {}),
+    clock: runtime.clock,
+    log,
+  });
 }
 
 /** The reconcile timer: new clusters, clusters behind HEAD and drifted ones get a full sync job. */
 export async function reconcileAll(runtime: Runtime, log: Logger, only?: (env: Environment) => boolean): Promise<ReconcileResult> {
   const config = await runtime.config();
+  // An environment whose definition cannot be used is not reconciled; say so on every round.
+  for (const u of config.unavailable ?? []) log.error('reconcile.unavailable', { environment: u.name, result: u.reason });
   return reconcile(config.environments.filter(only ?? (() => true)), {
     source: runtime.source,
     connector: runtime.connector,

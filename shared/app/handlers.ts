@@ -9,6 +9,7 @@ import { readAcrWebhook } from '../pipeline/acr-webhook.ts';
 import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from '../pipeline/github-delivery.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import { environmentSuspension } from '../pipeline/environment-suspension.ts';
+import { onPullRequest } from '../pipeline/on-pull-request.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
 import { pushConfirmer } from '../registry/confirm-push.ts';
@@ -20,6 +21,8 @@ export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
     onPush: (push, id, bodyDigest) => onPush(push, { id, bodyDigest }, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log, now: () => runtime.clock.now(), fullSyncIntervalMs: runtime.settings.fullSyncIntervalSeconds * 1000 }),
+    onPullRequest: (event, id, bodyDigest) =>
+      onPullRequest(event, { id, bodyDigest }, { config: () => runtime.config(), repository: runtime.repository, source: runtime.source, queue: runtime.previews ? runtime.previewQueue : undefined, deliveries: runtime.deliveries, log }),
   });
 }
 
@@ -91,7 +94,9 @@ export async function registryPush(runtime: Runtime, log: Logger, event: unknown
     return { malformed: err.message };
   }
   if (decision.kind === 'ignored') {
-    log.info('image.ignored', { eventId: decision.eventId, eventType: decision.eventType, result: decision.reason });
+    const fields = { eventId: decision.eventId, eventType: decision.eventType, result: decision.reason };
+    if (decision.unexpected) log.warn('image.ignored', fields);
+    else log.info('image.ignored', fields);
     return { ignored: decision.reason };
   }
   const result = await releaseImage(runtime, log, decision.image);

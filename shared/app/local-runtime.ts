@@ -15,11 +15,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { acrAccess } from '../registry/acr-access.ts';
 import { assembleRuntime, type Runtime } from './runtime.ts';
-import { syncJob } from './cluster-handlers.ts';
+import { healthJob, syncJob } from './cluster-handlers.ts';
+import { HEALTH_QUEUE, type HealthQueue } from '../pipeline/health-job.ts';
+import { MemoryHealthQueue } from '../pipeline/memory-health-queue.ts';
+import { StorageHealthQueue } from '../storage/storage-health-queue.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../clusters/index.ts';
 import { findEnvironment } from '../config/index.ts';
-import type { Settings } from '../config/settings.ts';
+import { connectorBounds, type Settings } from '../config/settings.ts';
 import { createConfigProvider } from '../pipeline/config-provider.ts';
 import { DELIVERY_RETENTION_MS, MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
 import type { Logger } from '../pipeline/logger.ts';
@@ -27,7 +32,9 @@ import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { renderEnvironment } from '../pipeline/render-environment.ts';
 import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
-import { gitHubSourceFromSettings, type GitHubSource } from '../sources/github/index.ts';
+import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
+import { previewJob } from './preview-handlers.ts';
+import { GitHubPreviewReporter, gitHubSourceFromSettings, type GitHubSource } from '../sources/github/index.ts';
 import { LocalGitSource } from '../sources/local-git.ts';
 import type { TagLister } from '../registry/tag-lister.ts';
 import type { CommitRequest, CommitResult } from '../sources/port.ts';
@@ -82,7 +89,13 @@ export async function createLocalHost(options: {
   let runtime: Runtime;
   let queue: JobQueue;
   const memoryQueue = settings.storage ? undefined : new MemoryJobQueue({ retryDelayMs: 2000 });
+  const memoryPreviews = settings.storage ? undefined : new MemoryJobQueue<PreviewJob>({ retryDelayMs: 2000 });
+  let previewQueue: JobQueue<PreviewJob>;
   let worker: QueueWorker | undefined;
+  let previewWorker: QueueWorker | undefined;
+  let healthWorker: QueueWorker | undefined;
+  let healthQueue: HealthQueue;
+  const memoryHealth = settings.storage ? undefined : new MemoryHealthQueue();
 
   let source: Runtime['source'];
   let repository: string;
@@ -126,23 +139,43 @@ export async function createLocalHost(options: {
       handler: (m, meta) => handleJob(m, meta.id),
       onError: (err, meta) => log.warn('sync.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to sync-poison)' : ''}` }),
     });
+    previewQueue = new StorageJobQueue<PreviewJob>(service, PREVIEW_QUEUE);
+    previewWorker = new QueueWorker(service, {
+      queueName: PREVIEW_QUEUE,
+      handler: async (m) => void (await previewJob(runtime, log, m)),
+      onError: (err, meta) => log.warn('preview.retry', { result: `${(err as Error).message}${meta.poisoned ? ` (moved to ${PREVIEW_QUEUE}-poison)` : ''}` }),
+    });
+    healthQueue = new StorageHealthQueue(service);
+    healthWorker = new QueueWorker(service, {
+      queueName: HEALTH_QUEUE,
+      handler: async (m) => void (await healthJob(runtime, log, m)),
+      onError: (err, meta) => log.warn('health.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to health-poison)' : ''}` }),
+    });
   } else {
     queue = memoryQueue!;
+    previewQueue = memoryPreviews!;
+    healthQueue = memoryHealth!;
     deliveries = new MemoryDeliveryLog();
   }
 
-  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config') });
+  // Registries are read (image scan) with the developer's Azure login, only when a scan runs.
+  let credential: TokenCredential | undefined;
+  const acr = acrAccess(() => (credential ??= settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential()));
+  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config'), ...connectorBounds(settings) });
   const base = assembleRuntime({
     settings,
     repository,
     source,
-    ...(github ? { statuses: github, proposer: github } : {}),
+    ...(github ? { statuses: github, proposer: github, previews: new GitHubPreviewReporter(github.client, settings.github!.auth.kind === 'app' ? 'checks' : 'comment') } : {}),
+    previewQueue,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds, defaultBranchFallback: true }),
     queue,
     deliveries,
     connector,
     clock,
     gitUrl: settings.gitUrl ?? (settings.github ? `https://github.com/${settings.github.repository}` : repoDir!),
+    registryAccess: (host) => acr.registry(host),
+    healthQueue,
     ...(options.registryTags ? { registryTags: options.registryTags } : {}),
   });
   // Environments with no reachable cluster get the folder target instead.
@@ -174,15 +207,22 @@ export async function createLocalHost(options: {
     foldersDir,
     repoDir,
     async start() {
-      if (worker) await worker.start();
-      else memoryQueue!.process((job) => handleJob(job, randomUUID()));
+      if (worker) await Promise.all([worker.start(), previewWorker!.start()]);
+      else {
+        memoryQueue!.process((job) => handleJob(job, randomUUID()));
+        memoryPreviews!.process(async (job) => void (await previewJob(runtime, log, job)));
+      }
+      if (healthWorker) await healthWorker.start();
+      else memoryHealth!.process(async (job) => void (await healthJob(runtime, log, job)));
     },
     async idle(timeoutMs = 60_000) {
-      if (worker) await worker.idle(timeoutMs);
-      else await Promise.race([memoryQueue!.idle(), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
+      if (worker) await Promise.all([worker.idle(timeoutMs), previewWorker!.idle(timeoutMs)]);
+      else await Promise.race([Promise.all([memoryQueue!.idle(), memoryPreviews!.idle()]), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
     },
     async stop() {
-      await worker?.stop();
+      await Promise.all([worker?.stop(), previewWorker?.stop()]);
+      await healthWorker?.stop();
+      memoryHealth?.stop();
     },
     async poisoned() {
       if (memoryQueue) return memoryQueue.poisoned;

@@ -3,6 +3,7 @@
  * settings, once per process (a Functions instance or the local host). Reads
  * no environment itself; `functions/` and `cli/serve` pass settings in.
  */
+import { BuildCache } from '../pipeline/build-cache.ts';
 import { ApplyItemCache } from '../clusters/apply-body.ts';
 import type { Clock, ClusterConnector, ClusterTarget } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
@@ -13,7 +14,12 @@ import type { ConfigProvider } from '../pipeline/config-provider.ts';
 import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
 import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
+import type { PreviewJob } from '../pipeline/preview-job.ts';
+import type { PreviewReporter } from '../pipeline/run-preview.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
+import type { HealthQueue } from '../pipeline/health-job.ts';
+import type { RegistryAccess } from '../pipeline/scan-images.ts';
+import { LruCache } from '../sources/github/lru-cache.ts';
 import type { TagLister } from '../registry/tag-lister.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
@@ -29,6 +35,10 @@ export interface Runtime {
   proposer: ChangeProposer | undefined;
   config: ConfigProvider;
   queue: JobQueue;
+  /** The `preview` queue (pull-request previews); undefined where previews are off. */
+  previewQueue: JobQueue<PreviewJob> | undefined;
+  /** Where previews are reported (GitHub check runs, or statuses and comments); undefined without GitHub. */
+  previews: PreviewReporter | undefined;
   deliveries: DeliveryLog;
   connector: ClusterConnector;
   /** An environment's clusters, cached briefly: the push webhook must answer fast. */
@@ -45,10 +55,18 @@ export interface Runtime {
   parseCache: ParseCache;
   /** Apply bodies by parsed object: built once per process, not once per cluster. */
   applyCache: ApplyItemCache;
+  /** Generated builds shared by the syncs (keyed by revision and variables). */
+  buildCache: BuildCache;
+  /** Tags and manifests of a registry the image scan may read (ACR with the managed identity), or undefined. */
+  registryAccess(host: string): RegistryAccess | undefined;
+  /** Image creation times by registry/repository@digest, kept across scans (images are immutable). */
+  imageCreatedCache: LruCache<string, Date | null>;
+  /** Delayed rollout-health checks after a sync; without one, syncs report "applied" and do not wait for health. */
+  healthQueue: HealthQueue | undefined;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags'>>;
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue' | 'previewQueue' | 'previews'> &
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue' | 'previewQueue' | 'previews'>>;
 
 /** How long an environment's discovered clusters are reused: the push webhook must answer fast. */
 const DISCOVERY_TTL_MS = 60_000;
@@ -66,5 +84,8 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
     targets.catch(() => cache.delete(key));
     return targets;
   };
-  return { statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, ...rest, discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache() };
+  return {
+    statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, registryAccess: () => undefined, healthQueue: undefined, previewQueue: undefined, previews: undefined, ...rest,
+    discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), buildCache: new BuildCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
+  };
 }

@@ -8,7 +8,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import micromatch from 'micromatch';
-import type { Environment, KubeconfigClusterSelection } from '../config/index.ts';
+import { inClusterScopes, tokenAllowedFor, type ClusterScope, type Environment, type KubeconfigClusterSelection } from '../config/index.ts';
 import { AKS_AUTH_PROVIDER, bearerAuthenticator, type TokenSource } from './aks-token.ts';
 import { ApiDiscovery } from './api-discovery.ts';
 import { discoverAzureClusters, serverFromKubeconfig, type AzureArm } from './azure-clusters.ts';
@@ -30,6 +30,12 @@ export interface ClusterConnectorOptions {
   retry?: RetryPolicy;
   /** Time allowed for one request (default 30 s). */
   timeoutMs?: number;
+  /** GITOPS_API_SERVERS: static API servers that may receive the AKS token (https only); none when omitted. */
+  apiServers?: readonly string[];
+  /** GITOPS_CLUSTER_SCOPES: where Azure clusters may be; anywhere when omitted. */
+  clusterScopes?: readonly ClusterScope[];
+  /** GITOPS_KUBECONFIG_EXEC: kubeconfig users with an exec plugin may run it (default false). */
+  allowExec?: boolean;
 }
 
 async function loadKubeconfig(file: string, read: (file: string) => Promise<string>): Promise<KubeConfig> {
@@ -37,12 +43,26 @@ async function loadKubeconfig(file: string, read: (file: string) => Promise<stri
   try {
     text = await read(file);
   } catch (err) {
-    throw new Error(`failed to read kubeconfig ${file}`, { cause: err });
+    throw new Error(`failed to read kubeconfig ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
   const kc = new KubeConfig();
-  kc.loadFromString(text);
+  try {
+    kc.loadFromString(text);
+  } catch (err) {
+    // Never the parser's message or a cause: they quote the file, which may be any file holding secrets.
+    const line = (err as { mark?: { line?: number }; linePos?: [{ line: number }] }).mark?.line ?? (err as { linePos?: [{ line: number }] }).linePos?.[0]?.line;
+    throw new Error(`failed to read kubeconfig ${file}: not a valid kubeconfig${typeof line === 'number' ? ` (near line ${line + 1})` : ''}`);
+  }
   kc.makePathsAbsolute(path.dirname(file));
   return kc;
+}
+
+/** A kubeconfig user we may use: exec plugins only with the operator's opt-in. */
+function checkedUser(user: KubeConfig['users'][number], file: string, allowExec: boolean): KubeConfig['users'][number] {
+  if (user.exec && !allowExec) {
+    throw new Error(`kubeconfig ${file}: user ${user.name} runs an exec plugin, which is off (set GITOPS_KUBECONFIG_EXEC=true to allow it for the operator's kubeconfig)`);
+  }
+  return user;
 }
 
 /** A KubeConfig holding exactly one cluster, one user and one context. */
@@ -98,15 +118,22 @@ export function createClusterConnector(options: ClusterConnectorOptions): Cluste
         const cluster = kc.getCluster(ctx.cluster);
         const user = kc.getUser(ctx.user);
         if (!cluster) throw new Error(`kubeconfig context ${target.context} names a missing cluster ${ctx.cluster}`);
-        return isolated(cluster, user ?? { name: 'anonymous' }, ctx.namespace);
+        return isolated(cluster, user ? checkedUser(user, target.path, options.allowExec ?? false) : { name: 'anonymous' }, ctx.namespace);
       }
       case 'azure': {
         if (!options.arm) throw new Error(`cluster ${target.name} comes from Azure, and no Azure Resource Manager client is configured`);
+        if (!inClusterScopes(options.clusterScopes, target.subscription, target.resourceGroup)) {
+          throw new Error(`cluster ${target.name} in ${target.subscription}/${target.resourceGroup} is outside GITOPS_CLUSTER_SCOPES: refusing to send it the managed identity's token`);
+        }
         const { server, certificateAuthorityData } = serverFromKubeconfig(await options.arm.userKubeconfig(target.subscription, target.resourceGroup, target.name));
+        if (!server.toLowerCase().startsWith('https://')) throw new Error(`cluster ${target.name}: Azure gave the API server ${server}; the managed identity's token never goes over http`);
         const user = aksUser();
         return withAks(isolated({ name: target.name, server, skipTLSVerify: false, ...(certificateAuthorityData ? { caData: certificateAuthorityData } : {}) }, user), true);
       }
       case 'static': {
+        if (target.auth === 'azure' && !tokenAllowedFor(target.server, options.apiServers)) {
+          throw new Error(`cluster ${target.name}: refusing to send the managed identity's token to ${target.server} (only https servers in GITOPS_API_SERVERS, or clusters Azure discovery finds in GITOPS_CLUSTER_SCOPES, receive it)`);
+        }
         const user = target.auth === 'azure' ? aksUser() : { name: 'anonymous' };
         const cluster = { name: target.name, server: target.server, skipTLSVerify: false, ...(target.certificateAuthorityData ? { caData: target.certificateAuthorityData } : {}) };
         return withAks(isolated(cluster, user), target.auth === 'azure');
@@ -120,7 +147,7 @@ export function createClusterConnector(options: ClusterConnectorOptions): Cluste
       const sel = env.clusters;
       if (sel.azure) {
         if (!options.arm) throw new Error(`environment ${env.name} selects Azure clusters, and no Azure Resource Manager client is configured`);
-        found.push(...(await discoverAzureClusters(sel.azure, options.arm)));
+        found.push(...(await discoverAzureClusters(sel.azure, options.arm)).filter((t) => t.origin !== 'azure' || inClusterScopes(options.clusterScopes, t.subscription, t.resourceGroup)));
       }
       if (sel.kubeconfig) found.push(...(await discoverKubeconfig(sel.kubeconfig)));
       for (const s of sel.static) {

@@ -36,3 +36,5 @@ export type { InventoryEntry, StateError, SyncState } from './sync-state.ts';
 export { applyChange, applyItems, nextInventory, planApply } from './desired-state.ts';
 export type { ApplyChange, ApplyPlan } from './desired-state.ts';
 export { FOLDER_CLUSTER, writeObjects } from './folder-target.ts';
+export { checkHealth, readHealth, writeHealth, watchable, HEALTH_FIELD_MANAGER } from './health-check.ts';
+export type { HealthCheck, HealthRecord, WatchedObject } from './health-check.ts';

@@ -96,9 +96,21 @@ function leasePath(o: Pick<LeaseOptions, 'namespace' | 'environment'>): string {
   return `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(o.namespace)}/leases/${stateObjectName(o.environment)}`;
 }
 
-function expiresAt(spec: LeaseObject['spec']): number {
+/** How far ahead of our clock another worker's clock may be. */
+const MAX_CLOCK_SKEW_MS = 60_000;
+
+/**
+ * When a lease lapses, honouring it only as far as our own configuration would write it: a duration beyond the
+ * configured one is cut back, and a renewal in the future voids it (whoever wrote a 2-billion-second lease does
+ * not lock the environment for 63 years).
+ */
+
+function expiresAt(spec: LeaseObject['spec'], maxDurationSeconds: number, now: number): number {
   const renewed = Date.parse(spec?.renewTime ?? spec?.acquireTime ?? '');
-  return Number.isFinite(renewed) ? renewed + (spec?.leaseDurationSeconds ?? 0) * 1000 : 0;
+  // A renewal further in the future than clocks drift was not written by a worker: the lease is void.
+  if (!Number.isFinite(renewed) || renewed > now + MAX_CLOCK_SKEW_MS) return 0;
+  const seconds = Math.min(Math.max(0, Number(spec?.leaseDurationSeconds) || 0), maxDurationSeconds);
+  return Math.min(renewed, now) + seconds * 1000;
 }
 
 const isConflict = (err: unknown): boolean => err instanceof KubeApiError && err.status === 409;
@@ -133,7 +145,7 @@ export async function acquireLease(client: KubeClient, options: LeaseOptions): P
       }
     }
     const current = existing.spec ?? {};
-    const free = !current.holderIdentity || current.holderIdentity === holder || expiresAt(current) <= now;
+    const free = !current.holderIdentity || current.holderIdentity === holder || expiresAt(current, duration, now) <= now;
     if (free) {
       const transitions = (current.leaseTransitions ?? 0) + (current.holderIdentity && current.holderIdentity !== holder ? 1 : 0);
       try {
@@ -145,7 +157,7 @@ export async function acquireLease(client: KubeClient, options: LeaseOptions): P
         continue;
       }
     }
-    const until = expiresAt(current);
+    const until = expiresAt(current, duration, now);
     if (clock.now() >= deadline) return { status: 'held', holder: current.holderIdentity ?? '', expiresAt: new Date(until).toISOString() };
     await clock.sleep(Math.max(1, Math.min(options.pollMs ?? 1000, deadline - clock.now())));
   }
@@ -167,6 +179,6 @@ export async function readLeaseHolder(client: KubeClient, namespace: string, env
     throw err;
   }
   const holder = lease.spec?.holderIdentity;
-  const until = expiresAt(lease.spec);
+  const until = expiresAt(lease.spec, DEFAULT_DURATION_SECONDS, now);
   return holder && until > now ? { holder, expiresAt: new Date(until).toISOString() } : undefined;
 }

@@ -12,6 +12,7 @@ import { suspensionFromData, type Suspension } from './suspension.ts';
 import { stateObjectName } from './state-object.ts';
 
 export { ensureNamespace, stateObjectName } from './state-object.ts';
+import { healthRecordSchema, type HealthRecord } from './health-record.ts';
 
 export const DEFAULT_STATE_NAMESPACE = 'gitops-system';
 /** Stay well under the 1 MiB object limit (metadata and managedFields count too). */
@@ -39,6 +40,8 @@ export interface SyncState {
   trimmed: string | undefined;
   /** The inventory did not fit and was dropped: the next sync must apply everything. */
   inventoryDropped?: boolean;
+  /** Rollout health of the last sync that changed objects with health rules (written by the health checks, read only here). */
+  health?: HealthRecord;
 }
 
 
@@ -76,9 +79,19 @@ function parseState(environment: string, data: Record<string, string>): SyncStat
       errors: z.array(errorEntry).parse(JSON.parse(data['errors.json'] ?? '[]')),
       trimmed: data.trimmed || undefined,
       inventoryDropped: data.inventoryDropped === 'true',
+      ...healthOf(data['health.json']),
     };
   } catch {
     return undefined;
+  }
+}
+
+function healthOf(text: string | undefined): { health?: HealthRecord } {
+  if (text === undefined) return {};
+  try {
+    return { health: healthRecordSchema.parse(JSON.parse(text)) };
+  } catch {
+    return {};
   }
 }
 

@@ -21,6 +21,8 @@ export interface OperatorBounds {
   registries?: readonly string[];
   /** GITOPS_PRUNE_ALLOWED. */
   pruneAllowed?: boolean;
+  /** GITOPS_PREVIEW_DRY_RUN_ALLOWED: pull-request previews may send a head's objects to live clusters (dry run). */
+  previewDryRunAllowed?: boolean;
 }
 
 /** An API server URL as compared against the allow-list: lower-case scheme and host, no default port, no trailing slash. */
@@ -76,5 +78,8 @@ export function boundsProblems(env: Environment, bounds: OperatorBounds): string
     for (const r of env.registries) if (!allowed.has(r)) problems.push(`${at}.registries: ${r} is not in GITOPS_REGISTRIES`);
   }
   if (env.prune && bounds.pruneAllowed === false) problems.push(`${at}.prune: prune is not allowed (GITOPS_PRUNE_ALLOWED is false)`);
+  if (env.previews && env.previews.dryRun !== 'none' && bounds.previewDryRunAllowed === false) {
+    problems.push(`${at}.previews.dryRun: pull-request dry runs on live clusters are not allowed (GITOPS_PREVIEW_DRY_RUN_ALLOWED is false)`);
+  }
   return problems;
 }

@@ -69,6 +69,43 @@ export interface Environment {
   prune: boolean;
   /** Per-cluster variables substituted into generated (`.flux.yaml`) environments. */
   variables?: VariablesSource;
+  /** How long a sync waits for its objects to become healthy; narrows GITOPS_HEALTH_TIMEOUT_MINUTES, never widens it. */
+  healthTimeoutMinutes?: number;
+  /** How this environment receives its configuration from another one (`gitops promote --to`). */
+  promotion?: Promotion;
+  /** Pull-request previews; absent = defaults (no dry run). */
+  previews?: PreviewSettings;
+}
+
+/**
+ * Promotion into an environment (the seed's steps 2 and 3): its files become the source environment's files with
+ * registries and tag filters rewritten, automated containers keeping the target's tag where the target's filter
+ * rejects the source's.
+ */
+export interface Promotion {
+  /** The source environment (another environment of the same configuration). */
+  from: string;
+  rewrite: {
+    /** Registry host in the source → registry host in the target (lower case; targets are listed by the target). */
+    registries: Readonly<Record<string, string>>;
+    /** Tag filter in the source → tag filter in the target, e.g. `glob:master-*` → `glob:release-*`. */
+    filters: Readonly<Record<string, string>>;
+  };
+  /** Globs (micromatch) relative to the environment directory selecting what is promoted; omitted: every file. */
+  paths?: readonly string[];
+  /** Open or update the promotion pull request when every cluster of the source reports success. */
+  auto: boolean;
+}
+
+/** How pull requests to the environment's branch are previewed. */
+export interface PreviewSettings {
+  /** Server-side dry runs of the head's changed objects on live clusters: how many clusters, `all`, or `none` (default). */
+  dryRun: number | 'all' | 'none';
+}
+
+/** The health timeout of an environment: its own, bounded by the operator's setting. */
+export function healthTimeoutMs(env: Environment, settingMinutes: number): number {
+  return Math.min(env.healthTimeoutMinutes ?? settingMinutes, settingMinutes) * 60_000;
 }
 
 export interface GitopsConfig {

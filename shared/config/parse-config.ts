@@ -4,8 +4,9 @@
  */
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
+import { parseTagFilter } from '../images/tag-filter.ts';
 import { ConfigError } from './config-error.ts';
-import type { ClusterSelection, Environment, GitopsConfig, VariablesSource } from './environment.ts';
+import type { ClusterSelection, Environment, GitopsConfig, Promotion, VariablesSource } from './environment.ts';
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const registryHost = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/;
@@ -65,6 +66,30 @@ const variablesSchema = z.strictObject({
   }),
 });
 
+const host = z.string().transform((s) => s.toLowerCase()).refine((s) => registryHost.test(s), 'expected a registry host name such as myregistry.azurecr.io');
+
+function isTagFilter(s: string): boolean {
+  try {
+    parseTagFilter(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const tagFilter = z.string().min(1).refine(isTagFilter, 'expected a valid tag filter such as glob:release-*, semver:~1 or regexp:^v');
+
+const promotionSchema = z.strictObject({
+  from: z.string().regex(dnsLabel, 'expected the name of the environment promoted from'),
+  rewrite: z
+    .strictObject({
+      registries: z.record(host, host).default({}),
+      filters: z.record(tagFilter, tagFilter).default({}),
+    })
+    .default({ registries: {}, filters: {} }),
+  paths: z.array(pattern).min(1, 'expected at least one glob (omit `paths` to promote every file)').max(100).optional(),
+  auto: z.boolean().default(false),
+});
+
 const environmentSchema = z.strictObject({
   branch: z.string().refine(isBranchName, 'expected a git branch name'),
   path: z
@@ -81,7 +106,16 @@ const environmentSchema = z.strictObject({
     .default([]),
   imageUpdates: z.enum(['commit', 'pull-request']).default('commit'),
   prune: z.boolean().default(false),
+  previews: z
+    .strictObject({
+      dryRun: z
+        .union([z.number().int().min(0).max(1000), z.enum(['all', 'none'])], { error: 'expected a number of clusters (0-1000), all or none' })
+        .default('none'),
+    })
+    .optional(),
   variables: variablesSchema.optional(),
+  healthTimeoutMinutes: z.number().int().min(1).max(1440).optional(),
+  promotion: promotionSchema.optional(),
 });
 
 const configSchema = z.strictObject({
@@ -142,8 +176,17 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     registries: e.registries,
     imageUpdates: e.imageUpdates,
     prune: e.prune,
+    ...(e.previews ? { previews: { dryRun: e.previews.dryRun === 0 ? 'none' : e.previews.dryRun } } : {}),
     ...(e.variables ? { variables: { configMap: stripUndefined(e.variables.configMap) as VariablesSource['configMap'] } } : {}),
+    ...(e.healthTimeoutMinutes !== undefined ? { healthTimeoutMinutes: e.healthTimeoutMinutes } : {}),
+    ...(e.promotion ? { promotion: promotionOf(e.promotion) } : {}),
   }));
+  const at = (path: (string | number)[]): string => {
+    const node = locate(doc, path);
+    return node === undefined ? file : `${file}:${lineCounter.linePos(node).line}`;
+  };
+  const promotionErrors = promotionProblems(environments, Object.keys(result.data.environments), at);
+  if (promotionErrors.length > 0) throw new ConfigError(promotionErrors);
   const refused = trustProblems(environments, options).map((p) => `${file}: ${p}`);
   if (refused.length > 0) throw new ConfigError(refused);
   const clash = findClash(environments);
@@ -153,6 +196,34 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     environments,
     source: file,
   };
+}
+
+function promotionOf(p: z.infer<typeof promotionSchema>): Promotion {
+  return { from: p.from, rewrite: { registries: p.rewrite.registries, filters: p.rewrite.filters }, ...(p.paths ? { paths: p.paths } : {}), auto: p.auto };
+}
+
+/**
+ * What a promotion must name correctly: another environment as its source, and registries the target lists
+ * (a repository file may never put an image from an unlisted registry into an environment).
+ */
+function promotionProblems(envs: readonly Environment[], keys: readonly string[], at: (path: (string | number)[]) => string): string[] {
+  const problems: string[] = [];
+  envs.forEach((env, i) => {
+    const p = env.promotion;
+    if (!p) return;
+    const base = ['environments', keys[i]!, 'promotion'];
+    const where = `environments.${env.name}.promotion`;
+    if (p.from === env.name) problems.push(`${at([...base, 'from'])}: ${where}.from: expected another environment (an environment cannot be promoted from itself)`);
+    else if (!envs.some((e) => e.name === p.from)) {
+      problems.push(`${at([...base, 'from'])}: ${where}.from: expected the name of an environment (have: ${envs.filter((e) => e !== env).map((e) => e.name).join(', ')}), got ${p.from}`);
+    }
+    for (const [from, to] of Object.entries(p.rewrite.registries)) {
+      if (!env.registries.includes(to)) {
+        problems.push(`${at([...base, 'rewrite', 'registries', from])}: ${where}.rewrite.registries.${from}: expected a registry ${env.name} lists in registries (${env.registries.join(', ') || 'none'}), got ${to}`);
+      }
+    }
+  });
+  return problems;
 }
 
 /** The start offset of the deepest node that exists along a path, for a line number. */

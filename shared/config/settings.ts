@@ -37,7 +37,9 @@ export const SETTINGS = {
   GITOPS_API_SERVERS: { description: 'https URLs of static API servers that may receive the managed identity\'s token, comma-separated; unset: none', infra: true },
   GITOPS_REGISTRIES: { description: 'registry hosts environments may take image updates from, comma-separated; unset: any (laptop)', infra: true },
   GITOPS_PRUNE_ALLOWED: { description: 'whether an environment may prune (true/false); unset: allowed (laptop)', infra: true },
+  GITOPS_PREVIEW_DRY_RUN_ALLOWED: { description: 'whether pull-request previews may dry-run on live clusters (true/false), for environments whose previews.dryRun asks for it; unset: allowed (laptop)', infra: true },
   GITOPS_KUBECONFIG_EXEC: { description: 'true to allow kubeconfig users with an exec plugin (the operator\'s kubeconfig only; never one named by a repository); default false', infra: false },
+  GITOPS_TAKE_OVER_OBJECTS: { description: 'true to let an environment take over objects another sync set\'s GC mark owns on the same cluster (moving an object between environments); default false: reported as a conflict', infra: false },
   GITOPS_MAX_FILE_BYTES: { description: 'largest manifest file read, by its size in the tree (larger ones are skipped and reported); default 2097152 (2 MiB)', infra: false },
   GITOPS_MAX_ENVIRONMENT_BYTES: { description: 'largest total of manifest bytes one environment reads (more is refused as a whole); default 33554432 (32 MiB)', infra: false },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity (AKS, ARM, ACR, storage)', infra: true },
@@ -50,6 +52,12 @@ export const SETTINGS = {
   GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
   GITOPS_FULL_SYNC_INTERVAL_SECONDS: { description: 'at most one full sync per environment that push deliveries trigger in this many seconds (more are left to the reconcile timer); 0 = no limit; default 60', infra: false },
   GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <serverless-gitops@users.noreply.github.com>', infra: false },
+  GITOPS_IMAGE_SCAN_SCHEDULE: { description: 'when the image-scan timer lists the followed repositories of each registry (NCRONTAB, 6 fields); default 0 */10 * * * * (every 10 minutes); the local host takes the form 0 */N * * * *', infra: true },
+  GITOPS_IMAGE_SCAN_MAX_TAGS: { description: 'tags listed per repository by a scan, most recently updated first; default 100', infra: false },
+  GITOPS_IMAGE_SCAN_MAX_REPOSITORIES: { description: 'repositories one scan lists; the rest are scanned by the next runs in rotation; default 500', infra: false },
+  GITOPS_IMAGE_SCAN_MAX_IMAGE_READS: { description: 'image creation times one scan reads (manifest and config blob, cached by digest); default 2000', infra: false },
+  GITOPS_IMAGE_SCAN_CONCURRENCY: { description: 'registry requests a scan has in flight per registry; default 4', infra: false },
+  GITOPS_HEALTH_TIMEOUT_MINUTES: { description: 'how long a sync waits for its objects to become healthy before reporting "timed out"; default 10 (gitops.yaml healthTimeoutMinutes narrows it per environment)', infra: false },
 } as const satisfies Record<string, SettingInfo>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -58,6 +66,8 @@ const optional = z
   .string()
   .optional()
   .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+const wholeIn = (min: number, max: number) => (s: string | undefined) => s === undefined || (/^[0-9]+$/.test(s) && Number(s) >= min && Number(s) <= max);
 
 const settingsSchema = z
   .object({
@@ -78,7 +88,9 @@ const settingsSchema = z
     GITOPS_API_SERVERS: z.string().optional(),
     GITOPS_REGISTRIES: z.string().optional(),
     GITOPS_PRUNE_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
+    GITOPS_PREVIEW_DRY_RUN_ALLOWED: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_KUBECONFIG_EXEC: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
+    GITOPS_TAKE_OVER_OBJECTS: optional.refine((s) => s === undefined || /^(true|false)$/i.test(s), 'expected true or false'),
     GITOPS_MAX_FILE_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
     GITOPS_MAX_ENVIRONMENT_BYTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected a positive number of bytes'),
     AZURE_CLIENT_ID: optional.refine((s) => s === undefined || /^[0-9a-fA-F-]{36}$/.test(s), 'expected a client id (GUID)'),
@@ -91,6 +103,12 @@ const settingsSchema = z
     GITOPS_DRIFT_MINUTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected whole minutes'),
     GITOPS_FULL_SYNC_INTERVAL_SECONDS: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) >= 0), 'expected whole seconds (0 = no limit)'),
     GITOPS_COMMIT_AUTHOR: optional.refine((s) => s === undefined || /^[^<>]+ <[^<>\s]+@[^<>\s]+>$/.test(s), 'expected "Name <email>"'),
+    GITOPS_IMAGE_SCAN_SCHEDULE: optional.refine((s) => s === undefined || /^\S+( \S+){5}$/.test(s), 'expected an NCRONTAB expression of 6 fields, e.g. 0 */10 * * * *'),
+    GITOPS_IMAGE_SCAN_MAX_TAGS: optional.refine(wholeIn(1, 1000), 'expected a whole number from 1 to 1000'),
+    GITOPS_IMAGE_SCAN_MAX_REPOSITORIES: optional.refine(wholeIn(1, 100_000), 'expected a whole number from 1 to 100000'),
+    GITOPS_IMAGE_SCAN_MAX_IMAGE_READS: optional.refine(wholeIn(0, 1_000_000), 'expected a whole number from 0 to 1000000'),
+    GITOPS_IMAGE_SCAN_CONCURRENCY: optional.refine(wholeIn(1, 64), 'expected a whole number from 1 to 64'),
+    GITOPS_HEALTH_TIMEOUT_MINUTES: optional.refine(wholeIn(1, 24 * 60), 'expected whole minutes from 1 to 1440'),
   })
   .superRefine((s, ctx) => {
     const app = [s.GITHUB_APP_ID, s.GITHUB_APP_PRIVATE_KEY, s.GITHUB_APP_INSTALLATION_ID];
@@ -156,10 +174,12 @@ export interface Settings {
   configYaml: string | undefined;
   /** GITOPS_ENVIRONMENTS: environment name → the branch whose gitops.yaml defines it. */
   environmentBranches: ReadonlyMap<string, string> | undefined;
-  /** What any environment may do (GITOPS_CLUSTER_SCOPES, GITOPS_API_SERVERS, GITOPS_REGISTRIES, GITOPS_PRUNE_ALLOWED). */
+  /** What any environment may do (GITOPS_CLUSTER_SCOPES, GITOPS_API_SERVERS, GITOPS_REGISTRIES, GITOPS_PRUNE_ALLOWED, GITOPS_PREVIEW_DRY_RUN_ALLOWED). */
   bounds: OperatorBounds;
   /** GITOPS_KUBECONFIG_EXEC: kubeconfig users with exec plugins may run. */
   kubeconfigExec: boolean;
+  /** GITOPS_TAKE_OVER_OBJECTS. */
+  takeOverObjects: boolean;
   /** Manifest read limits: per file (by tree size, before fetching) and per environment. */
   maxFileBytes: number;
   maxEnvironmentBytes: number;
@@ -173,7 +193,18 @@ export interface Settings {
   fullSyncIntervalSeconds: number;
   driftMinutes: number;
   commitAuthor: { name: string; email: string };
+  imageScan: { schedule: string; maxTags: number; maxRepositories: number; maxImageReads: number; concurrency: number };
+  /** Default wait for objects to become healthy after a sync. */
+  healthTimeoutMinutes: number;
 }
+
+/** What the cluster connector takes from the settings: where tokens may go, and whether exec plugins run. */
+export function connectorBounds(settings: Settings): { apiServers?: readonly string[]; clusterScopes?: readonly ClusterScope[]; allowExec: boolean } {
+  const { apiServers, clusterScopes } = settings.bounds;
+  return { ...(apiServers ? { apiServers } : {}), ...(clusterScopes ? { clusterScopes } : {}), allowExec: settings.kubeconfigExec };
+}
+
+export const DEFAULT_IMAGE_SCAN_SCHEDULE = '0 */10 * * * *';
 
 /** Reads and validates settings from an environment map; throws ConfigError naming every bad setting. */
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
@@ -221,6 +252,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     environmentBranches,
     bounds,
     kubeconfigExec: /^true$/i.test(s.GITOPS_KUBECONFIG_EXEC ?? ''),
+    takeOverObjects: /^true$/i.test(s.GITOPS_TAKE_OVER_OBJECTS ?? ''),
     maxFileBytes: s.GITOPS_MAX_FILE_BYTES ? Number(s.GITOPS_MAX_FILE_BYTES) : 2 * 1024 * 1024,
     maxEnvironmentBytes: s.GITOPS_MAX_ENVIRONMENT_BYTES ? Number(s.GITOPS_MAX_ENVIRONMENT_BYTES) : 32 * 1024 * 1024,
     azureClientId: s.AZURE_CLIENT_ID,
@@ -235,6 +267,14 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     driftMinutes: s.GITOPS_DRIFT_MINUTES ? Number(s.GITOPS_DRIFT_MINUTES) : 60,
     fullSyncIntervalSeconds: s.GITOPS_FULL_SYNC_INTERVAL_SECONDS !== undefined ? Number(s.GITOPS_FULL_SYNC_INTERVAL_SECONDS) : 60,
     commitAuthor: { name: author[1]!, email: author[2]! },
+    imageScan: {
+      schedule: s.GITOPS_IMAGE_SCAN_SCHEDULE ?? DEFAULT_IMAGE_SCAN_SCHEDULE,
+      maxTags: Number(s.GITOPS_IMAGE_SCAN_MAX_TAGS ?? 100),
+      maxRepositories: Number(s.GITOPS_IMAGE_SCAN_MAX_REPOSITORIES ?? 500),
+      maxImageReads: Number(s.GITOPS_IMAGE_SCAN_MAX_IMAGE_READS ?? 2000),
+      concurrency: Number(s.GITOPS_IMAGE_SCAN_CONCURRENCY ?? 4),
+    },
+    healthTimeoutMinutes: Number(s.GITOPS_HEALTH_TIMEOUT_MINUTES ?? 10),
   };
 }
 
@@ -254,7 +294,7 @@ function parseEnvironmentBranches(text: string, problems: string[]): Map<string,
   return map;
 }
 
-function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API_SERVERS?: string | undefined; GITOPS_REGISTRIES?: string | undefined; GITOPS_PRUNE_ALLOWED?: string | undefined }, problems: string[]): OperatorBounds {
+function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API_SERVERS?: string | undefined; GITOPS_REGISTRIES?: string | undefined; GITOPS_PRUNE_ALLOWED?: string | undefined; GITOPS_PREVIEW_DRY_RUN_ALLOWED?: string | undefined }, problems: string[]): OperatorBounds {
   const bounds: OperatorBounds = {};
   if (s.GITOPS_CLUSTER_SCOPES !== undefined) {
     const scopes: ClusterScope[] = [];
@@ -272,5 +312,6 @@ function parseBounds(s: { GITOPS_CLUSTER_SCOPES?: string | undefined; GITOPS_API
   }
   if (s.GITOPS_REGISTRIES !== undefined) bounds.registries = list(s.GITOPS_REGISTRIES).map((r) => r.toLowerCase());
   if (s.GITOPS_PRUNE_ALLOWED !== undefined) bounds.pruneAllowed = /^true$/i.test(s.GITOPS_PRUNE_ALLOWED);
+  if (s.GITOPS_PREVIEW_DRY_RUN_ALLOWED !== undefined) bounds.previewDryRunAllowed = /^true$/i.test(s.GITOPS_PREVIEW_DRY_RUN_ALLOWED);
   return bounds;
 }

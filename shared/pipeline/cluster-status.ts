@@ -22,6 +22,8 @@ export interface ClusterStatus {
   failing: StateError[];
   lease: LeaseHolder | undefined;
   suspended: Suspension | undefined;
+  /** Rollout health of the commit applied, when that sync changed objects with health rules. */
+  health: { status: 'progressing' | 'healthy' | 'degraded' | 'timed-out'; message: string; checkedAt: string | undefined } | undefined;
   /** The cluster could not be read. */
   error?: string;
 }
@@ -30,7 +32,7 @@ const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** Reads one cluster's status for an environment. */
 export async function clusterStatus(environment: string, cluster: string, conn: () => Promise<ClusterConnection>, options: { head: string | undefined; now: number; stateNamespace: string }): Promise<ClusterStatus> {
-  const empty: ClusterStatus = { environment, cluster, head: options.head, applied: undefined, behind: null, syncedAt: undefined, fullSyncAt: undefined, lastSyncFull: false, failing: [], lease: undefined, suspended: undefined };
+  const empty: ClusterStatus = { environment, cluster, head: options.head, applied: undefined, behind: null, syncedAt: undefined, fullSyncAt: undefined, lastSyncFull: false, failing: [], lease: undefined, suspended: undefined, health: undefined };
   try {
     const c = await conn();
     const [{ state, suspension }, lease] = await Promise.all([
@@ -43,6 +45,7 @@ export async function clusterStatus(environment: string, cluster: string, conn: 
       ...empty, applied, behind: comparable ? applied !== options.head : null,
       syncedAt: state?.syncedAt, fullSyncAt: state?.fullSyncAt, lastSyncFull: Boolean(state && state.fullSyncAt === state.syncedAt),
       failing: state?.errors ?? [], lease, suspended: suspension,
+      health: state?.health && state.health.revision === applied ? { status: state.health.status, message: state.health.message, checkedAt: state.health.checkedAt } : undefined,
     };
   } catch (err) {
     return { ...empty, error: err instanceof Error ? err.message : String(err) };

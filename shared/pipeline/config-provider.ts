@@ -96,7 +96,7 @@ function perBranchProvider(source: SourceReader, pins: ReadonlyMap<string, strin
     for (const name of names) {
       const env = config.environments.find((e) => e.name === name);
       const problems = !env
-        ? [`${where} does not define environment ${name}`]
+        ? [`does not define environment ${name}`]
         : env.branch !== branch
           ? [`environments.${name}.branch: ${env.branch}, but GITOPS_ENVIRONMENTS pins ${name} to ${branch} (a branch defines only the environments deploying from it)`]
           : boundsProblems(env, bounds);
@@ -128,8 +128,13 @@ function perBranchProvider(source: SourceReader, pins: ReadonlyMap<string, strin
 
   return async (hint) => {
     const hinted = hint && branches.includes(hint.branch) ? hint : undefined;
-    // The branch moved: its tip is read again next time (whatever order deliveries arrive in).
-    if (hinted) tips.delete(hinted.branch);
+    // The branch moved: its tip is read again next time (whatever order deliveries arrive in). A hint for the
+    // revision the cache already holds (every sync job of a push after the first) keeps it.
+    if (hinted) {
+      const cached = tips.get(hinted.branch);
+      const at = cached ? await cached.part.then((p) => p.revision, () => undefined) : undefined;
+      if (at !== hinted.revision && tips.get(hinted.branch) === cached) tips.delete(hinted.branch);
+    }
     const parts = await Promise.all(branches.map((b) => (hinted?.branch === b ? at(b, hinted.revision) : tip(b))));
     const byName = new Map(parts.flatMap((p) => p.environments).map((e) => [e.name, e]));
     const repository = parts.find((p) => p.repository)?.repository;

@@ -12,7 +12,7 @@ import type { Environment } from '../config/index.ts';
 import { diffObjectSets, type DiffObject, type ObjectSetDiff } from '../diff/index.ts';
 import type { ManifestError } from '../manifests/index.ts';
 import type { SourceReader } from '../sources/port.ts';
-import { renderEnvironment } from './render-environment.ts';
+import { renderForCluster } from './render-for-cluster.ts';
 
 export interface DiffClusterOptions {
   source: SourceReader;
@@ -75,7 +75,14 @@ async function dryRunOne(conn: ClusterConnection, item: ApplyItem, fieldManager:
 /** Compares what a sync of `revision` would leave on the cluster with what is there now. */
 export async function diffCluster(env: Environment, conn: ClusterConnection, options: DiffClusterOptions): Promise<DiffClusterResult> {
   await conn.discovery.load();
-  const rendered = await renderEnvironment(options.source, env, options.revision, { scopeOf: conn.discovery.scopeOf });
+  // The cluster's variables (gitops.yaml `variables`) and the environment's mode, as a sync builds it.
+  const built = await renderForCluster(env, options.revision, conn, { source: options.source });
+  if (!built.ok) throw new Error(built.message);
+  const rendered = built.rendered;
+  if (rendered.refused) {
+    const e = rendered.errors[0];
+    throw new Error(`${env.name} is refused as a whole: ${e ? `${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}` : 'no reason given'}`);
+  }
   const setName = syncSetName(options.gitUrl, env.branch, options.gcPaths ?? [env.path]);
   const items = applyItems(rendered.resources, setName);
   const fieldManager = options.fieldManager ?? FIELD_MANAGER;
@@ -94,6 +101,10 @@ export async function diffCluster(env: Environment, conn: ClusterConnection, opt
   }
 
   const enabled = options.prune ?? env.prune;
+  if (rendered.refused) {
+    // A generated environment that cannot be built: nothing of it may be applied or pruned, so nothing to compare.
+    return { environment: env.name, cluster: conn.target.name, revision: options.revision, diff: diffObjectSets(before, after), prune: { enabled, candidates: [], refused: 'the environment cannot be built' }, failed, renderErrors: rendered.errors, notes };
+  }
   const marked = await listMarkedObjects(conn);
   const plan = planPrune({
     syncSetName: setName, marked,

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { verifyWithFallback } from '@octokit/webhooks-methods';
+import { parsePullRequestEvent, type PullRequestEvent } from '../preview/pull-request-event.ts';
 import { parsePushEvent, type PushEvent } from './push-event.ts';
 
 export interface WebhookRequest {
@@ -27,6 +28,8 @@ export interface DeliveryDeps {
   repository: string;
   /** `bodyDigest`: SHA-256 (hex) of the signed body, so a body replayed under a new delivery id is recognised. */
   onPush(push: PushEvent, deliveryId: string, bodyDigest: string): Promise<WebhookResponse>;
+  /** Pull-request previews; without it `pull_request` events are answered 202 as not handled. */
+  onPullRequest?(event: PullRequestEvent, deliveryId: string, bodyDigest: string): Promise<WebhookResponse>;
 }
 
 /** The largest body we accept (GitHub caps deliveries at 25 MB). */
@@ -69,8 +72,21 @@ export async function handleGitHubDelivery(req: WebhookRequest, deps: DeliveryDe
       }
       return deps.onPush(push, delivery!, createHash('sha256').update(req.body, 'utf8').digest('hex'));
     }
+    case 'pull_request': {
+      if (!deps.onPullRequest) return reply(202, { ignored: 'pull-request previews are not configured in this deployment' });
+      let pr: PullRequestEvent;
+      try {
+        pr = parsePullRequestEvent(payload);
+      } catch (err) {
+        return reply(400, { error: (err as Error).message });
+      }
+      if (pr.repository.toLowerCase() !== deps.repository.toLowerCase()) {
+        return reply(202, { ignored: `pull request in ${pr.repository}, not the configured repository ${deps.repository}` });
+      }
+      return deps.onPullRequest(pr, delivery!, createHash('sha256').update(req.body, 'utf8').digest('hex'));
+    }
     default:
-      return reply(202, { ignored: `event ${event} is not handled (only push and ping)` });
+      return reply(202, { ignored: `event ${event} is not handled (only push, pull_request and ping)` });
   }
 }
 

@@ -5,10 +5,10 @@
  */
 import type { JobQueue, SyncJob } from './sync-job.ts';
 
-export class MemoryJobQueue implements JobQueue {
-  readonly poisoned: { job: SyncJob; error: string }[] = [];
-  private readonly pending: { job: SyncJob; attempt: number }[] = [];
-  private handler: ((job: SyncJob, attempt: number) => Promise<void>) | undefined;
+export class MemoryJobQueue<J = SyncJob> implements JobQueue<J> {
+  readonly poisoned: { job: J; error: string }[] = [];
+  private readonly pending: { job: J; attempt: number }[] = [];
+  private handler: ((job: J, attempt: number) => Promise<void>) | undefined;
   private active = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly maxAttempts: number;
@@ -21,13 +21,13 @@ export class MemoryJobQueue implements JobQueue {
     this.concurrency = options.concurrency ?? 8;
   }
 
-  async send(job: SyncJob): Promise<void> {
+  async send(job: J): Promise<void> {
     this.pending.push({ job, attempt: 1 });
     this.pump();
   }
 
   /** Starts handling jobs. */
-  process(handler: (job: SyncJob, attempt: number) => Promise<void>): void {
+  process(handler: (job: J, attempt: number) => Promise<void>): void {
     this.handler = handler;
     this.pump();
   }

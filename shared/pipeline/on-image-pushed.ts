@@ -79,22 +79,9 @@ export interface SuspendedEnvironment {
 /** Releases a pushed image to every branch whose environments list its registry. */
 export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
   const { log } = deps;
-  const config = await deps.config();
-  const listing = environmentsForRegistry(config, event.registry);
   const image = `${event.registry}/${event.repository}:${event.tag}`;
-  if (listing.length === 0) {
-    const reason = `no environment lists registry ${event.registry}`;
-    log.info('image.ignored', { eventId: event.id, image, result: reason });
-    return { kind: 'ignored', reason };
-  }
-  const suspended: SuspendedEnvironment[] = [];
-  const envs: Environment[] = [];
-  for (const [env, s] of await Promise.all(listing.map(async (e) => [e, deps.suspended ? await deps.suspended(e) : undefined] as const))) {
-    if (!s) { envs.push(env); continue; }
-    suspended.push({ environment: env.name, reason: s.reason });
-    log.info('image.suspended', { eventId: event.id, image, environment: env.name, result: `image updates skipped: ${env.name} is suspended (${s.reason}; by ${s.by} at ${s.at})` });
-  }
-  if (envs.length === 0) return { kind: 'ignored', reason: `every environment listing ${event.registry} is suspended`, suspended };
+  const target = await releasable({ id: event.id, registry: event.registry, image }, deps);
+  if ('kind' in target) return target;
   if (deps.confirm) {
     const confirmation = await deps.confirm(event);
     if (confirmation.status === 'absent') {
@@ -103,7 +90,49 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
       return { kind: 'unconfirmed', image, reason };
     }
   }
-  const ref = parseImageRef(image);
+  return release({ id: event.id, images: [image] }, target, deps);
+}
+
+/**
+ * The event path for one or more images of one registry (an event carries one; the registry scan
+ * brings every candidate it found there, read from the registry itself): the environments listing the
+ * registry and not suspended, grouped by branch, each branch planned at HEAD and written with
+ * compare-and-swap (or proposed), once for all images.
+ */
+export async function releaseImages(batch: { id: string; registry: string; images: readonly string[] }, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
+  const target = await releasable({ id: batch.id, registry: batch.registry, image: batch.images.join(', ') }, deps);
+  return 'kind' in target ? target : release(batch, target, deps);
+}
+
+interface Releasable { config: GitopsConfig; envs: Environment[]; suspended: SuspendedEnvironment[] }
+
+/** The environments that take images from a registry now: listing it, not suspended. */
+async function releasable(what: { id: string; registry: string; image: string }, deps: OnImagePushedDeps): Promise<Releasable | ImagePushedResult> {
+  const { log } = deps;
+  const { id, registry, image } = what;
+  const config = await deps.config();
+  const listing = environmentsForRegistry(config, registry);
+  if (listing.length === 0) {
+    const reason = `no environment lists registry ${registry}`;
+    log.info('image.ignored', { eventId: id, image, result: reason });
+    return { kind: 'ignored', reason };
+  }
+  const suspended: SuspendedEnvironment[] = [];
+  const envs: Environment[] = [];
+  for (const [env, s] of await Promise.all(listing.map(async (e) => [e, deps.suspended ? await deps.suspended(e) : undefined] as const))) {
+    if (!s) { envs.push(env); continue; }
+    suspended.push({ environment: env.name, reason: s.reason });
+    log.info('image.suspended', { eventId: id, image, environment: env.name, result: `image updates skipped: ${env.name} is suspended (${s.reason}; by ${s.by} at ${s.at})` });
+  }
+  if (envs.length === 0) return { kind: 'ignored', reason: `every environment listing ${registry} is suspended`, suspended };
+  return { config, envs, suspended };
+}
+
+async function release(batch: { id: string; images: readonly string[] }, target: Releasable, deps: OnImagePushedDeps): Promise<ImagePushedResult> {
+  const { log } = deps;
+  const { config, envs, suspended } = target;
+  const image = batch.images.join(', ');
+  const refs = batch.images.map((i) => parseImageRef(i));
   const groups = new Map<string, Environment[]>();
   for (const env of envs) {
     const key = `${env.branch}\0${env.imageUpdates}`;
@@ -111,31 +140,31 @@ export async function onImagePushed(event: ImagePushed, deps: OnImagePushedDeps)
   }
   const branches = await Promise.all(
     [...groups.values()].map((group) => {
-      const write = () => (group[0]!.imageUpdates === 'pull-request' ? proposeForEnvironments(group, ref, config, deps) : commitToBranch(group, ref, config, deps));
+      const write = () => (group[0]!.imageUpdates === 'pull-request' ? proposeForEnvironments(group, refs, config, deps) : commitToBranch(group, refs, config, deps));
       return deps.branchLocks ? deps.branchLocks.run(`${group[0]!.branch}\0${group[0]!.imageUpdates}`, write) : write();
     }),
   );
   for (const b of branches) {
     log.info('image.release', {
-      eventId: event.id,
+      eventId: batch.id,
       image,
       branch: b.branch,
       environment: b.environments,
       commit: b.revision,
       result: `${b.status}: ${b.changes.length} changed, ${b.skipped.length} skipped, ${b.errors.length} errors${b.attempts > 1 ? `, ${b.attempts} attempts` : ''}`,
     });
-    for (const e of b.errors) log.warn('image.error', { eventId: event.id, image, branch: b.branch, environment: e.env, file: e.file, workload: e.workload, result: e.message });
+    for (const e of b.errors) log.warn('image.error', { eventId: batch.id, image, branch: b.branch, environment: e.env, file: e.file, workload: e.workload, result: e.message });
   }
   return { kind: 'released', image, branches, ...(suspended.length ? { suspended } : {}) };
 }
 
-async function plan(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, head: string, deps: OnImagePushedDeps) {
+async function plan(envs: readonly Environment[], images: readonly ImageRef[], config: GitopsConfig, head: string, deps: OnImagePushedDeps) {
   const names = new Set(envs.map((e) => e.name));
-  const input = { source: deps.source, config, branch: envs[0]!.branch, revision: head, images: [ref], only: (e: Environment) => names.has(e.name) };
+  const input = { source: deps.source, config, branch: envs[0]!.branch, revision: head, images, only: (e: Environment) => names.has(e.name) };
   let release = await planBranchRelease(input);
   if (deps.buildTimes && release.plan.changes.length > 0) {
     // Second pass with build times of the images involved: refuses an image built before the current one.
-    const refs = [ref, ...release.plan.changes.map((c) => parseImageRef(c.from))];
+    const refs = [...images, ...release.plan.changes.map((c) => parseImageRef(c.from))];
     const times = await deps.buildTimes(refs);
     if (times.size > 0) {
       release = await planBranchRelease({ ...input, buildTime: (r) => times.get(buildTimeKey(r)) });
@@ -144,7 +173,7 @@ async function plan(envs: readonly Environment[], ref: ImageRef, config: GitopsC
   return release;
 }
 
-async function commitToBranch(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
+async function commitToBranch(envs: readonly Environment[], ref: readonly ImageRef[], config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
   const branch = envs[0]!.branch;
   let last: BranchRelease['plan'] | undefined;
   const result = await commitWithRetry(
@@ -168,7 +197,7 @@ async function commitToBranch(envs: readonly Environment[], ref: ImageRef, confi
   };
 }
 
-async function proposeForEnvironments(envs: readonly Environment[], ref: ImageRef, config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
+async function proposeForEnvironments(envs: readonly Environment[], ref: readonly ImageRef[], config: GitopsConfig, deps: OnImagePushedDeps): Promise<BranchOutcome> {
   const branch = envs[0]!.branch;
   const proposer = deps.proposer;
   if (!proposer) throw new Error(`environments ${envs.map((e) => e.name).join(', ')} use imageUpdates: pull-request, which needs the GitHub source`);

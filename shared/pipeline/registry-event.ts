@@ -26,7 +26,7 @@ export interface ImagePushed {
   pushedAt: Date | undefined;
 }
 
-export type RegistryEventDecision = { kind: 'image'; image: ImagePushed } | { kind: 'ignored'; reason: string; eventType?: string; eventId?: string };
+export type RegistryEventDecision = { kind: 'image'; image: ImagePushed } | { kind: 'ignored'; reason: string; eventType?: string; eventId?: string; /** Worth a warning: an event from a registry the operator did not list. */ unexpected?: boolean };
 
 /** A registry event that can never be processed; the message names the field that is wrong. */
 export class MalformedEventError extends Error {
@@ -124,7 +124,7 @@ export function parseEventGridEvent(event: unknown, registries: RegistryMap): Re
   }
   const registry = registries.get(e.source.toLowerCase());
   if (!registry) {
-    return { kind: 'ignored', eventId: e.id, eventType: e.type, reason: `registry ${e.source} is not in GITOPS_REGISTRY_TOPICS (the registries the operator lets update images)` };
+    return { kind: 'ignored', unexpected: true, eventId: e.id, eventType: e.type, reason: `registry ${e.source} is not in GITOPS_REGISTRY_TOPICS (the registries the operator lets update images)` };
   }
   const data = validate(pushData, typeof e.data === 'string' ? parseJson(e.data, `${what} data`) : e.data, what, 'data.');
   return decide(e.id, registry, data, e.type);

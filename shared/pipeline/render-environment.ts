@@ -19,6 +19,8 @@ import type { Variables } from '../build/variables.ts';
 import type { PatchEnvironment } from '../build/release-patch.ts';
 import { BuildCache, type CachedBuild } from './build-cache.ts';
 import { defaultBuildDeps } from '../build/default-deps.ts';
+import { DEFAULT_STATE_NAMESPACE } from '../clusters/sync-state.ts';
+import { DEFAULT_RENDER_LIMITS, limitContents, limitReads, refuseStateObjects, type RenderLimits } from './render-guards.ts';
 
 /** How an environment is rendered. */
 export type EnvironmentMode = 'raw' | 'patchUpdated' | 'commandUpdated';
@@ -57,6 +59,10 @@ export interface RenderOptions {
   buildDeps?: BuildDeps;
   /** Generated builds shared across renders of immutable revisions (keyed by revision and variables). */
   buildCache?: BuildCache;
+  /** The namespace of the engine's leases and sync state (default gitops-system): manifests may not write there. */
+  stateNamespace?: string;
+  /** Size limits (default 2 MiB per file, 32 MiB per environment). */
+  limits?: RenderLimits;
 }
 
 /** Most rounds of "read these files too" a generated build may ask for. */
@@ -85,37 +91,47 @@ export async function renderEnvironment(
       : parseFluxConfig(fluxConfig, configText, plan.envPath);
     if (!parsed.ok) return refusedRender(environment, revision, 'raw', fluxConfig, parsed.errors, []);
     if (parsed.config.mode !== 'scanForFiles') {
-      return renderGenerated(source, environment, revision, options, new Set(paths), plan.envPath, parsed.config);
+      return renderGenerated(source, environment, revision, options, new Map(tree.map((f) => [f.path, f.size])), plan.envPath, parsed.config);
     }
   }
-  const contents = await source.readFiles(revision, plan.files);
+  // Sizes from the tree: what is too large is never fetched.
+  const limits = options.limits ?? DEFAULT_RENDER_LIMITS;
+  const checked = limitReads({ ...plan, fluxConfigs: [] }, new Map(tree.map((f) => [f.path, f.size])), limits, environment.path);
+  if (checked.refused) return refusedRender(environment, revision, 'raw', fluxConfig, [checked.refused, ...checked.errors], []);
+  const contents = await source.readFiles(revision, checked.plan.files);
+  const after = limitContents(contents, limits, environment.path);
+  if (after.refused) return refusedRender(environment, revision, 'raw', fluxConfig, [after.refused, ...checked.errors, ...after.errors], []);
   const set = loadManifests({
-    plan,
+    plan: { ...checked.plan, fluxConfigs: plan.fluxConfigs },
     contents,
     defaultNamespace: environment.namespace,
     ...(options.scopeOf ? { scopeOf: options.scopeOf } : {}),
     ...(options.parseCache ? { parseCache: options.parseCache } : {}),
   });
-  const errors = [...set.errors];
+  const guarded = refuseStateObjects(set.resources, environment.name, options.stateNamespace ?? DEFAULT_STATE_NAMESPACE);
+  const errors = [...checked.errors, ...after.errors, ...set.errors, ...guarded.errors];
   if (missingDir) {
     // Flux v1 failed the whole sync here ("unable to read root path"); an empty desired
     // state must never look like "delete everything", so it is an error, not an empty set.
     errors.unshift({ file: environment.path, message: `environment directory ${environment.path}/ does not exist at ${revision}` });
   }
   return {
-    ...set, ...base(environment, revision), errors, resources: sortForApply(set.resources), files: contents, mode: 'raw',
+    ...set, ...base(environment, revision), errors, resources: sortForApply(guarded.kept), files: contents, mode: 'raw',
     ...(fluxConfig !== undefined ? { fluxConfig } : {}),
   };
 }
 
-function refusedRender(environment: Environment, revision: string, mode: EnvironmentMode, fluxConfig: string, errors: ManifestError[], generators: GeneratorReport[]): RenderedEnvironment {
-  return { ...base(environment, revision), resources: [], skipped: [], errors, files: new Map(), mode, fluxConfig, generators, refused: true };
+function refusedRender(environment: Environment, revision: string, mode: EnvironmentMode, fluxConfig: string | undefined, errors: ManifestError[], generators: GeneratorReport[]): RenderedEnvironment {
+  return { ...base(environment, revision), resources: [], skipped: [], errors, files: new Map(), mode, ...(fluxConfig !== undefined ? { fluxConfig } : {}), generators, refused: true };
 }
 
 async function renderGenerated(
   source: SourceReader, environment: Environment, revision: string, options: RenderOptions,
-  tree: ReadonlySet<string>, envPath: string, config: Exclude<FluxConfig, { mode: 'scanForFiles' }>,
+  sizes: ReadonlyMap<string, number | undefined>, envPath: string, config: Exclude<FluxConfig, { mode: 'scanForFiles' }>,
 ): Promise<RenderedEnvironment> {
+  const tree = new Set(sizes.keys());
+  const limits = options.limits ?? DEFAULT_RENDER_LIMITS;
+  let bytes = 0;
   const deps = options.buildDeps ?? defaultBuildDeps();
   const cacheKey = options.buildCache ? BuildCache.key(revision, envPath, config.file, options.variables) : undefined;
   let cached = cacheKey !== undefined ? options.buildCache!.get(cacheKey) : undefined;
@@ -133,6 +149,15 @@ async function renderGenerated(
         const why = wanted.length === 0 ? `it asked again for files already read or not in the repository (${r.paths.slice(0, 3).join(', ')})`
           : `it needs more than ${MAX_BUILD_ROUNDS} rounds of reads or ${MAX_BUILD_FILES} files`;
         return refusedRender(environment, revision, config.mode, config.file, [{ file: config.file, message: `the build was stopped: ${why}` }], []);
+      }
+      // A build needs every file it asks for: one over the limits refuses the build before it is fetched.
+      const tooLarge = wanted.filter((p) => (sizes.get(p) ?? 0) > limits.maxFileBytes);
+      bytes += wanted.reduce((n, p) => n + (sizes.get(p) ?? 0), 0);
+      if (tooLarge.length > 0 || bytes > limits.maxEnvironmentBytes) {
+        const errors = tooLarge.length > 0
+          ? tooLarge.map((p) => ({ file: p, message: `not read: ${sizes.get(p)} bytes, over the per-file limit of ${limits.maxFileBytes} bytes (GITOPS_MAX_FILE_BYTES); the build needs it` }))
+          : [{ file: config.file, message: `the build was stopped: its files add up to more than ${limits.maxEnvironmentBytes} bytes (GITOPS_MAX_ENVIRONMENT_BYTES)` }];
+        return refusedRender(environment, revision, config.mode, config.file, errors, []);
       }
       const read = await source.readFiles(revision, wanted);
       for (const p of wanted) {
@@ -162,6 +187,8 @@ function settleGenerated(
   const set = settleResources(objects, { defaultNamespace: environment.namespace, ...(options.scopeOf ? { scopeOf: options.scopeOf } : {}) }, skipped, errors);
   const warnings = r.warnings.map((w) => ({ ...w }));
   if (set.errors.length > 0) return refusedRender(environment, revision, config.mode, config.file, set.errors, r.generators);
+  const guarded = refuseStateObjects(set.resources, environment.name, options.stateNamespace ?? DEFAULT_STATE_NAMESPACE);
+  if (guarded.errors.length > 0) return refusedRender(environment, revision, config.mode, config.file, guarded.errors, r.generators);
   const patched = new Map<string, JsonMap>();
   for (const o of r.objects) patched.set(manifestId(o.object), o.object);
   return {

@@ -10,7 +10,7 @@ import type { ParseCache } from '../manifests/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import type { BuildCache } from './build-cache.ts';
 import { readClusterVariables } from './cluster-variables.ts';
-import { renderEnvironment, type RenderedEnvironment } from './render-environment.ts';
+import { renderEnvironment, type RenderOptions, type RenderedEnvironment } from './render-environment.ts';
 
 export interface RenderForClusterDeps {
   source: SourceReader;
@@ -21,7 +21,10 @@ export interface RenderForClusterDeps {
 export type ClusterRender = { ok: true; rendered: RenderedEnvironment } | { ok: false; message: string };
 
 /** Reads the cluster's variables (when the environment names a source) and renders the environment with them. */
-export async function renderForCluster(env: Environment, revision: string, conn: Pick<ClusterConnection, 'client' | 'discovery'>, deps: RenderForClusterDeps): Promise<ClusterRender> {
+export async function renderForCluster(
+  env: Environment, revision: string, conn: Pick<ClusterConnection, 'client' | 'discovery'>, deps: RenderForClusterDeps,
+  options: Pick<RenderOptions, 'stateNamespace' | 'limits'> = {},
+): Promise<ClusterRender> {
   let variables: Map<string, string> | undefined;
   let variablesSource: string | undefined;
   if (env.variables) {
@@ -31,6 +34,7 @@ export async function renderForCluster(env: Environment, revision: string, conn:
     variablesSource = read.source;
   }
   const rendered = await renderEnvironment(deps.source, env, revision, {
+    ...options,
     scopeOf: conn.discovery.scopeOf,
     ...(deps.parseCache ? { parseCache: deps.parseCache } : {}),
     ...(deps.buildCache ? { buildCache: deps.buildCache } : {}),

@@ -44,6 +44,8 @@ export interface SyncClusterResult {
   retryable: boolean;
   /** The commit status description. */
   description: string;
+  /** The objects this sync sent and the server accepted (not dry runs): rollout health watches those with health rules. */
+  changed?: Array<{ id: string; apiVersion: string; kind: string; namespace?: string; name: string }>;
 }
 
 type Draft = Omit<SyncClusterResult, 'description'>;
@@ -143,6 +145,9 @@ function finish(run: SyncRun, end: SyncEnd | undefined): SyncClusterResult {
     },
     objects, renderErrors,
     ...(run.prune ? { prune: run.prune } : {}),
+    ...(run.dryRun ? {} : {
+      changed: run.items.filter((i) => byId.get(i.id)?.action === 'applied').map(({ id, resource: r }) => ({ id, apiVersion: r.apiVersion, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name })),
+    }),
   });
   run.statuses.report(run.revision, failed.length || renderErrors.length ? 'failure' : 'success', r.description);
   run.deps.log.info('sync.done', { ...fields, result: r.description });

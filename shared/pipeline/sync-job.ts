@@ -48,7 +48,7 @@ export function parseSyncJob(body: unknown): SyncJob {
   return r.data;
 }
 
-/** Sends sync jobs somewhere (the storage queue in Azure, an in-process queue locally). */
-export interface JobQueue {
-  send(job: SyncJob): Promise<void>;
+/** Sends jobs somewhere (the storage queue in Azure, an in-process queue locally): sync jobs unless told otherwise. */
+export interface JobQueue<J = SyncJob> {
+  send(job: J): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * What one sync knows as it goes (`SyncRun`): its inputs with every default resolved once, and what each
  * step learnt. The steps in sync-steps.ts read what earlier steps set and add their own part.
  */
+import type { BuildCache } from './build-cache.ts';
 import {
   DEFAULT_STATE_NAMESPACE, type ApplyItem, type ApplyItemCache, type ApplyPlan, type ApplyProgress, type Clock, type ClusterConnection,
   type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
@@ -12,6 +13,7 @@ import type { SourceReader, StatusReporter, StatusState } from '../sources/port.
 import { clipWords } from './describe-sync.ts';
 import type { Logger } from './logger.ts';
 import type { RenderedEnvironment } from './render-environment.ts';
+import type { RenderLimits } from './render-guards.ts';
 import type { SyncJob } from './sync-job.ts';
 
 export interface SyncSettings {
@@ -32,6 +34,10 @@ export interface SyncSettings {
   leaseWaitMs?: number;
   leasePollMs?: number;
   crdWaitMs?: number;
+  /** Take over objects another sync set owns (GITOPS_TAKE_OVER_OBJECTS); default: report them as conflicts. */
+  takeOverObjects?: boolean;
+  /** Size limits of the render (default 2 MiB per file, 32 MiB per environment). */
+  renderLimits?: RenderLimits;
 }
 
 export interface SyncClusterDeps {
@@ -45,6 +51,8 @@ export interface SyncClusterDeps {
   parseCache?: ParseCache;
   /** Apply bodies shared by this process's syncs (built once per parsed object, not once per cluster). */
   applyCache?: ApplyItemCache;
+  /** Generated (`.flux.yaml`) builds shared by this process's syncs, keyed by revision and variables. */
+  buildCache?: BuildCache;
   /** Progress for people (the CLI's terminal line): after each object applied. */
   progress?: (cluster: string, p: ApplyProgress) => void;
 }
@@ -81,6 +89,8 @@ export interface ResolvedSyncSettings {
   pruneMaxShare: number;
   lease: { durationSeconds?: number; waitMs?: number; pollMs?: number };
   crdWaitMs: number | undefined;
+  takeOverObjects: boolean;
+  renderLimits: RenderLimits | undefined;
 }
 
 export function resolveSyncSettings(s: SyncSettings, env: Environment): ResolvedSyncSettings {
@@ -97,6 +107,8 @@ export function resolveSyncSettings(s: SyncSettings, env: Environment): Resolved
       ...(s.leasePollMs !== undefined ? { pollMs: s.leasePollMs } : {}),
     },
     crdWaitMs: s.crdWaitMs,
+    takeOverObjects: s.takeOverObjects ?? false,
+    renderLimits: s.renderLimits,
   };
 }
 
@@ -123,6 +135,8 @@ export interface SyncRun {
   setName?: string;
   items: ApplyItem[];
   plan?: ApplyPlan;
+  /** Objects another sync set owns: reported as conflicts, not applied. */
+  conflicts?: ObjectOutcome[];
   /** apply, then prune: one outcome per object, in one vocabulary */
   applied: ObjectOutcome[];
   pruned: ObjectOutcome[];

@@ -8,7 +8,8 @@ import {
   KubeApiError, acquireLease, applyItems, applyObjects, deleteObjects, ensureNamespace, listMarkedObjects, nextInventory,
   planApply, planPrune, readStateObject, syncSetName, writeSyncState, type ApplyProgress, type ObjectOutcome, type Suspension,
 } from '../clusters/index.ts';
-import { renderEnvironment } from './render-environment.ts';
+import { foreignOwned, notYetOwned } from '../clusters/ownership.ts';
+import { renderForCluster } from './render-for-cluster.ts';
 import type { SyncRun } from './sync-run.ts';
 
 /** How a step ends a sync before the last step: nothing to do, or another worker holds the cluster. */
@@ -83,16 +84,35 @@ export const pendingStatus: SyncStep = {
   },
 };
 
-/** Renders the environment at HEAD and plans what to apply (everything on a full sync). */
+/**
+ * Reads the cluster's variables (when gitops.yaml names a ConfigMap), renders the environment at HEAD in its mode
+ * and plans what to apply (everything on a full sync). A missing or unreadable variables ConfigMap, or a
+ * generated environment refused as a whole, fails the sync before anything is applied or pruned.
+ */
 export const build: SyncStep = {
   name: 'build',
   async run(run) {
     const { conn, deps, env } = run;
     await conn!.discovery.load();
-    run.rendered = await renderEnvironment(deps.source, env, run.revision!, { scopeOf: conn!.discovery.scopeOf, ...(deps.parseCache ? { parseCache: deps.parseCache } : {}) });
+    const built = await renderForCluster(env, run.revision!, conn!, deps, {
+      stateNamespace: run.settings.stateNamespace,
+      ...(run.settings.renderLimits ? { limits: run.settings.renderLimits } : {}),
+    });
+    if (!built.ok) throw new SyncRefusedError(built.message);
+    if (built.rendered.refused) {
+      const e = built.rendered.errors[0];
+      throw new SyncRefusedError(`${env.name} is refused as a whole, nothing applied: ${e ? `${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}` : 'no reason given'}`);
+    }
+    run.rendered = built.rendered;
     run.setName = syncSetName(run.settings.gitUrl, env.branch, run.settings.gcPaths);
     run.items = applyItems(run.rendered.resources, run.setName, deps.applyCache);
     run.plan = planApply(run.items, run.state, run.full);
+    // Objects another sync set owns on this cluster are reported as conflicts, never taken over by forced apply.
+    if (!run.settings.takeOverObjects) {
+      run.conflicts = await foreignOwned(conn!, notYetOwned(run.plan.toApply, run.state), run.state);
+      const conflicted = new Set(run.conflicts.map((c) => c.id));
+      if (conflicted.size > 0) run.plan = { ...run.plan, toApply: run.plan.toApply.filter((i) => !conflicted.has(i.id)) };
+    }
     deps.log.info('sync.start', { environment: env.name, cluster: run.cluster, commit: run.revision, result: `${run.plan.toApply.length} to apply, ${run.plan.unchanged.length} unchanged${run.full ? ' (full)' : ''}` });
     return undefined;
   },
@@ -110,6 +130,7 @@ export const apply: SyncStep = {
       ...(held ? { onRankDone: () => held.renewIfDue() } : {}),
       ...(run.deps.progress ? { onProgress: (p: ApplyProgress) => run.deps.progress!(run.cluster, p) } : {}),
     });
+    applied.push(...(run.conflicts ?? []));
     run.applied = [...applied, ...plan!.unchanged.map((item): ObjectOutcome => ({ id: item.id, action: 'unchanged' }))];
     for (const o of applied) {
       if (o.action === 'failed') run.deps.log.warn('sync.object-failed', { environment: run.env.name, cluster: run.cluster, commit: run.revision, result: `${o.id}: ${o.message}` });

@@ -48,13 +48,13 @@ export class LocalGitSource implements SourceReader, SourceWriter {
   }
 
   async listFiles(revision: string): Promise<TreeFile[]> {
-    const out = await this.git(['ls-tree', '-r', '-z', '--full-tree', revision]);
+    const out = await this.git(['ls-tree', '-r', '-z', '-l', '--full-tree', revision]);
     const files: TreeFile[] = [];
     for (const entry of out.split('\0')) {
       if (!entry) continue;
       const tab = entry.indexOf('\t');
-      const [, type, sha] = entry.slice(0, tab).split(' ');
-      if (type === 'blob') files.push({ path: entry.slice(tab + 1), sha: sha! });
+      const [, type, sha, size] = entry.slice(0, tab).split(/ +/);
+      if (type === 'blob') files.push({ path: entry.slice(tab + 1), sha: sha!, ...(size && /^[0-9]+$/.test(size) ? { size: Number(size) } : {}) });
     }
     return files;
   }
@@ -110,6 +110,25 @@ export class LocalGitSource implements SourceReader, SourceWriter {
     }
   }
 
+  /** Any revision git understands (branch, tag, `HEAD~1`, SHA) as a commit SHA; throws naming it when there is none. */
+  async resolveRevision(ref: string): Promise<string> {
+    if (ref.startsWith('-')) throw new Error(`revision ${ref} does not exist in ${this.dir}`);
+    try {
+      return (await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+    } catch {
+      throw new Error(`revision ${ref} does not exist in ${this.dir}`);
+    }
+  }
+
+  /** The best common ancestor of two commits (where a pull request's head branched off), or `a` when none. */
+  async mergeBase(a: string, b: string): Promise<string> {
+    try {
+      return (await this.git(['merge-base', '--end-of-options', a, b])).trim() || a;
+    } catch {
+      return a;
+    }
+  }
+
   /** Repo-relative paths that differ between two revisions (added/modified vs removed). */
   async diff(from: string, to: string): Promise<{ changed: string[]; removed: string[] }> {
     const out = await this.git(['diff', '--name-status', '-z', '--no-renames', from, to]);
@@ -118,6 +137,12 @@ export class LocalGitSource implements SourceReader, SourceWriter {
     const removed: string[] = [];
     for (let i = 0; i + 1 < parts.length; i += 2) (parts[i] === 'D' ? removed : changed).push(parts[i + 1]!);
     return { changed, removed };
+  }
+
+  /** Repository paths under `dir` that some commit on `branch` deleted (they may have come back since). */
+  async deletedPaths(branch: string, dir: string): Promise<Set<string>> {
+    const out = await this.git(['log', '--diff-filter=D', '--no-renames', '--name-only', '-z', '--format=', `refs/heads/${branch}`, '--', dir === '' ? '.' : dir]);
+    return new Set(out.split('\0').map((p) => p.trim()).filter(Boolean));
   }
 
   private async git(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {

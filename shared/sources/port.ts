@@ -9,6 +9,8 @@ export interface TreeFile {
   path: string;
   /** Content id where the source knows it (a git blob SHA): equal ids mean equal content. */
   sha?: string;
+  /** Size in bytes where the source knows it without reading the file (a git tree does). */
+  size?: number;
 }
 
 /** The tip of the default branch and one file there (see {@link SourceReader.readDefaultBranchFile}). */

@@ -15,7 +15,7 @@ export function queueService(target: StorageTarget): QueueServiceClient {
     : new QueueServiceClient(target.queueServiceUrl, target.credential);
 }
 
-export class StorageJobQueue implements JobQueue {
+export class StorageJobQueue<J = SyncJob> implements JobQueue<J> {
   private readonly queue: QueueClient;
   private ready: Promise<unknown> | undefined;
 
@@ -24,7 +24,7 @@ export class StorageJobQueue implements JobQueue {
     this.queue = service.getQueueClient(queueName);
   }
 
-  async send(job: SyncJob): Promise<void> {
+  async send(job: J): Promise<void> {
     this.ready ??= this.queue.createIfNotExists().catch((err: unknown) => {
       this.ready = undefined;
       throw err;

@@ -90,6 +90,9 @@ describe('image releases in generated environments', () => {
     assert.equal(out.message, null);
     assert.match(JSON.stringify(out.errors), /image automation is not supported in a commandUpdated environment/);
     assert.equal(readFileSync(path.join(dir, 'env/web.yaml'), 'utf8'), deploy('master-1'));
+    const images = await runCli(['images', '--repo', dir, '--env', 'dev']);
+    assert.match(images.stdout, /tag master-1, automated/);
+    assert.match(images.stderr, /dev: env\/\.flux\.yaml: image automation is not supported here/);
   });
   it('a patchUpdated update of a built-in kind writes the two-way strategic merge patch Flux wrote, and the next build takes it', async () => {
     const dir = repo({ 'gitops.yaml': gitops, 'env/.flux.yaml': patchUpdated, 'env/kustomization.yaml': 'resources:\n- web.yaml\n', 'env/web.yaml': deploy('master-1') });

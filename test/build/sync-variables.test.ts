@@ -69,8 +69,10 @@ describe('syncing a patchUpdated environment with per-cluster variables', () => 
   it('refuses the environment when no variables source replaces what the not-run generator templated', async () => {
     const { deps: d } = deps();
     const r = await syncCluster(fakeEnvironment([without], { name: 'no-vars' }), 'weekly-47', d);
-    assert.notEqual(r.outcome, 'synced');
-    assert.match(JSON.stringify(r.renderErrors), /no variables source replaces its templating/);
+    assert.equal(r.outcome, 'failed');
+    assert.match(r.description, /no-vars is refused as a whole, nothing applied/);
+    assert.match(r.error ?? '', /development-configs\/\.flux\.yaml:4: not run: `\.\.\/update_radix_patch\.sh/);
+    assert.match(r.error ?? '', /no variables source replaces its templating; name the ConfigMap it read in gitops\.yaml \(environments\.no-vars\.variables\.configMap\)/);
     assert.equal(without.get('v1', 'ConfigMap', 'default', 'external-dns'), undefined);
   });
 });

@@ -30,7 +30,7 @@ describe('gitops diff (CLI) against the Kubernetes fake', () => {
   after(async () => { await fake.close(); await rm(dir, { recursive: true, force: true }); });
 
   it('a cluster never synced shows every object as added and exits 1', async () => {
-    const r = await cli('diff', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--json');
+    const r = await cli('diff', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--context', 'kind-dev', '--json');
     assert.equal(r.code, 1, r.stderr);
     const [out] = JSON.parse(r.stdout);
     assert.deepEqual(out.summary, { added: 4, removed: 0, changed: 0, unchanged: 0 });
@@ -38,15 +38,15 @@ describe('gitops diff (CLI) against the Kubernetes fake', () => {
   });
 
   it('after a sync there is nothing to show (exit 0); a changed field, a masked Secret and a prune candidate show after an edit', async () => {
-    const synced = await cli('sync', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig');
+    const synced = await cli('sync', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--context', 'kind-dev');
     assert.equal(synced.code, 0, synced.stdout + synced.stderr);
-    const clean = await cli('diff', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig');
+    const clean = await cli('diff', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--context', 'kind-dev');
     assert.equal(clean.code, 0, clean.stdout);
     assert.match(clean.stdout, /kind-dev: no differences \(4 unchanged\)\n/);
 
     await writeFile(path.join(dir, 'repo', 'development-configs', 'app.yaml'), app('off', 'bmV3LXNlY3JldA=='));
     await unlink(path.join(dir, 'repo', 'development-configs', 'extra.yaml'));
-    const r = await cli('diff', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--prune', '--json');
+    const r = await cli('diff', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--context', 'kind-dev', '--prune', '--json');
     assert.equal(r.code, 1);
     const [out] = JSON.parse(r.stdout);
     assert.deepEqual(out.summary, { added: 0, removed: 1, changed: 2, unchanged: 1 });
@@ -62,7 +62,7 @@ describe('gitops diff (CLI) against the Kubernetes fake', () => {
     assert.equal(fake.get('v1', 'ConfigMap', 'cli', 'settings')?.data.mode, 'on', 'a diff changes nothing');
     assert.ok(fake.get('v1', 'ConfigMap', 'cli', 'extra'), 'a diff deletes nothing');
 
-    const human = await cli('diff', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig');
+    const human = await cli('diff', '--repo', 'repo', '--env', 'development', '--kubeconfig', 'kubeconfig', '--context', 'kind-dev');
     assert.equal(human.code, 1);
     assert.match(human.stdout, /^== development on kind-dev\n/);
     assert.match(human.stdout, /\n~ cli:configmap\/settings \(2 fields\)\n--- cli:configmap\/settings\n\+\+\+ cli:configmap\/settings\n/);

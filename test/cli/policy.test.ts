@@ -79,11 +79,57 @@ test('bad arguments exit 2: unknown workload, unknown container, invalid filter,
   assert.equal(s.git('status', '--porcelain'), '', 'nothing was written');
 });
 
-test('an environment in patchUpdated mode is refused (exit 1) naming the patch file Flux v1 wrote policies into', async () => {
+const HR = `apiVersion: helm.fluxcd.io/v1
+kind: HelmRelease
+metadata:
+  name: radix-operator
+  namespace: default
+  annotations:
+    fluxcd.io/automated: "true"
+    filter.fluxcd.io/chart-image: glob:master-*
+spec:
+  values:
+    image:
+      repository: radixdev.azurecr.io/radix-operator
+      tag: master-stale
+`;
+const PATCH = '---\napiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata:\n  name: radix-operator\n  namespace: default\nspec:\n  values:\n    image:\n      tag: master-2\n';
+
+function generated(mode: 'patchUpdated' | 'commandUpdated'): { dir: string; git: (...a: string[]) => string; read: (f: string) => string } {
   const s = sample();
-  writeFileSync(path.join(s.dir, 'development-configs/.flux.yaml'), 'version: 1\npatchUpdated:\n  generators:\n    - command: cat apps/web.yaml\n  patchFile: flux-patch.yaml\n');
-  const r = await runCli(['policy', '--repo', s.dir, '--env', 'development', '--workload', 'web:deployment/web', '--lock']);
+  const flux = mode === 'patchUpdated'
+    ? 'version: 1\npatchUpdated:\n  generators:\n  - command: kustomize build .\n  patchFile: flux-patch.yaml\n'
+    : 'version: 1\ncommandUpdated:\n  generators:\n  - command: kustomize build .\n';
+  execFileSync('rm', ['-rf', path.join(s.dir, 'development-configs')]);
+  for (const [f, text] of Object.entries({ '.flux.yaml': flux, 'kustomization.yaml': 'resources:\n- radix-operator.yaml\n', 'radix-operator.yaml': HR, 'flux-patch.yaml': PATCH })) {
+    execFileSync('mkdir', ['-p', path.join(s.dir, 'development-configs')]);
+    writeFileSync(path.join(s.dir, 'development-configs', f), text);
+  }
+  s.git('add', '-A');
+  s.git('commit', '-qm', mode);
+  return s;
+}
+
+test('in a patchUpdated environment the policy goes into the patch file, as Flux v1 wrote it; the generated manifests stay as they are', async () => {
+  const s = generated('patchUpdated');
+  const r = await runCli(['policy', '--repo', s.dir, '--env', 'development', '--workload', 'default:helmrelease/radix-operator', '--lock', '--commit', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual([out.file, out.changes, out.message], ['development-configs/flux-patch.yaml', [{ key: 'fluxcd.io/locked', value: 'true' }], 'Locked: default:helmrelease/radix-operator\n']);
+  assert.equal(s.read('development-configs/flux-patch.yaml'), '---\napiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata:\n  annotations:\n    fluxcd.io/locked: "true"\n  name: radix-operator\n  namespace: default\nspec:\n  values:\n    image:\n      tag: master-2\n');
+  assert.equal(s.read('development-configs/radix-operator.yaml'), HR);
+  assert.equal(s.git('show', '--name-only', '--format=', 'HEAD'), 'development-configs/flux-patch.yaml');
+  const images = JSON.parse((await runCli(['images', '--repo', s.dir, '--env', 'development', '--json'])).stdout);
+  assert.deepEqual([images[0].locked, images[0].image], [true, 'radixdev.azurecr.io/radix-operator:master-2'], 'the built environment reads the policy back');
+  const unlock = await runCli(['policy', '--repo', s.dir, '--env', 'development', '--workload', 'default:helmrelease/radix-operator', '--unlock']);
+  assert.equal(unlock.code, 0, unlock.stderr);
+  assert.equal(s.read('development-configs/flux-patch.yaml'), PATCH, 'unlocking writes the patch file back as it was');
+});
+
+test('a commandUpdated environment is refused (exit 1): Flux v1 ran the repository\'s updater commands, which this tool never runs', async () => {
+  const s = generated('commandUpdated');
+  const r = await runCli(['policy', '--repo', s.dir, '--env', 'development', '--workload', 'default:helmrelease/radix-operator', '--lock']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /environment development is in patchUpdated mode \(development-configs\/\.flux\.yaml\): Flux v1 wrote policies into development-configs\/flux-patch\.yaml/);
-  assert.equal(s.git('status', '--porcelain'), '?? development-configs/.flux.yaml');
+  assert.match(r.stderr, /environment development is in commandUpdated mode \(development-configs\/\.flux\.yaml\): Flux v1 ran the repository's updater commands/);
+  assert.equal(s.git('status', '--porcelain'), '');
 });

@@ -8,10 +8,11 @@ import {
   AKS_SCOPE, cachedTokenSource, createClusterConnector, KubeApiError, type AzureArm, type AzureCluster, type ClusterConnection,
 } from '../../shared/clusters/index.ts';
 import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 import { fakeEnvironment, fastClock } from './cluster-fixtures.ts';
 
 /** A fake ARM listing: clusters by resource group, each with a user kubeconfig pointing at a server. */
-function fakeArm(clusters: Array<AzureCluster & { server?: string }>): AzureArm & { calls: string[] } {
+function fakeArm(clusters: Array<AzureCluster & { server?: string; caData?: string }>): AzureArm & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
@@ -25,7 +26,7 @@ function fakeArm(clusters: Array<AzureCluster & { server?: string }>): AzureArm 
       if (!c?.server) throw new Error('no such cluster');
       return [
         'apiVersion: v1', 'kind: Config',
-        'clusters:', `- name: ${name}`, '  cluster:', `    server: ${c.server}`, '    certificate-authority-data: ""',
+        'clusters:', `- name: ${name}`, '  cluster:', `    server: ${c.server}`, `    certificate-authority-data: "${c.caData ?? ''}"`,
         'users:', `- name: clusterUser_${rg}_${name}`, '  user:', '    exec: { command: kubelogin, apiVersion: client.authentication.k8s.io/v1beta1 }',
         'contexts:', `- name: ${name}`, '  context: { cluster: ' + name + ', user: clusterUser_' + rg + '_' + name + ' }',
         `current-context: ${name}`,
@@ -52,13 +53,16 @@ const listConfigMaps = (c: ClusterConnection) => c.client.request({ method: 'GET
 describe('finding and reaching clusters', () => {
   let a: KubeFake;
   let b: KubeFake;
+  let aks: KubeFake;
+  const tls = selfSignedCertificate();
   let dir: string;
   before(async () => {
     a = await startKubeFake({ name: 'a', token: 'token-of-a' });
     b = await startKubeFake({ name: 'b', token: 'token-of-b' });
+    aks = await startKubeFake({ name: 'aks', token: 'token-of-aks', tls });
     dir = await mkdtemp(path.join(tmpdir(), 'kubeconfig-'));
   });
-  after(async () => { await a.close(); await b.close(); await rm(dir, { recursive: true, force: true }); });
+  after(async () => { await a.close(); await b.close(); await aks.close(); await rm(dir, { recursive: true, force: true }); });
 
   it('discovers AKS clusters by name pattern, tags and resource groups from an injected ARM listing', async () => {
     const arm = fakeArm([
@@ -79,20 +83,19 @@ describe('finding and reaching clusters', () => {
     let now = 1_000_000;
     const clock = { now: () => now, sleep: fastClock.sleep };
     const credential = fakeCredential(clock);
-    const arm = fakeArm([{ name: 'weekly-47', resourceGroup: 'rg-dev', tags: {}, server: a.url }]);
+    const arm = fakeArm([{ name: 'weekly-47', resourceGroup: 'rg-dev', tags: {}, server: aks.url, caData: tls.caData }]);
     const connector = createClusterConnector({ clock: fastClock, arm, aksTokens: cachedTokenSource(credential, clock) });
     const env = fakeEnvironment([], { clusters: { azure: { subscription: 's', resourceGroups: [], names: 'weekly-*', tags: {} }, static: [] } });
     const conn = await connector.connect((await connector.discover(env))[0]!);
-    assert.equal(conn.server, a.url);
-    a.setToken('tok1');
+    assert.equal(conn.server, aks.url);
+    aks.setToken('tok1');
     await listConfigMaps(conn);
     await listConfigMaps(conn);
     assert.deepEqual(credential.scopes, [AKS_SCOPE], 'the token is cached between requests');
     now += 3600_000 - 60_000; // within five minutes of expiry
-    a.setToken('tok2');
+    aks.setToken('tok2');
     await listConfigMaps(conn);
     assert.deepEqual(credential.scopes, [AKS_SCOPE, AKS_SCOPE]);
-    a.setToken('token-of-a');
   });
 
   it('selects kubeconfig contexts by pattern and never sends one cluster\'s credentials to another', async () => {

@@ -48,6 +48,26 @@ describe('the environment lease on a cluster', () => {
     assert.equal(fake.get('coordination.k8s.io/v1', 'Lease', NS, 'gitops-handover')?.spec.holderIdentity, 'second');
   });
 
+  it('honours a written lease only up to the configured duration: a 2-billion-second lease lapses after 300 s', async () => {
+    const written = Date.now();
+    fake.put({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'gitops-locked', namespace: NS }, spec: { holderIdentity: 'attacker', leaseDurationSeconds: 2_000_000_000, renewTime: microTime(written) } });
+    let now = written + 60_000;
+    const clock = { now: () => now, sleep: fastClock.sleep };
+    const early = await acquireLease(conn.client, opts('locked', 'worker', { clock }));
+    assert.deepEqual(early.status === 'held' && [early.holder, early.expiresAt], ['attacker', new Date(written + 300_000).toISOString()], 'held, but only until the configured 300 s');
+    now = written + 301_000;
+    const later = await acquireLease(conn.client, opts('locked', 'worker', { clock }));
+    assert.equal(later.status, 'acquired');
+    assert.equal(fake.get('coordination.k8s.io/v1', 'Lease', NS, 'gitops-locked')?.spec.leaseDurationSeconds, 300);
+  });
+
+  it('treats a lease renewed in the future (beyond clock skew) as void', async () => {
+    const now = Date.now();
+    fake.put({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'gitops-future', namespace: NS }, spec: { holderIdentity: 'attacker', leaseDurationSeconds: 60, renewTime: microTime(now + 365 * 86_400_000) } });
+    const r = await acquireLease(conn.client, opts('future', 'worker', { clock: { now: () => now, sleep: fastClock.sleep } }));
+    assert.equal(r.status, 'acquired');
+  });
+
   it('takes over an expired lease and counts the transition', async () => {
     const long = Date.now() - 10 * 60_000;
     fake.put({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'gitops-stale', namespace: NS }, spec: { holderIdentity: 'crashed-worker', leaseDurationSeconds: 60, renewTime: microTime(long), leaseTransitions: 2 } });

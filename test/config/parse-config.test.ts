@@ -142,6 +142,27 @@ test('YAML aliases cannot blow up the config loader', () => {
   assert.throws(() => parseConfig(bomb.join('\n') + '\nenvironments: *l\n', 'g.yaml'), (e: unknown) => e instanceof ConfigError && /^g\.yaml: .*[Aa]lias/.test(e.message));
 });
 
+test('previews.dryRun takes a number of clusters, all or none; anything else is named with file, line and key', () => {
+  const config = parseConfig(`environments:
+  dev: { branch: main, path: dev, previews: { dryRun: 2 } }
+  qa: { branch: main, path: qa, previews: { dryRun: all } }
+  prod: { branch: release, path: prod }
+  zero: { branch: release, path: zero, previews: { dryRun: 0 } }
+`, 'gitops.yaml');
+  assert.deepEqual(config.environments.map((e) => e.previews?.dryRun ?? 'default'), [2, 'all', 'default', 'none']);
+  assert.deepEqual(problems(`environments:
+  dev:
+    branch: main
+    path: dev
+    previews:
+      dryRun: some
+      comment: true
+`), [
+    'gitops.yaml:6: environments.dev.previews.dryRun: expected a number of clusters (0-1000), all or none',
+    'gitops.yaml:7: environments.dev.previews: Unrecognized key: "comment"',
+  ]);
+});
+
 test('an environment names the ConfigMap its per-cluster variables come from; a wrong field names file, line and key', () => {
   const config = parseConfig([
     'environments:',
@@ -158,4 +179,14 @@ test('an environment names the ConfigMap its per-cluster variables come from; a 
     'gitops.yaml:6: environments.dev.variables.configMap.name: expected a ConfigMap name (lower-case DNS subdomain)',
     'gitops.yaml:6: environments.dev.variables.configMap: Unrecognized key: "keys"',
   ]);
+});
+
+test('the operator\'s GITOPS_PREVIEW_DRY_RUN_ALLOWED=false refuses a definition asking for pull-request dry runs', async () => {
+  const { boundsProblems } = await import('../../shared/config/bounds.ts');
+  const { loadSettings } = await import('../../shared/config/settings.ts');
+  const [asks, none] = parseConfig('environments:\n  dev: { branch: main, path: dev, previews: { dryRun: 1 } }\n  qa: { branch: main, path: qa, previews: { dryRun: none } }\n', 'gitops.yaml').environments;
+  const bounds = loadSettings({ GITOPS_PREVIEW_DRY_RUN_ALLOWED: 'false' }).bounds;
+  assert.deepEqual(boundsProblems(asks!, bounds), ['environments.dev.previews.dryRun: pull-request dry runs on live clusters are not allowed (GITOPS_PREVIEW_DRY_RUN_ALLOWED is false)']);
+  assert.deepEqual(boundsProblems(none!, bounds), []);
+  assert.deepEqual(boundsProblems(asks!, loadSettings({ GITOPS_PREVIEW_DRY_RUN_ALLOWED: 'true' }).bounds), []);
 });

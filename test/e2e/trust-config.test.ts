@@ -74,6 +74,8 @@ before(async () => {
   const env = {
     GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, KUBECONFIG: kubeconfig,
     GITOPS_ENVIRONMENTS: 'development=master,production=release',
+    // Every push here that edits gitops.yaml is a full sync: none may be deferred to the reconcile timer.
+    GITOPS_FULL_SYNC_INTERVAL_SECONDS: '0',
   };
   server = await startLocalServer({ settings: loadSettings(env), env, workDir: path.join(dir, 'work'), port: 0, reconcileSeconds: 3600, log });
   github.setWebhook({ url: `${server.url}/api/github-webhook`, secret: SECRET });

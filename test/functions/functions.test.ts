@@ -67,11 +67,11 @@ function useSettings(): void {
   });
 }
 
-test('importing the entry point registers all five triggers (test mode outside the host names each one)', async (t) => {
+test('importing the entry point registers all eight triggers (test mode outside the host names each one)', async (t) => {
   const warn = t.mock.method(console, 'warn', () => {});
   await import('../../functions/index.ts');
   const registered = warn.mock.calls.flatMap((c) => [...String(c.arguments[0]).matchAll(/register function "([a-z-]+)"/g)].map((m) => m[1])).sort();
-  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'reconcile', 'registry-push', 'sync-cluster']);
+  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'health-check', 'image-scan', 'preview', 'reconcile', 'registry-push', 'sync-cluster']);
 });
 
 test('a missing setting fails the invocation with a message naming it', async () => {
@@ -146,4 +146,25 @@ test('registry-push: a pushed tag the registry does not hold is not committed, a
   const forged = { specversion: '1.0', id: randomUUID(), source: RADIXPROD, type: 'Microsoft.ContainerRegistry.ImagePushed', time: new Date().toISOString(), data: { action: 'push', target: { repository: 'app', tag: 'release-99', digest: `sha256:${'f'.repeat(64)}` } } };
   await assert.rejects(registryPushHandler(forged as never, context('registry-push')), /radixprod\.azurecr\.io\/app:release-99 is not in the registry/);
   assert.equal(await github.head(REPO, 'main'), head);
+});
+
+test('preview: a signed pull_request becomes a job on the preview queue, whose trigger reports the preview on the pull request', async () => {
+  useSettings();
+  const { githubWebhookHandler } = await import('../../functions/github-webhook.ts');
+  const { previewHandler } = await import('../../functions/preview.ts');
+  const head = await github.commit(REPO, 'tune', { files: { 'prod/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  image: radixprod.azurecr.io/app:release-1\n  level: "2"\n' } });
+  const number = await github.openPullRequest({ head: 'tune', base: 'main' });
+  const body = JSON.stringify(await github.state.pullRequestPayload!(github.state.repo(REPO), number, 'opened', {}));
+  const req = new HttpRequest({ method: 'POST', url: 'http://localhost/api/github-webhook', body: { string: body }, headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await sign(SECRET, body) } });
+  const res = await githubWebhookHandler(req, context('github-webhook'));
+  assert.equal(res.status, 202, JSON.stringify(res.jsonBody));
+  const q = queueService({ connectionString: azurite.connectionString }).getQueueClient('preview');
+  const { receivedMessageItems: [message] } = await q.receiveMessages();
+  assert.ok(message, 'a message on the preview queue');
+  await q.deleteMessage(message.messageId, message.popReceipt);
+  await previewHandler(decodeQueueMessage(message.messageText), context('preview'));
+  const comments = github.comments(REPO, number);
+  assert.equal(comments.length, 1);
+  assert.match(comments[0]!.body, /\| default\\:configmap\/settings \| changed \| data\.level \|/);
+  assert.deepEqual(github.statuses(REPO, head).map((s) => [s.context, s.state]).sort(), [['gitops/production', 'pending'], ['gitops/production', 'success']]);
 });

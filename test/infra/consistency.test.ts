@@ -15,6 +15,7 @@ import { SETTINGS, parseConfig, type SettingName } from '../../shared/config/ind
 import { loadSettings } from '../../shared/config/settings.ts';
 import { EVENT_GRID_SCHEMAS } from '../../shared/pipeline/registry-event.ts';
 import { SYNC_QUEUE } from '../../shared/pipeline/sync-job.ts';
+import { PREVIEW_QUEUE } from '../../shared/pipeline/preview-job.ts';
 import { DELIVERY_TABLE } from '../../shared/storage/table-delivery-log.ts';
 import { PROPOSAL_TABLE } from '../../shared/storage/table-proposal-ledger.ts';
 
@@ -243,6 +244,7 @@ test('the template creates the queue and table the code uses, and the poison que
   const tables = bicepStrings(bicepVarBody(main, 'tableNames'));
   assert.ok(queues.includes(SYNC_QUEUE), `queue ${SYNC_QUEUE} (SYNC_QUEUE) in ${queues.join(', ')}`);
   assert.ok(queues.includes(`${SYNC_QUEUE}-poison`), `poison queue ${SYNC_QUEUE}-poison`);
+  assert.ok(queues.includes(PREVIEW_QUEUE) && queues.includes(`${PREVIEW_QUEUE}-poison`), `queue ${PREVIEW_QUEUE} (PREVIEW_QUEUE) and its poison queue in ${queues.join(', ')}`);
   assert.ok(tables.includes(DELIVERY_TABLE), `table ${DELIVERY_TABLE} (DELIVERY_TABLE) in ${tables.join(', ')}`);
   assert.ok(tables.includes(PROPOSAL_TABLE), `table ${PROPOSAL_TABLE} (PROPOSAL_TABLE) in ${tables.join(', ')}`);
   assert.match(main, /^\s+queueNames: queueNames$/m, 'main.bicep passes queueNames to the storage module');
@@ -259,6 +261,7 @@ test('[functions/] every queue trigger listens on a queue the template creates, 
   const triggers = registered.filter((r) => r.trigger === 'storageQueue');
   assert.ok(triggers.length > 0, 'a storage queue trigger is registered');
   assert.ok(triggers.some((r) => option(r, 'queueName') === SYNC_QUEUE), `a queue trigger on ${SYNC_QUEUE} (sync-cluster)`);
+  assert.ok(triggers.some((r) => option(r, 'queueName') === PREVIEW_QUEUE), `a queue trigger on ${PREVIEW_QUEUE} (preview)`);
   for (const r of triggers) {
     const queue = option(r, 'queueName');
     assert.ok(queue && queues.includes(queue), `${r.name} listens on ${queue}, which the template creates`);

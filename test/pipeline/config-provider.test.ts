@@ -64,3 +64,70 @@ test('the in-memory and local git sources answer the one-read configuration too'
   assert.deepEqual(read, { branch: 'master', revision: repo.git('rev-parse', 'HEAD'), text: 'environments:\n  git: {branch: master, path: a}\n' });
   assert.equal((await local.readDefaultBranchFile('none.yaml')).text, undefined);
 });
+
+const pinned = new Map([['development', 'master'], ['production', 'release']]);
+const def = (name: string, branch: string, extra = '') => `  ${name}:\n    branch: ${branch}\n    path: ${name}\n${extra}`;
+
+test('GITOPS_ENVIRONMENTS: each environment comes from its own branch; what another branch says about it is ignored', async () => {
+  const source = memorySource({
+    master: { 'gitops.yaml': `environments:\n${def('development', 'master')}${def('production', 'master', '    prune: true\n')}` },
+    release: { 'gitops.yaml': `environments:\n${def('production', 'release')}` },
+  });
+  const config = await createConfigProvider(source, { environmentBranches: pinned })();
+  assert.deepEqual(config.environments.map((e) => [e.name, e.branch, e.prune]), [['development', 'master', false], ['production', 'release', false]]);
+  assert.deepEqual(config.unavailable, []);
+});
+
+test('GITOPS_ENVIRONMENTS: a definition naming another branch, a missing one and one beyond the bounds are unavailable with reasons; the others stand', async () => {
+  const source = memorySource({
+    master: { 'gitops.yaml': `environments:\n${def('development', 'release')}` },
+    release: { 'gitops.yaml': `environments:\n${def('production', 'release', '    registries: [evil.azurecr.io]\n')}${def('staging', 'release')}` },
+  });
+  const three = new Map([...pinned, ['staging', 'release'], ['qa', 'release']]);
+  const config = await createConfigProvider(source, { environmentBranches: three, bounds: { registries: ['radixprod.azurecr.io'] } })();
+  assert.deepEqual(config.environments.map((e) => e.name), ['staging']);
+  const why = Object.fromEntries((config.unavailable ?? []).map((u) => [u.name, u.reason.replace(/ at [0-9a-f]{12}/, '')]));
+  assert.deepEqual(why, {
+    development: 'gitops.yaml on branch master: environments.development.branch: release, but GITOPS_ENVIRONMENTS pins development to master (a branch defines only the environments deploying from it)',
+    production: 'gitops.yaml on branch release: environments.production.registries: evil.azurecr.io is not in GITOPS_REGISTRIES',
+    qa: 'gitops.yaml on branch release: does not define environment qa',
+  });
+});
+
+test('GITOPS_ENVIRONMENTS: a branch that cannot be read makes its environments unavailable for this call only (not cached)', async () => {
+  const source = memorySource({ master: { 'gitops.yaml': `environments:\n${def('development', 'master')}` } });
+  const provider = createConfigProvider(source, { environmentBranches: pinned });
+  const first = await provider();
+  assert.deepEqual(first.environments.map((e) => e.name), ['development']);
+  assert.deepEqual(first.unavailable?.map((u) => [u.name, u.transient]), [['production', true]]);
+  source.commit('release', { 'gitops.yaml': `environments:\n${def('production', 'release')}` });
+  assert.deepEqual((await provider()).environments.map((e) => e.name), ['development', 'production'], 're-read at once, not after the TTL');
+});
+
+test('a hint reads the branch at the pushed revision at once, whatever the cache holds', async () => {
+  const source = memorySource({ master: { 'gitops.yaml': `environments:\n${def('development', 'master')}` }, release: { 'gitops.yaml': `environments:\n${def('production', 'release')}` } });
+  const provider = createConfigProvider(source, { environmentBranches: pinned, ttlMs: 3_600_000, now: () => 0 });
+  assert.equal((await provider()).environments[0]!.path, 'development');
+  const revision = source.commit('master', { 'gitops.yaml': `environments:\n  development:\n    branch: master\n    path: moved\n` });
+  assert.equal((await provider()).environments[0]!.path, 'development', 'cached');
+  assert.equal((await provider({ branch: 'master', revision })).environments[0]!.path, 'moved');
+  assert.equal((await provider()).environments[0]!.path, 'moved', 'the hinted branch\'s tip is read again');
+});
+
+test('without GITOPS_CONFIG or GITOPS_ENVIRONMENTS the provider refuses, unless on a laptop', () => {
+  const source = memorySource({ master: {} });
+  assert.throws(() => createConfigProvider(source), (e: unknown) => e instanceof ConfigError && /no safe configuration source: set GITOPS_CONFIG .* or GITOPS_ENVIRONMENTS/.test(e.message));
+  assert.doesNotThrow(() => createConfigProvider(source, { defaultBranchFallback: true }));
+});
+
+test('hints for the revision already cached cost nothing: one read per new commit, not one per sync job', async () => {
+  const source = memorySource({ master: { 'gitops.yaml': `environments:\n${def('development', 'master')}` }, release: { 'gitops.yaml': `environments:\n${def('production', 'release')}` } });
+  const provider = createConfigProvider(source, { environmentBranches: pinned, ttlMs: 3_600_000, now: () => 0 });
+  await provider();
+  const revision = source.commit('master', { 'gitops.yaml': `environments:\n${def('development', 'master')}` });
+  await provider({ branch: 'master', revision }); // the push
+  await provider(); // the first job's plain read: the tip again
+  const reads = source.calls.readFiles;
+  for (let i = 0; i < 5; i++) { await provider(); await provider({ branch: 'master', revision }); } // five more jobs
+  assert.equal(source.calls.readFiles, reads);
+});

@@ -207,7 +207,7 @@ test('ping answers 200; other events, other repositories, tags and deletions ans
   assert.deepEqual((await handleGitHubDelivery(request(p.headers, p.body), d)).status, 200);
   const issue = await signedDelivery(realExamples('issues')[0], { secret: SECRET, event: 'issues' });
   const r1 = await handleGitHubDelivery(request(issue.headers, issue.body), d);
-  assert.deepEqual([r1.status, r1.body.ignored], [202, 'event issues is not handled (only push and ping)']);
+  assert.deepEqual([r1.status, r1.body.ignored], [202, 'event issues is not handled (only push, pull_request and ping)']);
   const other = await signedDelivery(pushPayload({ repository: 'someone/else' }), { secret: SECRET });
   const r2 = await handleGitHubDelivery(request(other.headers, other.body), d);
   assert.equal(r2.status, 202);

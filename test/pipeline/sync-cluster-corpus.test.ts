@@ -32,13 +32,18 @@ describe('a Flux-era environment from the radix-flux corpus', () => {
       for (const ns of ['aad-pod-identity', 'cert-manager', 'dynatrace', 'radix-cicd-canary', 'radix-cost-allocation', 'velero']) {
         fake.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       }
-      const env = { ...SEED_ENVIRONMENTS[0]!, clusters: { static: [{ name: 'weekly-46', server: fake.url, auth: 'none' as const }] } };
+      // What radix-flux's generator read: the cluster's ConfigMap radix-platform-config, key platform.
+      fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'radix-platform-config', namespace: 'default' }, data: { platform: 'clusterName: weekly-46\ndnsZone: dev.radix.equinor.com\n' } });
+      const env = {
+        ...SEED_ENVIRONMENTS[0]!, clusters: { static: [{ name: 'weekly-46', server: fake.url, auth: 'none' as const }] },
+        variables: { configMap: { namespace: 'default', name: 'radix-platform-config', key: 'platform' } },
+      };
       const status = memoryStatus();
       const r = await syncCluster(env, 'weekly-46', { source, connector: testConnector(), clock: fastClock, log: memoryLogger(), status, settings: testSettings() });
       assert.deepEqual(r.objects.filter((o) => o.action !== 'applied'), []);
       // kustomization.yaml leaves out cgroup-garbagecollector.yaml (3 objects) and aad-pod-identity.yaml
       assert.equal(r.counts.applied, 18);
-      assert.equal(r.description, 'weekly-46: 18 applied');
+      assert.equal(r.description, 'weekly-46: 18 applied (18 new)');
       const operator = fake.get('helm.fluxcd.io/v1', 'HelmRelease', 'default', 'radix-operator')!;
       assert.equal(operator.spec.values.activeClusterName, 'weekly-40');
       assert.equal(operator.spec.values.image.tag, 'master-1c7489ffa1c70a023bc30e0d68c3e1f2099da0c3', 'the tag in flux-patch.yaml');
@@ -47,6 +52,9 @@ describe('a Flux-era environment from the radix-flux corpus', () => {
       const set = syncSetName(GIT_URL, 'master', ['development-configs']);
       assert.equal(operator.metadata.labels[GC_MARK_LABEL], gcMark(set, 'default:helmrelease/radix-operator'));
       assert.ok(fake.get('velero.io/v1', 'Schedule', 'velero', 'all-hourly'));
+      const dns = fake.get('helm.fluxcd.io/v1', 'HelmRelease', 'default', 'external-dns')!;
+      assert.equal(dns.spec.values.txtOwnerId, 'weekly-46');
+      assert.deepEqual(dns.spec.values.domainFilters, ['dev.radix.equinor.com']);
       assert.equal(fake.get('apps/v1', 'DaemonSet', 'cgroup-garbagecollector', 'systemd-cgroup-gc'), undefined);
       assert.ok(fake.get('apps/v1', 'DaemonSet', 'kube-system', 'blobfuse-flexvol-installer'));
     } finally {

@@ -23,7 +23,9 @@ function manifests(names: string[], extra: Record<string, string> = {}): Record<
 function setup(fake: KubeFake, name: string, source: MemorySource, prune = true) {
   const env = fakeEnvironment([fake], { name, prune, path: ENV_PATH });
   const status = memoryStatus();
-  const d: SyncClusterDeps = { source, connector: testConnector(), clock: fastClock, log: memoryLogger(), status, settings: testSettings() };
+  // Every test's environment declares namespace p and deployment app on the one shared cluster: each takes them
+  // over from the previous test's environment (without it they are conflicts, see sync-ownership.test.ts).
+  const d: SyncClusterDeps = { source, connector: testConnector(), clock: fastClock, log: memoryLogger(), status, settings: testSettings({ takeOverObjects: true }) };
   return { env, d, status, sync: (o: Parameters<typeof syncCluster>[3] = {}) => syncCluster(env, fake.name, d, o) };
 }
 

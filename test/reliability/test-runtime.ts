@@ -13,6 +13,7 @@ import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
 import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
 import type { JobQueue, SyncJob } from '../../shared/pipeline/sync-job.ts';
 import type { GitHubSource } from '../../shared/sources/github/index.ts';
+import type { HealthQueue } from '../../shared/pipeline/health-job.ts';
 
 export interface TestRuntimeParts {
   source: GitHubSource;
@@ -28,6 +29,8 @@ export interface TestRuntimeParts {
   /** Where jobs go after being recorded in `jobs` (e.g. a MemoryJobQueue with workers). */
   queue?: JobQueue;
   clock?: Clock;
+  /** Where syncs send their delayed rollout-health checks (none: syncs do not wait for health). */
+  healthQueue?: HealthQueue;
 }
 
 export function testRuntime(p: TestRuntimeParts): Runtime {
@@ -47,6 +50,7 @@ export function testRuntime(p: TestRuntimeParts): Runtime {
       connect: fleet ? (t) => fleet.connector.connect(t) : async (t) => { throw new Error(`cluster ${t.name} is not reachable in this scenario`); },
     },
     clock: p.clock ?? systemClock,
+    ...(p.healthQueue ? { healthQueue: p.healthQueue } : {}),
     gitUrl: `git@github.com:${p.settings.GITHUB_REPOSITORY}`,
   });
 }

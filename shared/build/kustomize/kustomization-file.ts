@@ -82,7 +82,8 @@ export function parseKustomization(text: string, file: string): { ok: true; valu
   const parsed = parseYamlDocuments(text, file);
   if (!parsed.ok) return { ok: false, errors: [parsed.error] };
   const docs = parsed.documents.filter((d) => d.value !== null);
-  if (docs.length === 0) return { ok: true, value: {} };
+  const empty = { ok: false as const, errors: [{ file, message: `${file} is empty (kustomize refuses an empty kustomization)` }] };
+  if (docs.length === 0) return empty;
   if (docs.length > 1) return { ok: false, errors: [{ file, message: `${file} holds more than one YAML document` }] };
   const value = docs[0]?.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -109,6 +110,9 @@ export function parseKustomization(text: string, file: string): { ok: true; valu
       }),
     };
   }
+  // kustomize: a kustomization equal to the empty one, the header apart, is an error ("kustomization.yaml is empty").
+  const content = Object.entries(result.data as Record<string, unknown>).filter(([key, v]) => key !== 'apiVersion' && key !== 'kind' && v !== '');
+  if (content.length === 0) return empty;
   return { ok: true, value: result.data };
 }
 

@@ -31,20 +31,22 @@ export class RawScalar {
   }
 }
 
-/** Replaces every {@link RawScalar} in a parsed document by its value; `asText(path)` picks the raw text instead. */
+/**
+ * A copy of a parsed document with every {@link RawScalar} replaced by its value, or by its text where
+ * `asText(path)` says so. The copy also unshares what YAML aliases shared (kustomize's objects are plain trees:
+ * a change to one place must not show at another); the parser's alias-expansion bound keeps it small.
+ */
 export function unboxScalars(node: unknown, asText: (path: readonly string[]) => boolean, path: string[] = []): unknown {
   if (node instanceof RawScalar) return asText(path) ? node.raw : node.value;
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) node[i] = unboxScalars(node[i], asText, path);
-    return node;
-  }
+  if (Array.isArray(node)) return node.map((e) => unboxScalars(e, asText, path));
   if (node !== null && typeof node === 'object') {
-    const obj = node as Record<string, unknown>;
-    for (const key of Object.keys(obj)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
       path.push(key);
-      obj[key] = unboxScalars(obj[key], asText, path);
+      out[key] = unboxScalars(value, asText, path);
       path.pop();
     }
+    return out;
   }
   return node;
 }

@@ -90,7 +90,7 @@ function applySm(map: ResMap, target: Resource, patch: Resource, opts: { allowNa
     target.obj = strategicMergePatch(target.obj, p);
   } catch (error) {
     if (!(error instanceof MergeRefusal)) throw error;
-    refuse(file, `${file}: patching ${idString(target.curId())}: ${error.message} (kustomize's result is not reproduced)`);
+    refuse(file, `${file}: patching ${idString(target.curId())}: ${error.message}`);
   }
   if (!opts.allowKindChange) target.obj.kind = kind;
   if (!opts.allowNameChange) target.metadata.name = name;

@@ -9,7 +9,9 @@
  *   element with `$patch: delete` removes the original element of its key;
  * - a list of scalars with strategy `merge` (finalizers) is a union without duplicates, patch values first; such a
  *   list is de-duplicated wherever the merge walks through it, as kyaml does;
- * - every other list, and every list of a kind or field the schema does not know, is replaced;
+ * - every other list, and every list of a kind or field the schema does not know, is replaced by the patch's list as
+ *   written (nulls inside it stay);
+ * - a map, list or scalar where the object has another shape is refused (kustomize fails: wrong node kind);
  * - `$setElementOrder/...`, `$retainKeys` and `$deleteFromPrimitiveList/...` are not directives for kustomize: they
  *   are copied like any other field, as kustomize does.
  *
@@ -59,6 +61,7 @@ function mergeMap(base: unknown, patch: Record<string, unknown>, type: string | 
       continue;
     }
     const schema = fieldSchema(type, key);
+    checkShape(result[key], value, key);
     const merged = mergeValue(result[key], value, childType(schema), schema);
     if (merged === DELETE) delete result[key];
     else result[key] = merged;
@@ -107,10 +110,10 @@ function mergeList(base: unknown, patch: unknown[], schema: FieldSchema | undefi
   const seen = new Set<string>();
   for (const element of patch) {
     if (!isPlainObject(element) || !Object.hasOwn(element, key) || element[key] === null) {
-      throw new MergeRefusal(`a patch list merged by ${key} has an element without ${key}`);
+      throw new MergeRefusal(`a patch list merged by ${key} has an element without ${key} (kustomize's result is not reproduced)`);
     }
     const k = String(element[key]);
-    if (seen.has(k)) throw new MergeRefusal(`a patch list merged by ${key} names ${k} twice`);
+    if (seen.has(k)) throw new MergeRefusal(`a patch list merged by ${key} names ${k} twice (kustomize's result is not reproduced)`);
     seen.add(k);
   }
   const used = new Set<number>();
@@ -120,7 +123,7 @@ function mergeList(base: unknown, patch: unknown[], schema: FieldSchema | undefi
     if (index >= 0) {
       const o = dest[index] as Record<string, unknown>;
       if (Object.hasOwn(element, 'protocol') && (o.protocol ?? 'TCP') !== element.protocol && (key === 'containerPort' || key === 'port')) {
-        throw new MergeRefusal(`a patch changes the protocol of port ${String(element[key])}`);
+        throw new MergeRefusal(`a patch changes the protocol of port ${String(element[key])} (kustomize's result is not reproduced)`);
       }
     }
     if (index >= 0) used.add(index);
@@ -144,7 +147,7 @@ function normalizeKeyed(list: unknown[], schema: FieldSchema, where: 'walk' | 'p
   const out: unknown[] = [];
   for (const element of list) {
     if (!isPlainObject(element) || !Object.hasOwn(element, key) || element[key] === null) {
-      throw new MergeRefusal(`a list merged by ${key} has an element without ${key}`);
+      throw new MergeRefusal(`a list merged by ${key} has an element without ${key} (kustomize's result is not reproduced)`);
     }
     const k = String(element[key]);
     const walked = walkUntouched(element, { shape: 'o', type: schema.type, mergeKey: '', strategy: '' });
@@ -162,15 +165,19 @@ function sameKey(a: unknown, b: unknown): boolean {
   return a === b || (a !== undefined && b !== undefined && String(a) === String(b));
 }
 
-/** A list taken from the patch as it is: its maps go through the walk so nulls and directives vanish. */
-function cleanList(list: unknown[], schema: FieldSchema | undefined): unknown[] {
-  const type = childType(schema);
-  const out: unknown[] = [];
-  for (const element of list) {
-    const value = isPlainObject(element) ? mergeMap(undefined, element, type) : clone(element);
-    if (value !== DELETE) out.push(value);
+/** A list that replaces: copied from the patch as written (nulls inside stay, as kubectl kustomize prints). */
+function cleanList(list: unknown[], _schema: FieldSchema | undefined): unknown[] {
+  return clone(list);
+}
+
+const shapeOf = (v: unknown): string => (Array.isArray(v) ? 'list' : isPlainObject(v) ? 'map' : 'scalar');
+
+/** kustomize fails ("wrong node kind") when a patch puts a map, list or scalar where the base has another. */
+function checkShape(base: unknown, patch: unknown, key: string): void {
+  if (base === undefined || base === null || patch === null) return;
+  if (shapeOf(base) !== shapeOf(patch)) {
+    throw new MergeRefusal(`the patch puts a ${shapeOf(patch)} at ${key} where the object has a ${shapeOf(base)} (kustomize fails: wrong node kind)`);
   }
-  return out;
 }
 
 function unique(values: unknown[]): unknown[] {

@@ -36,7 +36,8 @@ export class GitHubReader implements SourceReader {
   /** Blob reads under way, by SHA: concurrent syncs of one commit (one per cluster) fetch each blob once. */
   private readonly reading = new Map<string, Promise<string | undefined>>();
   private readonly pending = new Map<string, Promise<unknown>>();
-  private archivesOff = false;
+  /** Commits whose tarball was over archiveMaxBytes: never fetched again (other commits still are). */
+  private readonly archivesTooLarge = new LRUCache<string, true>({ max: 64 });
   private commitFileMissing = false;
   private defaultBranchName: Promise<string> | undefined;
 
@@ -136,7 +137,7 @@ export class GitHubReader implements SourceReader {
 
   async listFiles(revision: string): Promise<TreeFile[]> {
     const tree = await this.tree(revision);
-    return [...tree.files].map(([path, entry]) => ({ path, sha: entry.sha })).sort((a, b) => (a.path < b.path ? -1 : 1));
+    return [...tree.files].map(([path, entry]) => ({ path, sha: entry.sha, ...(entry.size !== undefined ? { size: entry.size } : {}) })).sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
   /** The files of a commit (cached per commit; concurrent reads of one commit share their calls). */
@@ -166,8 +167,9 @@ export class GitHubReader implements SourceReader {
       return [...bySha.values()];
     };
     let missing = batches(wanted());
-    // More than one query's worth: the whole commit in one call instead (what it lacks, GraphQL reads after).
-    if (missing.length > 1 && this.archived?.revision !== revision && (await this.archive(revision))) missing = batches(wanted());
+    // More than one query's worth: the whole commit in one call instead (what it lacks, GraphQL reads after),
+    // unless the tree's sizes already say its tarball is over the limit.
+    if (missing.length > 1 && this.archived?.revision !== revision && treeBytes(tree) <= this.client.settings.archiveMaxBytes && (await this.archive(revision))) missing = batches(wanted());
     const joined: Promise<void>[] = [];
     const own: WantedFile[] = [];
     for (const w of missing.flat()) {
@@ -231,7 +233,7 @@ export class GitHubReader implements SourceReader {
   }
 
   private archivesAllowed(revision: string): boolean {
-    return !this.archivesOff && this.client.settings.archiveMaxBytes > 0 && FULL_SHA.test(revision);
+    return this.client.settings.archiveMaxBytes > 0 && FULL_SHA.test(revision) && !this.archivesTooLarge.get(revision);
   }
 
   /** A commit's tarball: its texts cached by blob SHA; its files and tree SHA. Undefined when it cannot be read. */
@@ -252,8 +254,10 @@ export class GitHubReader implements SourceReader {
         this.archived = { revision, texts };
         return { treeSha: archive.treeSha, files };
       } catch (error) {
-        if ((error as { tooLarge?: boolean }).tooLarge) this.archivesOff = true;
-        this.client.log.warn(`${(error as Error).message}${this.archivesOff ? ' (tarballs are not read again)' : ''}: reading the tree and file batches instead`);
+        const tooLarge = Boolean((error as { tooLarge?: boolean }).tooLarge);
+        // Only this commit: one oversized commit (or repository) must not switch tarballs off for the process.
+        if (tooLarge) this.archivesTooLarge.set(revision, true);
+        this.client.log.warn(`${(error as Error).message}${tooLarge ? ' (not fetched again for this commit; later commits whose tree fits still are)' : ''}: reading the tree and file batches instead`);
         return undefined;
       }
     });
@@ -307,6 +311,13 @@ export class GitHubReader implements SourceReader {
     this.pending.set(key, started);
     return started;
   }
+}
+
+/** The total size of a tree's blobs, where the tree reports sizes (0 for entries without one). */
+function treeBytes(tree: GitHubTree): number {
+  let n = 0;
+  for (const e of tree.files.values()) n += e.size ?? 0;
+  return n;
 }
 
 function addBlobs(files: Map<string, TreeEntry>, prefix: string, entries: readonly { path?: string; mode?: string; type?: string; sha?: string; size?: number }[]): void {

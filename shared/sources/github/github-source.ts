@@ -3,6 +3,7 @@
  * (SourceWriter, compare-and-swap), proposes pull requests and reports commit statuses. Build one per
  * repository and keep it for the life of the Functions instance: it owns the client and the caches.
  */
+import { proposePromotion, type PromotionProposal, type PromotionProposalResult } from './github-promotion-writer.ts';
 import type { CommitRequest, CommitResult, DefaultBranchFile, FileAt, SourceReader, SourceWriter, StatusReporter, StatusState, TreeFile } from '../port.ts';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './create-github-client.ts';
 import { GitHubReader, type Comparison, type GitHubTree } from './github-reader.ts';
@@ -71,6 +72,11 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
   /** Pull-request mode: one branch and one open pull request per environment. */
   propose(request: ProposeRequest): Promise<ProposeResult> {
     return this.pulls.propose(request);
+  }
+
+  /** A promotion as one pull request (`gitops/promote/<from>-to-<to>`), opened or updated. */
+  proposePromotion(proposal: PromotionProposal): Promise<PromotionProposalResult> {
+    return proposePromotion(this.client, this.reader, this.writer, proposal);
   }
 
   setStatus(revision: string, status: { context: string; state: StatusState; description: string }): Promise<void> {

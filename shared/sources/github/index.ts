@@ -5,3 +5,5 @@ export { parseGitHubSettings, graphqlUrlFor, type GitHubSettings, type GitHubSet
 export type { ChangedFile, Comparison, GitHubTree, TreeEntry } from './github-reader.ts';
 export { proposalBranch, type ProposedChange, type ProposeRequest, type ProposeResult } from './github-pull-request-writer.ts';
 export { truncateDescription, STATUS_DESCRIPTION_MAX } from './github-status-reporter.ts';
+export { GitHubPreviewReporter, commentMarker, isPreviewComment, type PreviewReportMode } from './github-preview-reporter.ts';
+export { proposePromotion, type PromotionProposal, type PromotionProposalResult } from './github-promotion-writer.ts';

@@ -62,3 +62,13 @@ images:
 test('unknown cluster-scoped kinds are treated as namespaced, as kustomize does', async (t) => {
   await assertSameAsKubectl(t, { 'kustomization.yaml': 'resources: [o.yaml]\nnamespace: z\nnamePrefix: p-\n', 'o.yaml': objects });
 });
+
+test('a top-level patch finds a base resource by its current or its original id, after the base renamed and moved it', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': 'resources: [base]\npatchesStrategicMerge: [p1.yaml, p2.yaml]\n',
+    'base/kustomization.yaml': 'namespace: ns\nnamePrefix: b-\nresources: [o.yaml]\n',
+    'base/o.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: two}\n',
+    'p1.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {by: original}\n',
+    'p2.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b-two, namespace: ns}\ndata: {by: current}\n',
+  });
+});

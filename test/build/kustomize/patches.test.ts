@@ -196,3 +196,107 @@ test('a merged list whose elements lack their merge key, or a patch list naming 
     if (r.kind === 'refused') assert.match(r.errors[0]?.message ?? '', /p\.yaml: patching Deployment\.v1\.apps\/d.*not reproduced/);
   }
 });
+
+const mixed = `apiVersion: helm.fluxcd.io/v1
+kind: HelmRelease
+metadata: {name: h, namespace: n}
+spec:
+  values: {a: {b: 1}, l: [1], m: {x: 1}, s: str, keep: {k: 1}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: a, image: a, args: [x]}]
+      nodeSelector: {a: b}
+`;
+
+test('replaced lists keep nulls as written; new maps drop them; empty maps and lists are set', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': 'resources: [a.yaml]\npatchesStrategicMerge: [p.yaml]\n',
+    'a.yaml': mixed,
+    'p.yaml': `apiVersion: helm.fluxcd.io/v1
+kind: HelmRelease
+metadata: {name: h, namespace: n}
+spec:
+  values: {l: [{x: 1, y: null}], new: {}, newl: [], n2: {q: null}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: a, args: [], env: [{name: X, value: null}], resources: {}}]
+      nodeSelector: null
+      affinity: {}
+      tolerations: [{key: k, value: null}]
+`,
+  });
+});
+
+for (const [what, values] of [['a scalar over a map', '{a: 5}'], ['a map over a scalar', '{s: {z: 1}}']]) {
+  test(`a patch putting ${what} is refused, as kustomize refuses it`, async (t) => {
+    await assertSameAsKubectl(t, {
+      'kustomization.yaml': 'resources: [a.yaml]\npatchesStrategicMerge: [p.yaml]\n',
+      'a.yaml': mixed,
+      'p.yaml': `apiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata: {name: h, namespace: n}\nspec:\n  values: ${values}\n`,
+    }, '', { refused: true });
+  });
+}
+
+test('a patch walks the whole object: duplicate keys in an untouched keyed list collapse to the last, in place', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': 'resources: [a.yaml]\npatches: [{path: p.yaml}]\n',
+    'a.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      volumes: [{name: v}, {name: w, emptyDir: {}}, {name: v, emptyDir: {}}]
+      containers:
+      - name: a
+        env: [{name: E1, value: "1"}, {name: E2, value: "2"}, {name: E1}]
+`,
+    'p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {paused: true}\n',
+  });
+});
+
+test('patches options allowNameChange and allowKindChange let a strategic merge patch rename, and references follow', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': `resources: [a.yaml]
+patches:
+- target: {kind: ConfigMap, name: old}
+  options: {allowNameChange: true}
+  patch: |-
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: new}
+- target: {kind: Secret}
+  options: {allowKindChange: true}
+  patch: |-
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: s}
+`,
+    'a.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata: {name: old}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: s}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: i, envFrom: [{configMapRef: {name: old}}]}]
+`,
+  });
+});

@@ -149,3 +149,37 @@ metadata: {name: c, annotations: null}
 `,
   });
 });
+
+test('an empty kustomization (nothing but its header) is refused as kustomize refuses it; an empty resource list builds', async (t) => {
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': '' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'namePrefix: ""\n' }, '', { refused: true });
+  await assertSameAsKubectl(t, { 'kustomization.yaml': 'resources: []\n' });
+});
+
+test('a path the tree does not list (a symlink, which the repository reader leaves out) is refused with the file and key', () => {
+  const result = buildOurs({ 'env/kustomization.yaml': 'resources: [linked/app.yaml]\npatchesStrategicMerge: [p.yaml]\n' }, 'env');
+  assert.equal(result.kind, 'refused');
+  if (result.kind === 'refused') assert.equal(result.errors[0]?.message, 'resources in env/kustomization.yaml names linked/app.yaml, which is not in the repository');
+});
+
+test('YAML anchors and aliases are expanded into separate copies: a label added in one place does not show in another', async (t) => {
+  await assertSameAsKubectl(t, {
+    'kustomization.yaml': 'resources: [a.yaml]\ncommonAnnotations: {note: x}\nlabels: [{pairs: {team: a}}]\n',
+    'a.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: d
+  labels: &labels {app: web}
+spec:
+  selector: {matchLabels: *labels}
+  template:
+    metadata:
+      labels:
+        <<: *labels
+        tier: front
+    spec:
+      containers: [{name: c, image: i}]
+`,
+  });
+});

@@ -286,3 +286,20 @@ test('compare lists what changed between two commits, also after a force push re
 test.after(() => {
   if (Object.keys(measured).length) console.log(JSON.stringify({ githubCalls: measured }));
 });
+
+test('gitops.yaml at a branch\'s tip, or at a revision, in one GraphQL query each (no tree, no tarball)', async () => {
+  const f = await startFixture({ 'gitops.yaml': 'environments: {}\n' }, { branches: ['master', 'release'] });
+  try {
+    const first = await f.fake.head(REPO, 'release');
+    await f.fake.commit('release', { files: { 'gitops.yaml': 'environments: {x: 1}\n' }, message: 'edit' });
+    f.reset();
+    const tip = await f.source.readFileAt({ branch: 'release' }, 'gitops.yaml');
+    assert.deepEqual(tip, { revision: await f.fake.head(REPO, 'release'), text: 'environments: {x: 1}\n' });
+    assert.deepEqual(await f.source.readFileAt({ revision: first! }, 'gitops.yaml'), { revision: first, text: 'environments: {}\n' });
+    assert.equal((await f.source.readFileAt({ branch: 'master' }, 'missing.yaml')).text, undefined);
+    assert.deepEqual(f.calls(), { [GRAPHQL]: 3 });
+    await assert.rejects(f.source.readFileAt({ branch: 'nope' }, 'gitops.yaml'), /branch nope does not exist/);
+  } finally {
+    await f.close();
+  }
+});

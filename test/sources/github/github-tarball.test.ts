@@ -96,7 +96,29 @@ test('a tarball over archiveMaxBytes is given up once and reads go through the t
     assert.equal(all.size, 300);
     assert.equal(all.get('f/7.yaml'), files['f/7.yaml']);
     assert.deepEqual(f.calls(), { [TARBALL]: 1, [CODELOAD]: 1, [TREE]: 1, [GRAPHQL]: 2 });
-    assert.ok(f.logged.some((l) => /larger than 20000 bytes .*not read again/.test(l)));
+    assert.ok(f.logged.some((l) => /larger than 20000 bytes .*not fetched again for this commit/.test(l)));
+  } finally {
+    await f.close();
+  }
+});
+
+test('one oversized commit does not switch tarballs off: a later commit whose tree fits is read as a tarball again', async () => {
+  const big = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`f/${i}.yaml`, `n: ${i}\n${'#'.repeat(5000)}\n`]));
+  const f = await startFixture(big, { settings: { archiveMaxBytes: 1024 * 1024 } });
+  try {
+    const first = await f.source.resolveBranch('main');
+    assert.equal((await f.source.readFiles(first, Object.keys(big))).size, 300);
+    assert.ok(f.logged.some((l) => /larger than 1048576 bytes/.test(l)), 'the first commit was over the limit');
+    const small = Object.fromEntries(Object.keys(big).map((p, i) => [p, `n: ${i}\n`]));
+    await f.fake.commit('main', { files: small, message: 'shrink' });
+    const second = await f.source.resolveBranch('main');
+    f.reset();
+    const read = await f.source.readFiles(second, Object.keys(small));
+    assert.equal(read.get('f/7.yaml'), 'n: 7\n');
+    assert.equal(f.calls()[TARBALL], 1, 'the second commit came as one tarball');
+    f.reset();
+    await f.source.readFiles(first, Object.keys(big).slice(0, 250).map((p) => p));
+    assert.equal(f.calls()[TARBALL], undefined, 'the oversized commit is not fetched again');
   } finally {
     await f.close();
   }

@@ -10,13 +10,17 @@
  */
 import type { Server } from 'node:http';
 import { ZERO_SHA } from './git.ts';
-import { createRepo, type FakeRepo, type PullRecord, type RepoSpec, type StatusRecord } from './repo.ts';
+import { createRepo, type CheckRunRecord, type CommentRecord, type FakeRepo, type PullRecord, type RepoSpec, type StatusRecord } from './repo.ts';
 import { FakeState, type FakeLimits, type RefUpdateHook, type RequestLogEntry } from './state.ts';
 import { listen } from './server.ts';
 import { refRoutes } from './routes-refs.ts';
 import { objectRoutes } from './routes-objects.ts';
 import { repoRoutes } from './routes-repos.ts';
-import { pullRoutes } from './routes-pulls.ts';
+import { pullRequestPayload, pullRoutes } from './routes-pulls.ts';
+import { checkRoutes } from './routes-checks.ts';
+import { commentRoutes } from './routes-comments.ts';
+import { appRoutes } from './routes-app.ts';
+import { nowIso } from './shapes.ts';
 import { statusRoutes } from './routes-statuses.ts';
 import { graphqlRoutes } from './graphql.ts';
 import type { FaultOptions, RateLimitOptions, SecondaryLimitOptions } from './limits.ts';
@@ -27,7 +31,9 @@ export { buildPushPayload, examplePushPayload, type PushPayload, type PushPayloa
 export { webhookRequest, type WebhookConfig, type WebhookDelivery } from './webhooks.ts';
 export type { FaultOptions, RateLimitOptions, SecondaryLimitOptions } from './limits.ts';
 export type { FakeLimits, RefUpdateEvent, RefUpdateHook, RequestLogEntry } from './state.ts';
-export type { PullRecord, RepoSpec, StatusRecord } from './repo.ts';
+export type { CheckRunRecord, CommentRecord, PullRecord, RepoSpec, StatusRecord } from './repo.ts';
+export { CHECK_ANNOTATIONS_PER_REQUEST, CHECK_TEXT_MAX } from './routes-checks.ts';
+export { COMMENT_BODY_MAX } from './routes-comments.ts';
 
 /** The request log: the entries in arrival order (an array), plus counts by `METHOD /route/template` and the total. */
 export type RequestLog = RequestLogEntry[] & { counts: Record<string, number>; total: number };
@@ -54,8 +60,22 @@ export interface GitHubFakeOptions {
   limits?: Partial<FakeLimits>;
   /** Keep each JSON answer in the request log (`response`), for schema checks. */
   captureBodies?: boolean;
+  /** The GitHub App the fake plays (installation-token exchange; check runs need its tokens). */
+  app?: { id: number; installationId: number; slug?: string; publicKey?: string };
   /** The clock of rate-limit resets and retry-after windows, in ms (default `Date.now`; tests move a fake one). */
   now?: () => number;
+}
+
+/** A pull request opened by a test: {@link GitHubFake.openPullRequest}. */
+export interface OpenPullRequest {
+  /** The head branch (in this repository, also for a fork: its commits must be readable here, as under refs/pull/N/head). */
+  head: string;
+  base: string;
+  title?: string;
+  draft?: boolean;
+  /** `owner/name` of the fork the head comes from. */
+  fork?: string;
+  repo?: string;
 }
 
 /** A change for {@link GitHubFake.commit}: path to new text, or null to delete. */
@@ -106,6 +126,14 @@ export interface GitHubFake {
   resetRequests(): void;
   pulls(repo: string): PullRecord[];
   statuses(repo: string, sha: string): StatusRecord[];
+  /** Opens a pull request and sends its `opened` event (as a developer would, without the API). Returns its number. */
+  openPullRequest(pr: OpenPullRequest): Promise<number>;
+  /** Closes a pull request and sends its `closed` event. */
+  closePullRequest(repo: string, number: number): Promise<void>;
+  /** Check runs on a commit (every one, oldest first). */
+  checkRuns(repo: string, sha: string): CheckRunRecord[];
+  /** Comments on an issue or pull request, oldest first. */
+  comments(repo: string, number: number): CommentRecord[];
   /** Recorded webhook deliveries, after waiting for queued ones. */
   deliveries(): Promise<WebhookDelivery[]>;
   clearDeliveries(): void;
@@ -130,6 +158,8 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
   state.captureBodies = options.captureBodies ?? false;
   state.sizes = { ...state.sizes, ...options.limits };
   state.limits.latencyMs = options.latencyMs ?? 0;
+  if (options.app) state.app = { slug: 'gitops', ...options.app };
+  state.pullRequestPayload = (repo, number, action, extra) => pullRequestPayload(state, repo, number, action, extra);
   if (options.now) state.limits.now = options.now;
   const created: FakeRepo[] = [];
   let server: Server;
@@ -140,7 +170,7 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
       state.repos.set(repo.fullName.toLowerCase(), repo);
       await state.snapshot(repo);
     }
-    const routes = [...refRoutes, ...objectRoutes, ...statusRoutes, ...repoRoutes, ...pullRoutes, ...graphqlRoutes];
+    const routes = [...refRoutes, ...objectRoutes, ...statusRoutes, ...checkRoutes, ...repoRoutes, ...pullRoutes, ...commentRoutes, ...appRoutes, ...graphqlRoutes];
     const started = await listen(state, routes, options.port ?? 0, options.host);
     server = started.server;
     state.bases = { api: started.url, html: options.htmlUrl ?? 'https://github.com' };
@@ -208,6 +238,31 @@ export async function startGitHubFake(options: GitHubFakeOptions): Promise<GitHu
     resetRequests: () => { state.log.length = 0; },
     pulls: (name) => state.repo(name).pulls.map((p) => ({ ...p })),
     statuses: (name, sha) => state.repo(name).statuses.filter((s) => s.sha === sha).map((s) => ({ ...s })),
+    async openPullRequest(o) {
+      const repo = repoOf(o.repo);
+      const headSha = await repo.git.refValue(`refs/heads/${o.head}`);
+      const baseSha = await repo.git.refValue(`refs/heads/${o.base}`);
+      if (!headSha || !baseSha) throw new Error(`failed to open a pull request ${o.head} → ${o.base}: no such branch`);
+      const now = nowIso();
+      const pr: PullRecord = {
+        number: repo.pulls.length + 1, id: state.id(), title: o.title ?? `Merge ${o.head} into ${o.base}`, body: null, state: 'open', draft: o.draft ?? false,
+        head: o.head, base: o.base, headSha, baseSha, user: o.fork ? o.fork.split('/')[0]! : state.user, maintainerCanModify: true,
+        createdAt: now, updatedAt: now, closedAt: null, ...(o.fork ? { headRepo: o.fork } : {}),
+      };
+      repo.pulls.push(pr);
+      state.pullRequestEvent(repo, pr.number, 'opened');
+      return pr.number;
+    },
+    async closePullRequest(name, number) {
+      const repo = state.repo(name);
+      const pr = repo.pulls.find((p) => p.number === number);
+      if (!pr) throw new Error(`no pull request #${number} in ${name}`);
+      pr.state = 'closed';
+      pr.closedAt = pr.updatedAt = nowIso();
+      state.pullRequestEvent(repo, number, 'closed');
+    },
+    checkRuns: (name, sha) => state.repo(name).checkRuns.filter((r) => r.headSha === sha).map((r) => structuredClone(r)),
+    comments: (name, number) => state.repo(name).comments.filter((c) => c.issue === number).map((c) => ({ ...c })),
     async deliveries() {
       await state.webhooks.idle();
       return state.webhooks.deliveries();

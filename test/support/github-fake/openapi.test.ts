@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { setup, REPO, FULL, statusOf } from './test-kit.ts';
+import { setup, REPO, FULL, QUIET, statusOf } from './test-kit.ts';
 import type { RequestLogEntry } from './index.ts';
 
 const require = createRequire(import.meta.url);
@@ -23,6 +23,8 @@ function fixNullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(fixNullable);
   if (!node || typeof node !== 'object') return node;
   const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fixNullable(v)])) as Json;
+  // `nullable` with an `enum` (check-run conclusion): null must be one of the allowed values for ajv.
+  if (out['nullable'] === true && Array.isArray(out['enum']) && !out['enum'].includes(null)) out['enum'] = [...out['enum'], null];
   if (out['nullable'] === true && out['type'] === undefined) {
     delete out['nullable'];
     return { anyOf: [out, { type: 'null' }] };
@@ -30,6 +32,7 @@ function fixNullable(node: unknown): unknown {
   return out;
 }
 spec.components = fixNullable(spec.components) as typeof spec.components;
+spec.paths = fixNullable(spec.paths) as typeof spec.paths;
 const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
 (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
 ajv.addSchema({ $id: ROOT, components: spec.components });
@@ -145,6 +148,48 @@ test('the schema check fails when an answer lacks a required field', async () =>
     assert.equal(failures.length, 2);
     assert.match(failures[0]!, /node_id/);
     assert.match(failures[1]!, /default_branch/);
+  } finally {
+    await fake.close();
+  }
+});
+
+test('check runs, issue comments and the app token exchange answer as GitHub\'s OpenAPI description says', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { Octokit } = await import('@octokit/rest');
+  const { createAppAuth } = await import('@octokit/auth-app');
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const { fake, octokit } = await setup({ captureBodies: true, app: { id: 77, installationId: 9, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+  try {
+    const o = REPO;
+    const head = (await octokit.rest.git.getRef({ ...o, ref: 'heads/main' })).data.object.sha;
+    assert.equal((await statusOf(octokit.rest.checks.create({ ...o, name: 'gitops/dev', head_sha: head }))).status, 403, 'a personal token may not write check runs');
+    const app = new Octokit({ baseUrl: fake.url, authStrategy: createAppAuth, auth: { appId: 77, privateKey: pem, installationId: 9 }, log: QUIET });
+    const run = await app.rest.checks.create({ ...o, name: 'gitops/dev', head_sha: head, status: 'in_progress' });
+    await app.rest.checks.update({ ...o, check_run_id: run.data.id, conclusion: 'failure', output: { title: 't', summary: 's', annotations: [{ path: 'a.yaml', start_line: 2, end_line: 2, annotation_level: 'failure', message: 'bad' }] } });
+    await app.rest.checks.get({ ...o, check_run_id: run.data.id });
+    await app.rest.checks.listAnnotations({ ...o, check_run_id: run.data.id });
+    const listed = await app.rest.checks.listForRef({ ...o, ref: head, check_name: 'gitops/dev' });
+    assert.equal(listed.data.total_count, 1);
+    assert.equal(listed.data.check_runs[0]!.conclusion, 'failure');
+    await statusOf(app.rest.checks.update({ ...o, check_run_id: run.data.id, output: { title: 't', summary: 'x'.repeat(65_536) } }));
+    await fake.commit('feature', { files: { 'README.md': '# changed\n' } });
+    const pr = await octokit.rest.pulls.create({ ...o, title: 'Change', head: 'feature', base: 'main' });
+    const comment = await octokit.rest.issues.createComment({ ...o, issue_number: pr.data.number, body: 'hello' });
+    await octokit.rest.issues.updateComment({ ...o, comment_id: comment.data.id, body: 'hello again' });
+    await octokit.rest.issues.getComment({ ...o, comment_id: comment.data.id });
+    await octokit.rest.issues.listComments({ ...o, issue_number: pr.data.number });
+    assert.deepEqual(fake.comments(FULL, pr.data.number).map((c) => c.body), ['hello again']);
+
+    const { failures, validated } = check(fake.requests());
+    assert.deepEqual(failures, []);
+    for (const route of ['POST /repos/{owner}/{repo}/check-runs 201', 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id} 200', 'GET /repos/{owner}/{repo}/check-runs/{check_run_id} 200',
+      'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations 200', 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs 200',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments 201', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} 200',
+      'GET /repos/{owner}/{repo}/issues/comments/{comment_id} 200', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments 200',
+      'POST /app/installations/{installation_id}/access_tokens 201']) {
+      assert.ok(validated.has(route), `validated ${route}`);
+    }
   } finally {
     await fake.close();
   }

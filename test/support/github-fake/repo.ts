@@ -17,6 +17,21 @@ export interface PullRecord {
   number: number; id: number; title: string; body: string | null; state: 'open' | 'closed'; draft: boolean;
   head: string; base: string; headSha: string; baseSha: string; user: string;
   maintainerCanModify: boolean; createdAt: string; updatedAt: string; closedAt: string | null;
+  /** `owner/name` of the fork the head branch lives in; undefined when it is this repository. */
+  headRepo?: string;
+}
+
+/** A check run as the fake stores it (output and annotations as last sent; annotations accumulate). */
+export interface CheckRunRecord {
+  id: number; headSha: string; name: string; externalId: string | null; detailsUrl: string | null;
+  status: 'queued' | 'in_progress' | 'completed'; conclusion: string | null; startedAt: string; completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  annotations: Record<string, unknown>[];
+}
+
+/** An issue (or pull request) comment. */
+export interface CommentRecord {
+  id: number; issue: number; body: string; user: string; createdAt: string; updatedAt: string;
 }
 
 /** A commit status as the fake stores it. */
@@ -52,6 +67,8 @@ export class FakeRepo {
   pushedAt: string;
   readonly pulls: PullRecord[] = [];
   readonly statuses: StatusRecord[] = [];
+  readonly checkRuns: CheckRunRecord[] = [];
+  readonly comments: CommentRecord[] = [];
 
   constructor(fullName: string, id: number, gitDir: string, tempDir: string | undefined) {
     const [owner, name] = fullName.split('/');

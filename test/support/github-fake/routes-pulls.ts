@@ -5,24 +5,33 @@
 import { notFound, unprocessable, validationFailed } from './errors.ts';
 import { nodeId, nowIso, repositoryJson, simpleUser } from './shapes.ts';
 import { paginate } from './page.ts';
-import type { PullRecord } from './repo.ts';
+import type { FakeRepo, PullRecord } from './repo.ts';
 import type { Ctx, Route } from './router.ts';
+import type { FakeState } from './state.ts';
 
 function obj(body: unknown): Record<string, unknown> {
   return body && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : {};
 }
 
-async function pullJson(ctx: Ctx, pr: PullRecord, full: boolean): Promise<Record<string, unknown>> {
+/** The pull request JSON GitHub answers (and sends in `pull_request` webhooks); `full` adds the merge fields. */
+export async function pullJson(ctx: { repo: FakeRepo; state: FakeState }, pr: PullRecord, full: boolean): Promise<Record<string, unknown>> {
   const { repo, state } = ctx;
   const b = state.bases;
   const api = `${b.api}/repos/${repo.fullName}`;
   const html = `${b.html}/${repo.fullName}`;
-  if (pr.state === 'open') {
+  if (pr.state === 'open' && !pr.headRepo) {
     pr.headSha = (await repo.git.refValue(`refs/heads/${pr.head}`)) ?? pr.headSha;
     pr.baseSha = (await repo.git.refValue(`refs/heads/${pr.base}`)) ?? pr.baseSha;
   }
   const repoJson = repositoryJson(b, repo, await repo.defaultBranch());
   const side = (ref: string, sha: string): Record<string, unknown> => ({ label: `${repo.owner}:${ref}`, ref, sha, user: simpleUser(b, repo.owner), repo: repoJson });
+  const headSide = (): Record<string, unknown> => {
+    if (!pr.headRepo) return side(pr.head, pr.headSha);
+    // A fork: the head branch lives in another repository (its commits are readable here, as under refs/pull/N/head).
+    const [owner, name] = pr.headRepo.split('/') as [string, string];
+    const forkRepo = { ...repositoryJson(b, { ...repo, fullName: pr.headRepo, owner, name, id: repo.id + 500_000, pulls: [] } as unknown as FakeRepo, pr.head), fork: true };
+    return { label: `${owner}:${pr.head}`, ref: pr.head, sha: pr.headSha, user: simpleUser(b, owner), repo: forkRepo };
+  };
   const n = pr.number;
   const json: Record<string, unknown> = {
     url: `${api}/pulls/${n}`, id: pr.id, node_id: nodeId('PullRequest', pr.id), html_url: `${html}/pull/${n}`,
@@ -33,7 +42,7 @@ async function pullJson(ctx: Ctx, pr: PullRecord, full: boolean): Promise<Record
     user: simpleUser(b, pr.user), body: pr.body, labels: [], milestone: null, active_lock_reason: null,
     created_at: pr.createdAt, updated_at: pr.updatedAt, closed_at: pr.closedAt, merged_at: null, merge_commit_sha: null,
     assignee: null, assignees: [], requested_reviewers: [], requested_teams: [],
-    head: side(pr.head, pr.headSha), base: side(pr.base, pr.baseSha),
+    head: headSide(), base: side(pr.base, pr.baseSha),
     _links: {
       self: { href: `${api}/pulls/${n}` }, html: { href: `${html}/pull/${n}` }, issue: { href: `${api}/issues/${n}` },
       comments: { href: `${api}/issues/${n}/comments` }, review_comments: { href: `${api}/pulls/${n}/comments` },
@@ -113,6 +122,7 @@ export const pullRoutes: Route[] = [
         maintainerCanModify: body['maintainer_can_modify'] !== false, createdAt: now, updatedAt: now, closedAt: null,
       };
       repo.pulls.push(pr);
+      ctx.state.pullRequestEvent(repo, pr.number, 'opened');
       const json = await pullJson(ctx, pr, true);
       return { status: 201, body: json, headers: { location: String(json['url']) } };
     },
@@ -148,8 +158,18 @@ export const pullRoutes: Route[] = [
       next.updatedAt = now;
       if (pr.state === 'open' && next.state === 'closed') next.closedAt = now;
       if (next.state === 'open') next.closedAt = null;
+      const action = pr.state === next.state ? 'edited' : next.state === 'closed' ? 'closed' : 'reopened';
       Object.assign(pr, next);
+      ctx.state.pullRequestEvent(ctx.repo, pr.number, action);
       return { status: 200, body: await pullJson(ctx, pr, true) };
     },
   },
 ];
+
+/** The `pull_request` webhook payload for a stored pull request, after GitHub's example in @octokit/webhooks-examples. */
+export async function pullRequestPayload(state: FakeState, repo: FakeRepo, number: number, action: string, extra: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const pr = repo.pulls.find((p) => p.number === number);
+  if (!pr) throw new Error(`no pull request #${number} in ${repo.fullName}`);
+  const json = await pullJson({ repo, state }, pr, true);
+  return { action, number, ...extra, pull_request: json, repository: repositoryJson(state.bases, repo, await repo.defaultBranch()), sender: simpleUser(state.bases, state.user) };
+}

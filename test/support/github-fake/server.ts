@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpError, badRequest, notFound, unauthorized } from './errors.ts';
 import { compileRoutes, matchRoute, templateFor, type Reply, type Route } from './router.ts';
 import type { FakeState } from './state.ts';
+import { ACCESS_TOKENS_ROUTE } from './routes-app.ts';
 
 const MAX_BODY = 100 * 1024 * 1024;
 
@@ -75,7 +76,8 @@ async function handle(state: FakeState, table: ReturnType<typeof compileRoutes>,
   try {
     if (fault.kind === 'answer') throw fault.error;
     const token = tokenOf(req.headers.authorization);
-    if (state.token !== undefined && token !== state.token) throw unauthorized(token ? 'Bad credentials' : 'Requires authentication');
+    const appExchange = template === ACCESS_TOKENS_ROUTE;
+    if (!appExchange && state.token !== undefined && token !== state.token && !(token && state.installationTokens.has(token))) throw unauthorized(token ? 'Bad credentials' : 'Requires authentication');
     const gate = state.limits.rate(resource, template !== '/rate_limit', isGraphql);
     if (gate.kind === 'answer') throw gate.error;
     if (!match) throw notFound();

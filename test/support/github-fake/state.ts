@@ -52,6 +52,12 @@ export class FakeState {
   readonly webhooks: WebhookSender;
   readonly log: RequestLogEntry[] = [];
   captureBodies = false;
+  /** The GitHub App the fake plays: its id, and the public key installation-token exchanges are verified with. */
+  app: { id: number; slug: string; installationId: number; clientId?: string; publicKey?: string } = { id: 1, slug: 'gitops', installationId: 1 };
+  /** Installation tokens the app exchange handed out: accepted like `token`, and the only ones that may write check runs. */
+  readonly installationTokens = new Set<string>();
+  /** Builds a pull request's `pull_request` webhook payload (set by the pulls routes; see pull-request-events.ts). */
+  pullRequestPayload: ((repo: FakeRepo, number: number, action: string, extra: Record<string, unknown>) => Promise<Record<string, unknown>>) | undefined;
   private nextId = 1;
   /** Last known value of each branch, to notice moves made outside the API ({@link FakeState.syncRefs}). */
   private readonly known = new Map<string, string>();
@@ -112,6 +118,19 @@ export class FakeState {
     this.webhooks.enqueue('push', async () => ({ ...await buildPushPayload({
       gitDir: repo.git.gitDir, fullName: repo.fullName, ref, before, after, pusher: this.user, bases, repositoryId: repo.id,
     }) }), repo.id);
+    // A push to an open pull request's head branch synchronizes it (GitHub sends `pull_request` `synchronize`).
+    if (!ref.startsWith('refs/heads/') || after === ZERO_SHA) return;
+    for (const pr of repo.pulls.filter((p) => p.state === 'open' && `refs/heads/${p.head}` === ref)) {
+      pr.headSha = after;
+      this.pullRequestEvent(repo, pr.number, 'synchronize', { before, after });
+    }
+  }
+
+  /** Queues a `pull_request` webhook for a pull request (opened, synchronize, closed, ...). */
+  pullRequestEvent(repo: FakeRepo, number: number, action: string, extra: Record<string, unknown> = {}): void {
+    const build = this.pullRequestPayload;
+    if (!build) return;
+    this.webhooks.enqueue('pull_request', () => build(repo, number, action, extra), repo.id);
   }
 
   /** Notices refs moved outside the API (e.g. `git push` into a repository served in place) and sends their events. */

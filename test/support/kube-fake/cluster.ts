@@ -9,6 +9,7 @@ import { customResourceShape, modelShape, type Shape } from './shapes.ts';
 import { recordUpdate, timestamp } from './apply.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { badRequest, KubeError, notFound, success, type Status } from './status.ts';
+import { simulated, simulatedStatus, type ControllerOptions } from './controllers.ts';
 
 type Obj = Record<string, any>;
 
@@ -33,9 +34,12 @@ export class Cluster {
   readonly store = new Store();
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly crdEstablishDelayMs: number;
+  /** The controller simulation (off when undefined). */
+  controllers: ControllerOptions | undefined;
 
-  constructor(crdEstablishDelayMs: number) {
+  constructor(crdEstablishDelayMs: number, controllers?: ControllerOptions) {
     this.crdEstablishDelayMs = crdEstablishDelayMs;
+    this.controllers = controllers;
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       this.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
@@ -92,9 +96,52 @@ export class Cluster {
   /** Stores an object (new resourceVersion) and reacts to CRDs and namespaces. */
   save(t: ResourceType, obj: Obj): Obj {
     const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: this.store.nextResourceVersion() } };
-    this.store.set(resourceKey(t), t.namespaced ? stored.metadata.namespace : '', stored.metadata.name, stored);
+    const namespace = t.namespaced ? stored.metadata.namespace : '';
+    const previous = this.store.get(resourceKey(t), namespace, stored.metadata.name);
+    this.store.set(resourceKey(t), namespace, stored.metadata.name, stored);
     if (t.kind === 'CustomResourceDefinition' && t.group === 'apiextensions.k8s.io') this.crdChanged(stored);
+    if (this.controllers && simulated(groupVersion(t.group, t.version), t.kind) && previous?.metadata.generation !== stored.metadata.generation) {
+      this.scheduleController(t, namespace, stored.metadata.name, stored.metadata.generation);
+    }
     return stored;
+  }
+
+  /** The simulated controller's status write for the object's generation, after the configured delay. */
+  private scheduleController(t: ResourceType, namespace: string, name: string, generation: number | undefined): void {
+    const options = this.controllers!;
+    const run = () => {
+      this.timers.delete(timer);
+      this.controllerTimers.delete(timer);
+      const obj = this.store.get(resourceKey(t), namespace, name);
+      if (obj && obj.metadata.generation === generation && !obj.metadata.deletionTimestamp) {
+        const full = { ...obj, apiVersion: obj.apiVersion ?? groupVersion(t.group, t.version), kind: t.kind };
+        const status = simulatedStatus(full, options.outcome?.(full) ?? 'ready');
+        const at = timestamp();
+        const { object } = recordUpdate(obj, { ...obj, status }, this.shape(t), { manager: 'kube-controller-manager', apiVersion: groupVersion(t.group, t.version), omitStatus: false, now: at, subresource: 'status' });
+        this.save(t, object);
+      }
+      if (this.controllerTimers.size === 0) for (const w of this.controllerWaiters.splice(0)) w();
+    };
+    const timer = setTimeout(run, options.delayMs ?? 0);
+    this.timers.add(timer);
+    this.controllerTimers.set(timer, run);
+  }
+
+  /** Runs every pending simulated controller update now. */
+  flushControllers(): void {
+    for (const [timer, run] of [...this.controllerTimers]) {
+      clearTimeout(timer);
+      run();
+    }
+  }
+
+  private readonly controllerTimers = new Map<NodeJS.Timeout, () => void>();
+  private readonly controllerWaiters: (() => void)[] = [];
+
+  /** Resolves when no simulated controller update is pending. */
+  controllersIdle(): Promise<void> {
+    if (this.controllerTimers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.controllerWaiters.push(resolve));
   }
 
   /** Deletes an object: sets deletionTimestamp while finalizers remain, else removes it (cascading for namespaces and CRDs). */

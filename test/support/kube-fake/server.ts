@@ -4,6 +4,7 @@
  * and request counts.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, resourceKey } from './cluster.ts';
@@ -15,6 +16,7 @@ import { parseLabelSelector } from './selectors.ts';
 import { KubeError } from './status.ts';
 import { loadBuiltInValidators } from './validation.ts';
 import type { SsaUnknownFields } from './writes.ts';
+import type { ControllerOptions } from './controllers.ts';
 
 export type { FaultOptions } from './faults.ts';
 
@@ -36,6 +38,10 @@ export interface KubeFakeOptions {
   kubernetesVersion?: string;
   /** Unknown fields in an apply patch: `reject` (default, as a real server: 500 "field not declared in schema"), or `prune` per fieldValidation. */
   ssaUnknownFields?: SsaUnknownFields;
+  /** Serve https with this key and certificate (PEM) instead of http (see test/support/tls.ts). */
+  tls?: { key: string; cert: string };
+  /** Simulated controllers set the status of workloads and HelmReleases after a write (off by default). */
+  controllers?: ControllerOptions;
 }
 
 /** Request counts since start or the last reset. */
@@ -77,6 +83,12 @@ export interface KubeFake {
   put(obj: Record<string, any>): Record<string, any>;
   /** Establishes a CRD now instead of after the delay. */
   establishCrd(name: string): void;
+  /** Turns the controller simulation on (with these options) or off. */
+  setControllers(options: ControllerOptions | undefined): void;
+  /** Resolves when no simulated controller status update is pending. */
+  controllersIdle(): Promise<void>;
+  /** Runs the pending simulated controller updates now (tests with long delays). */
+  flushControllers(): void;
   requestCount(): RequestCounts;
   resetCounts(): void;
 }
@@ -97,7 +109,7 @@ function sendError(res: http.ServerResponse, e: KubeError): void {
 
 /** Starts a fake kube-apiserver on 127.0.0.1. */
 export async function startKubeFake(options: KubeFakeOptions = {}): Promise<KubeFake> {
-  const cluster = new Cluster(options.crdEstablishDelayMs ?? 20);
+  const cluster = new Cluster(options.crdEstablishDelayMs ?? 20, options.controllers);
   await loadBuiltInValidators(cluster.registry.groupVersions().flatMap((gv) => cluster.registry.resources(gv)));
   const faults = new Faults({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...(options.faults ?? {}) });
   let token = options.token;
@@ -140,13 +152,14 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
     send(res, dispatch(cluster, { method: req.method ?? 'GET', route: r, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), host }, settings));
   }
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent || res.destroyed) return;
       if (e instanceof KubeError) sendError(res, e);
       else sendError(res, new KubeError(500, 'InternalError', `Internal error occurred: ${(e as Error)?.stack ?? String(e)}`));
     });
-  });
+  };
+  const server: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : http.createServer(onRequest);
   server.keepAliveTimeout = 5000;
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
 
@@ -169,7 +182,7 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
   };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     name: options.name ?? 'kube-fake',
     async close() { cluster.close(); await stop(); },
@@ -197,6 +210,9 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
     },
     put(obj) { return structuredClone(cluster.put(obj)); },
     establishCrd(name) { cluster.establish(name); },
+    setControllers(o) { cluster.controllers = o; },
+    controllersIdle: () => cluster.controllersIdle(),
+    flushControllers: () => cluster.flushControllers(),
     requestCount() { return structuredClone(counts); },
     resetCounts() { counts = emptyCounts(); },
   };
