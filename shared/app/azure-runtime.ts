@@ -19,6 +19,7 @@ import type { TagLister } from '../registry/tag-lister.ts';
 import { readBuildTimes, type ManifestReader } from '../registry/build-times.ts';
 import { GitHubPreviewReporter, gitHubSourceFromSettings } from '../sources/github/index.ts';
 import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
+import { HEALTH_QUEUE } from '../pipeline/health-job.ts';
 import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
 import { StorageHealthQueue } from '../storage/storage-health-queue.ts';
 import { DELIVERY_TABLE, TableDeliveryLog } from '../storage/table-delivery-log.ts';
@@ -89,7 +90,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues, SYNC_QUEUE),
-    healthQueue: new StorageHealthQueue(queues),
+    healthQueue: new StorageHealthQueue(queues, HEALTH_QUEUE),
     previewQueue: new StorageJobQueue<PreviewJob>(queues, PREVIEW_QUEUE),
     // Check runs need a GitHub App (Checks: write); with a token, a commit status and one comment per environment.
     previews: new GitHubPreviewReporter(source.client, github.auth.kind === 'app' ? 'checks' : 'comment'),

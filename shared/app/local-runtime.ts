@@ -145,7 +145,7 @@ export async function createLocalHost(options: {
       handler: async (m) => void (await previewJob(runtime, log, m)),
       onError: (err, meta) => log.warn('preview.retry', { result: `${(err as Error).message}${meta.poisoned ? ` (moved to ${PREVIEW_QUEUE}-poison)` : ''}` }),
     });
-    healthQueue = new StorageHealthQueue(service);
+    healthQueue = new StorageHealthQueue(service, HEALTH_QUEUE);
     healthWorker = new QueueWorker(service, {
       queueName: HEALTH_QUEUE,
       handler: async (m) => void (await healthJob(runtime, log, m)),

@@ -21,6 +21,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const KNOWN: readonly string[] = [
   'hosts-go-through-app cli/clusters.ts → shared/clusters/index.ts',
   'hosts-go-through-app cli/commands/build.ts → shared/clusters/index.ts',
+  'hosts-go-through-app cli/commands/diff-revisions.ts → shared/sources/local-git.ts',
+  'hosts-go-through-app cli/commands/promote.ts → shared/sources/local-git.ts',
   'hosts-go-through-app cli/commands/status.ts → shared/clusters/index.ts',
   'hosts-go-through-app cli/commands/suspend.ts → shared/clusters/index.ts',
   'hosts-go-through-app cli/commands/sync.ts → shared/clusters/index.ts',
