@@ -3,7 +3,7 @@
  * app settings (validated: a bad setting fails the invocation naming it).
  */
 import type { Runtime } from '../shared/app/runtime.ts';
-import type { AzureRuntimeParts } from './azure-runtime.ts';
+import type { AzureRuntimeParts } from '../shared/app/azure-runtime.ts';
 
 let runtime: Promise<Runtime> | undefined;
 let parts: AzureRuntimeParts = {};
@@ -16,7 +16,7 @@ export function setRuntimeParts(p: AzureRuntimeParts): void {
 
 /** The instance's runtime; a failed build is not cached, so fixing a setting needs no restart. */
 export function getRuntime(): Promise<Runtime> {
-  runtime ??= import('./azure-runtime.ts').then((m) => m.createAzureRuntime(process.env, parts)).catch((err: unknown) => {
+  runtime ??= import('../shared/app/azure-runtime.ts').then((m) => m.createAzureRuntime(process.env, parts)).catch((err: unknown) => {
     runtime = undefined;
     throw err;
   });

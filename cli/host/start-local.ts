@@ -11,7 +11,7 @@ import type { Settings } from '../../shared/config/settings.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
 import type { TagLister } from '../../shared/registry/tag-lister.ts';
 import { startHttpHost } from './http-host.ts';
-import { createLocalHost, type LocalHost } from './local-runtime.ts';
+import { createLocalHost, type LocalHost } from '../../shared/app/local-runtime.ts';
 
 export interface LocalServer {
   url: string;

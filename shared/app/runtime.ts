@@ -66,16 +66,19 @@ export interface Runtime {
 }
 
 export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue' | 'previewQueue' | 'previews'> &
-  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue' | 'previewQueue' | 'previews'>> & { discoveryTtlMs?: number };
+  Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue' | 'previewQueue' | 'previews'>>;
+
+/** How long an environment's discovered clusters are reused: the push webhook must answer fast. */
+const DISCOVERY_TTL_MS = 60_000;
 
 /** Assembles a runtime from its parts (adapters are built by the caller that knows the platform). */
 export function assembleRuntime(parts: RuntimeParts): Runtime {
-  const { discoveryTtlMs = 60_000, ...rest } = parts;
+  const rest = parts;
   const cache = new Map<string, { at: number; targets: Promise<ClusterTarget[]> }>();
   const discover = (env: Environment) => {
     const key = JSON.stringify([env.name, env.clusters]);
     const hit = cache.get(key);
-    if (hit && parts.clock.now() - hit.at < discoveryTtlMs) return hit.targets;
+    if (hit && parts.clock.now() - hit.at < DISCOVERY_TTL_MS) return hit.targets;
     const targets = parts.connector.discover(env);
     cache.set(key, { at: parts.clock.now(), targets });
     targets.catch(() => cache.delete(key));

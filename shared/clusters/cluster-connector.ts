@@ -3,6 +3,7 @@
  * connection gets its own KubeConfig holding only that cluster and its own user, so one cluster's
  * credentials never reach another. Connections (and their discovery caches) are cached per cluster, bounded.
  */
+import { LRUCache } from 'lru-cache';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -29,8 +30,6 @@ export interface ClusterConnectorOptions {
   retry?: RetryPolicy;
   /** Time allowed for one request (default 30 s). */
   timeoutMs?: number;
-  /** Connections kept (default 64). */
-  maxConnections?: number;
   /** GITOPS_API_SERVERS: static API servers that may receive the AKS token (https only); none when omitted. */
   apiServers?: readonly string[];
   /** GITOPS_CLUSTER_SCOPES: where Azure clusters may be; anywhere when omitted. */
@@ -83,8 +82,8 @@ function isolated(cluster: KubeConfig['clusters'][number], user: KubeConfig['use
 /** Creates the connector. */
 export function createClusterConnector(options: ClusterConnectorOptions): ClusterConnector {
   const read = options.readFile ?? ((f: string) => fsReadFile(f, 'utf8'));
-  const connections = new Map<string, ClusterConnection>();
-  const max = options.maxConnections ?? 64;
+  // The connections kept (each with its discovery cache): the 64 most recently used clusters.
+  const connections = new LRUCache<string, ClusterConnection>({ max: 64 });
 
   const kubeconfigPath = (sel: KubeconfigClusterSelection): string => {
     const file = sel.path ?? options.defaultKubeconfig;
@@ -161,16 +160,11 @@ export function createClusterConnector(options: ClusterConnectorOptions): Cluste
     async connect(target: ClusterTarget): Promise<ClusterConnection> {
       const key = JSON.stringify(target);
       const cached = connections.get(key);
-      if (cached) {
-        connections.delete(key);
-        connections.set(key, cached);
-        return cached;
-      }
+      if (cached) return cached;
       const kc = await kubeConfigFor(target);
       const client = kubeClient(target.name, kubeConfigTransport(kc, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), options.clock, options.retry);
       const connection: ClusterConnection = { target, server: kc.getCurrentCluster()!.server, client, discovery: new ApiDiscovery(client) };
       connections.set(key, connection);
-      while (connections.size > max) connections.delete(connections.keys().next().value!);
       return connection;
     },
   };

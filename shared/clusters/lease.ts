@@ -61,10 +61,6 @@ export class HeldLease {
     this.renewedAt = Number.isFinite(written) ? written : options.clock.now();
   }
 
-  get resourceVersion(): string | undefined {
-    return this.current.metadata.resourceVersion;
-  }
-
   /** Extends the lease; throws {@link LeaseLostError} when someone else changed it. */
   async renew(): Promise<void> {
     const now = this.options.clock.now();

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { APPLY_PATCH } from './apply.ts';
 import { KubeApiError, type KubeClient } from './kube-client.ts';
-import { ensureNamespace, stateObjectName } from './sync-state.ts';
+import { ensureNamespace, stateObjectName } from './state-object.ts';
 
 /** The field manager of suspension keys (distinct from the sync's, so a state write keeps them). */
 export const SUSPEND_FIELD_MANAGER = 'serverless-gitops-suspend';

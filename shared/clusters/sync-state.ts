@@ -4,12 +4,14 @@
  * Large inventories are gzip-compressed; what still does not fit under the 1 MiB ConfigMap limit is trimmed,
  * and the state says so (a trimmed inventory makes the next sync a full one).
  */
-import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { APPLY_PATCH, FIELD_MANAGER } from './apply.ts';
 import { KubeApiError, type KubeClient } from './kube-client.ts';
 import { suspensionFromData, type Suspension } from './suspension.ts';
+import { stateObjectName } from './state-object.ts';
+
+export { ensureNamespace, stateObjectName } from './state-object.ts';
 import { healthRecordSchema, type HealthRecord } from './health-record.ts';
 
 export const DEFAULT_STATE_NAMESPACE = 'gitops-system';
@@ -42,12 +44,6 @@ export interface SyncState {
   health?: HealthRecord;
 }
 
-/** A Kubernetes-safe name for an environment's state ConfigMap and Lease. */
-export function stateObjectName(environment: string): string {
-  const clean = environment.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
-  const exact = clean === environment;
-  return `gitops-${clean || 'env'}${exact ? '' : `-${createHash('sha256').update(environment).digest('hex').slice(0, 8)}`}`;
-}
 
 function configMapPath(namespace: string, environment: string): string {
   return `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${stateObjectName(environment)}`;
@@ -143,13 +139,3 @@ export async function writeSyncState(client: KubeClient, namespace: string, stat
   });
 }
 
-/** Creates the state namespace when it is missing (server-side apply: a no-op when it exists). */
-export async function ensureNamespace(client: KubeClient, namespace: string): Promise<void> {
-  await client.request({
-    method: 'PATCH',
-    path: `/api/v1/namespaces/${encodeURIComponent(namespace)}`,
-    query: { fieldManager: FIELD_MANAGER, force: 'true' },
-    contentType: APPLY_PATCH,
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-  });
-}

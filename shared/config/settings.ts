@@ -7,6 +7,9 @@ import { z } from 'zod';
 import type { ClusterScope, OperatorBounds } from './bounds.ts';
 import { ConfigError } from './config-error.ts';
 
+/** Who commits when no one is named: the default author of image-update commits and the GitHub committer. */
+export const DEFAULT_COMMITTER = { name: 'serverless-gitops', email: 'serverless-gitops@users.noreply.github.com' } as const;
+
 export interface SettingInfo {
   /** What it is, for the README table. */
   description: string;
@@ -48,7 +51,7 @@ export const SETTINGS = {
   GITOPS_PRUNE_MAX_SHARE: { description: 'largest share of an inventory one prune may delete without force; default 0.5', infra: false },
   GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
   GITOPS_FULL_SYNC_INTERVAL_SECONDS: { description: 'at most one full sync per environment that push deliveries trigger in this many seconds (more are left to the reconcile timer); 0 = no limit; default 60', infra: false },
-  GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <gitops@users.noreply.github.com>', infra: false },
+  GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <serverless-gitops@users.noreply.github.com>', infra: false },
   GITOPS_IMAGE_SCAN_SCHEDULE: { description: 'when the image-scan timer lists the followed repositories of each registry (NCRONTAB, 6 fields); default 0 */10 * * * * (every 10 minutes); the local host takes the form 0 */N * * * *', infra: true },
   GITOPS_IMAGE_SCAN_MAX_TAGS: { description: 'tags listed per repository by a scan, most recently updated first; default 100', infra: false },
   GITOPS_IMAGE_SCAN_MAX_REPOSITORIES: { description: 'repositories one scan lists; the rest are scanned by the next runs in rotation; default 500', infra: false },
@@ -239,7 +242,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const author = /^(.+) <(.+)>$/.exec(s.GITOPS_COMMIT_AUTHOR ?? 'serverless-gitops <gitops@users.noreply.github.com>')!;
+  const author = /^(.+) <(.+)>$/.exec(s.GITOPS_COMMIT_AUTHOR ?? `${DEFAULT_COMMITTER.name} <${DEFAULT_COMMITTER.email}>`)!;
   return {
     ...(github ? { github } : {}),
     webhookSecrets: [s.GITHUB_WEBHOOK_SECRET, s.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter((x): x is string => Boolean(x)),

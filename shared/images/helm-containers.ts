@@ -14,6 +14,7 @@ import type { Resource } from '../manifests/resource.ts';
 import { tryParseImageRef, type ImageRef } from './image-ref.ts';
 import { formatPath, valueAt, type ImageField, type ImageLocation, type ValuePath } from './image-location.ts';
 import { workloadContainer, type ContainerProblem, type FoundContainers, type WorkloadContainer } from './workload-container.ts';
+import { isMapping } from '../manifests/is-mapping.ts';
 
 /** The name Flux gives the image found directly in `spec.values`. */
 export const CHART_IMAGE = 'chart-image';
@@ -30,8 +31,6 @@ export function isHelmRelease(apiVersion: string, kind: string): boolean {
   );
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 type Entry = { container: WorkloadContainer } | { problem: ContainerProblem };
 

@@ -7,6 +7,7 @@
 import type { ManifestError, Skipped } from './manifest-set.ts';
 import type { KubeObject } from './resource.ts';
 import type { YamlDocument } from './yaml.ts';
+import { isMapping } from './is-mapping.ts';
 
 /** An object found in a document, before its namespace and id are settled. */
 export interface DeclaredObject {
@@ -31,7 +32,6 @@ export interface DocumentSink {
   errors: ManifestError[];
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
@@ -54,7 +54,7 @@ export function scalarToString(v: unknown): string | undefined {
 }
 
 /**
- * Normalises `metadata[field]` (annotations or labels) in place to a map of strings.
+ * Normalises `metadata[field]` (annotations or labels) in place to a map of strings (idempotently).
  * Returns the map, or an error message naming the offending key.
  */
 function normaliseStringMap(metadata: Record<string, unknown>, field: 'annotations' | 'labels'): Record<string, string> | string {
@@ -67,6 +67,8 @@ function normaliseStringMap(metadata: Record<string, unknown>, field: 'annotatio
     if (s === undefined) return `metadata.${field}[${JSON.stringify(key)}] must be a string, not ${describe(value)}`;
     Object.defineProperty(out, key, { value: s, enumerable: true, writable: true, configurable: true });
   }
+  // In place, and idempotent: a parse shared through the parse cache is normalised the same way by every reader,
+  // and the object's identity is what the apply-body cache is keyed by.
   metadata[field] = out;
   return out;
 }

@@ -3,6 +3,7 @@
  * manifest set). Ours: a caller-supplied `scopeOf` (from cluster discovery) first, then a built-in table of
  * cluster-scoped kinds, then CRDs in the manifest set; anything unknown is namespaced.
  */
+import { isMapping } from './is-mapping.ts';
 
 /** A kind's scope, spelled as in a CRD's `spec.scope`. */
 export type Scope = 'Namespaced' | 'Cluster';
@@ -58,7 +59,6 @@ export interface ScopeSource {
   object: Record<string, unknown>;
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Scopes declared by the CustomResourceDefinitions among `objects` (`spec.group`, `spec.names.kind`, `spec.scope`). */
 export function crdScopes(objects: Iterable<ScopeSource>): Map<string, Scope> {

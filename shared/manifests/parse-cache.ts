@@ -1,17 +1,19 @@
 /**
  * Parsed YAML by file text, so one process parses a file once however many
  * clusters (jobs) render the same commit. Owned by whoever builds the runtime;
- * bounded (oldest entries go first). Entries are shared: consumers must not
- * mutate parsed values (apply bodies are built from clones).
+ * bounded (least recently used go first, by lru-cache). Entries are shared: a consumer may only change a parsed
+ * value in a way every consumer would (document-objects.ts turns annotation and label values into strings, in
+ * place and idempotently, keeping the object's identity for the apply-body cache); apply bodies are built from
+ * clones.
  */
+import { LRUCache } from 'lru-cache';
 import type { YamlParseResult } from './yaml.ts';
 
 export class ParseCache {
-  private readonly entries = new Map<string, { file: string; result: YamlParseResult }>();
-  private readonly maxEntries: number;
+  private readonly entries: LRUCache<string, { file: string; result: YamlParseResult }>;
 
   constructor(maxEntries = 5000) {
-    this.maxEntries = maxEntries;
+    this.entries = new LRUCache({ max: maxEntries });
   }
 
   /** The parse of `text` as `file` (errors name the file, so another file's parse is not reused). */
@@ -21,9 +23,7 @@ export class ParseCache {
   }
 
   set(text: string, file: string, result: YamlParseResult): void {
-    this.entries.delete(text);
     this.entries.set(text, { file, result });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
   get size(): number {

@@ -5,7 +5,7 @@
  */
 import type { GeneratedBuild } from '../build/build-generated.ts';
 import { variablesKey, type Variables } from '../build/variables.ts';
-import { LruCache } from '../sources/github/lru-cache.ts';
+import { LRUCache } from 'lru-cache';
 
 /** A built environment and the objects handed to the loader (normalised once, then shared). */
 export interface CachedBuild {
@@ -16,10 +16,10 @@ export interface CachedBuild {
 }
 
 export class BuildCache {
-  private readonly entries: LruCache<string, CachedBuild>;
+  private readonly entries: LRUCache<string, CachedBuild>;
 
   constructor(maxEntries = 32) {
-    this.entries = new LruCache({ maxEntries });
+    this.entries = new LRUCache({ max: maxEntries });
   }
 
   /** The key of a build: revision, environment path, config file and the variables. */

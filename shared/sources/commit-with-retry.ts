@@ -1,5 +1,6 @@
 /**
- * The one read → compute → compare-and-swap loop, over any source: on a
+ * The read → compute → compare-and-swap loop of direct commits, over any source (the pull-request writer,
+ * github-pull-request-writer.ts, has its own loop on its branch): on a
  * `moved` answer the change is recomputed on the branch's new head after a
  * random wait that grows with the attempt (bounded attempts, then an error so
  * the triggering event is retried by its platform).

@@ -75,7 +75,7 @@ export interface SourceWriter {
 
 export type StatusState = 'pending' | 'success' | 'failure' | 'error';
 
-/** Reports per-environment results on commits (GitHub commit statuses `gitops/<environment>`). */
+/** Reports per-cluster results on commits (GitHub commit statuses `gitops/<environment>/<cluster>`). */
 export interface StatusReporter {
-  setStatus(revision: string, status: { context: string; state: StatusState; description: string; targetUrl?: string }): Promise<void>;
+  setStatus(revision: string, status: { context: string; state: StatusState; description: string }): Promise<void>;
 }

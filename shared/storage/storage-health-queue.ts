@@ -3,14 +3,15 @@
  * visibility timeout; storage queues allow up to 7 days). Base64 JSON, as the queue trigger decodes it.
  */
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
-import { HEALTH_QUEUE, type HealthJob, type HealthQueue } from '../pipeline/health-job.ts';
+import type { HealthJob, HealthQueue } from '../pipeline/health-job.ts';
 import { encodeQueueMessage } from './storage-job-queue.ts';
 
 export class StorageHealthQueue implements HealthQueue {
   private readonly queue: QueueClient;
   private ready: Promise<unknown> | undefined;
 
-  constructor(service: QueueServiceClient, queueName = HEALTH_QUEUE) {
+  /** `queueName`: the composition root passes HEALTH_QUEUE, the name the health trigger listens on. */
+  constructor(service: QueueServiceClient, queueName: string) {
     this.queue = service.getQueueClient(queueName);
   }
 

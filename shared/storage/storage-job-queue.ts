@@ -4,7 +4,7 @@
  */
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import type { TokenCredential } from '@azure/identity';
-import { SYNC_QUEUE, type JobQueue, type SyncJob } from '../pipeline/sync-job.ts';
+import type { JobQueue, SyncJob } from '../pipeline/sync-job.ts';
 
 export type StorageTarget = { connectionString: string } | { queueServiceUrl: string; credential: TokenCredential };
 
@@ -19,7 +19,8 @@ export class StorageJobQueue<J = SyncJob> implements JobQueue<J> {
   private readonly queue: QueueClient;
   private ready: Promise<unknown> | undefined;
 
-  constructor(service: QueueServiceClient, queueName = SYNC_QUEUE) {
+  /** `queueName`: the composition root passes SYNC_QUEUE, the name the queue trigger listens on. */
+  constructor(service: QueueServiceClient, queueName: string) {
     this.queue = service.getQueueClient(queueName);
   }
 

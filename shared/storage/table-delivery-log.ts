@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
-import { DELIVERY_RETENTION_MS, type DeliveryLog } from '../pipeline/delivery-log.ts';
+import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 
 export const DELIVERY_TABLE = 'deliveries';
 
@@ -18,10 +18,11 @@ export class TableDeliveryLog implements DeliveryLog {
   private readonly retentionMs: number;
   private ready: Promise<unknown> | undefined;
 
-  constructor(table: TableClient, options: { now?: () => number; retentionMs?: number } = {}) {
+  /** `retentionMs`: the composition root passes DELIVERY_RETENTION_MS (shared/pipeline/delivery-log.ts). */
+  constructor(table: TableClient, options: { now?: () => number; retentionMs: number }) {
     this.table = table;
     this.now = options.now ?? Date.now;
-    this.retentionMs = options.retentionMs ?? DELIVERY_RETENTION_MS;
+    this.retentionMs = options.retentionMs;
   }
 
   async claim(keys: readonly string[]): Promise<boolean> {

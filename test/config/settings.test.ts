@@ -14,7 +14,7 @@ test('with nothing set the defaults apply and webhooks are refused (no secrets)'
   assert.equal(s.stateNamespace, 'gitops-system');
   assert.equal(s.pruneMaxShare, 0.5);
   assert.equal(s.driftMinutes, 60);
-  assert.deepEqual(s.commitAuthor, { name: 'serverless-gitops', email: 'gitops@users.noreply.github.com' });
+  assert.deepEqual(s.commitAuthor, { name: 'serverless-gitops', email: 'serverless-gitops@users.noreply.github.com' });
 });
 
 test('a GitHub App is read with its key (escaped newlines as Key Vault stores them)', () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../shared/config/index.ts';
-import { createAzureRuntime } from '../../functions/azure-runtime.ts';
+import { createAzureRuntime } from '../../shared/app/azure-runtime.ts';
 
 const base = { GITHUB_REPOSITORY: 'acme/config', GITHUB_TOKEN: 'ghs_x', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
 const inline = 'environments:\n  production:\n    branch: release\n    path: prod\n    clusters:\n      static: [{ name: prod-1, server: "https://prod-1.example:443" }]\n    registries: [radixprod.azurecr.io]\n    prune: true\n';

@@ -8,6 +8,7 @@ import { memoryLogger } from '../../shared/pipeline/logger.ts';
 import { onPush, type OnPushDeps } from '../../shared/pipeline/on-push.ts';
 import { parseSyncJob, type JobQueue, type SyncJob } from '../../shared/pipeline/sync-job.ts';
 import { decodeQueueMessage, queueService, StorageJobQueue } from '../../shared/storage/storage-job-queue.ts';
+import { DELIVERY_RETENTION_MS } from '../../shared/pipeline/delivery-log.ts';
 import { TableDeliveryLog } from '../../shared/storage/table-delivery-log.ts';
 import { startAzurite, type Azurite } from '../support/azurite.ts';
 import { pushPayload, realExamples, signedDelivery } from '../support/push-payloads.ts';
@@ -34,7 +35,7 @@ function deps(overrides: Partial<OnPushDeps> & { secrets?: string[] } = {}) {
     config: async () => DEFAULT_CONFIG,
     clusters: async (env: Environment) => (clustersOf[env.name] ?? []).map((name) => ({ name })),
     queue,
-    deliveries: new TableDeliveryLog(TableClient.fromConnectionString(azurite.connectionString, `deliveries${run}`, { allowInsecureConnection: true })),
+    deliveries: new TableDeliveryLog(TableClient.fromConnectionString(azurite.connectionString, `deliveries${run}`, { allowInsecureConnection: true }), { retentionMs: DELIVERY_RETENTION_MS }),
     log,
     ...overrides,
   };

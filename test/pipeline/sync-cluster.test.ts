@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryLogger } from '../../shared/pipeline/logger.ts';
 import { syncCluster, type SyncClusterDeps } from '../../shared/pipeline/sync-cluster.ts';
+import { SYNC_STEPS, type SyncStep } from '../../shared/pipeline/sync-steps.ts';
 import type { SyncJob } from '../../shared/pipeline/sync-job.ts';
 import { readSyncState, type ClusterConnector } from '../../shared/clusters/index.ts';
 import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
@@ -53,6 +54,22 @@ describe('syncCluster against the Kubernetes API fake', () => {
     const again = await syncCluster(env, 'weekly-1', d);
     assert.equal(again.outcome, 'up-to-date');
     assert.equal(fake.requestCount().byVerb.apply ?? 0, 0, 'nothing is applied, not even the state namespace (it exists)');
+  });
+
+  it('runs its steps in order, and a step added to the list can end the sync before anything is applied', async () => {
+    const source = memorySource({ master: files('1.0') });
+    const env = fakeEnvironment([fake], { name: 'extra-step' });
+    const { deps: d, log } = deps(source, testConnector());
+    const seen: string[] = [];
+    fake.resetCounts();
+    // What a suspend check would be: after state+HEAD, before build.
+    const suspended: SyncStep = { name: 'suspended', run: async () => ({ outcome: 'up-to-date' }) };
+    const steps = SYNC_STEPS.flatMap((s) => (s.name === 'build' ? [suspended, s] : [s])).map((s): SyncStep => ({ name: s.name, run: (run) => (seen.push(s.name), s.run(run)) }));
+    const r = await syncCluster(env, 'weekly-1', d, {}, steps);
+    assert.deepEqual(seen, ['connect', 'lease', 'state+HEAD', 'pending status', 'suspended']);
+    assert.equal(r.outcome, 'up-to-date');
+    assert.equal(appliesTo(fake, '/namespaces/shop/'), 0, 'nothing applied');
+    assert.equal(log.entries.filter((e) => e.event === 'sync.done').length, 1, 'sync.done is logged once');
   });
 
   it('applies only the objects whose content changed since the inventory', async () => {
@@ -161,8 +178,12 @@ describe('syncCluster with several workers and clusters', () => {
       const connector = testConnector();
       const one = deps(source, connector, { settings: testSettings({ holderIdentity: 'worker-1' }) });
       const two = deps(source, connector, { settings: testSettings({ holderIdentity: 'worker-2', leaseWaitMs: 10_000 }) });
-      const first = syncCluster(env, 'weekly-1', one.deps);
-      await new Promise((r) => setTimeout(r, 60));
+      // The second worker starts once the first holds the lease (an event, not a guess at how long that takes).
+      let leased!: () => void;
+      const holding = new Promise<void>((resolve) => { leased = resolve; });
+      const steps = SYNC_STEPS.map((s): SyncStep => (s.name === 'lease' ? { name: s.name, run: async (run) => { const end = await s.run(run); leased(); return end; } } : s));
+      const first = syncCluster(env, 'weekly-1', one.deps, {}, steps);
+      await holding;
       const results = await Promise.all([first, syncCluster(env, 'weekly-1', two.deps)]);
       assert.deepEqual(results.map((r) => r.outcome), ['synced', 'up-to-date']);
       assert.equal(appliesTo(fake, '/deployments/web'), 1);

@@ -3,7 +3,7 @@
  * two-point difference of both trees.
  */
 import { gitHubFailure, type GitHubClient } from './create-github-client.ts';
-import type { GitHubTree } from './github-reader.ts';
+import type { GitHubTree } from './github-tree.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'removed';
 

@@ -7,27 +7,16 @@
  */
 import type { DefaultBranchFile, FileAt, SourceReader, TreeFile } from '../port.ts';
 import { gitHubFailure, type GitHubClient } from './create-github-client.ts';
-import { createHash } from 'node:crypto';
-import { LruCache } from './lru-cache.ts';
+import { LRUCache } from 'lru-cache';
 import { compareCommits, type Comparison } from './github-compare.ts';
+import { gitBlobSha } from './git-blob-sha.ts';
+import type { GitHubTree, TreeEntry } from './github-tree.ts';
 import { BLOB_QUERY_FIELDS, batches, blobText, fetchBatch, type BlobNode, type WantedFile } from './github-file-batches.ts';
 import { fetchArchive } from './github-tarball.ts';
 
 export { diffTrees, type ChangeStatus, type ChangedFile, type Comparison } from './github-compare.ts';
 
-/** A blob in a tree. */
-export interface TreeEntry {
-  sha: string;
-  mode: string;
-  size?: number;
-}
-
-/** The files of one commit. */
-export interface GitHubTree {
-  revision: string;
-  treeSha: string;
-  files: ReadonlyMap<string, TreeEntry>;
-}
+export type { GitHubTree, TreeEntry } from './github-tree.ts';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 /** Files larger than this are not kept from a tarball (GraphQL or the blob API reads them when asked). */
@@ -38,24 +27,25 @@ interface CommitNode { oid: string; tree?: { oid: string } }
 export class GitHubReader implements SourceReader {
   readonly description: string;
   private readonly client: GitHubClient;
-  private readonly texts: LruCache<string, string>;
-  private readonly trees = new LruCache<string, GitHubTree>({ maxEntries: 16 });
+  private readonly texts: LRUCache<string, string>;
+  private readonly trees = new LRUCache<string, GitHubTree>({ max: 16 });
   /** Root tree SHAs of commits read through a branch: what a tarball must hash to. */
-  private readonly commitTrees = new LruCache<string, string>({ maxEntries: 256 });
+  private readonly commitTrees = new LRUCache<string, string>({ max: 256 });
   /** The last tarball's texts by blob SHA (one tarball at most): read right after it, even past a small LRU. */
   private archived: { revision: string; texts: Map<string, string> } | undefined;
   /** Blob reads under way, by SHA: concurrent syncs of one commit (one per cluster) fetch each blob once. */
   private readonly reading = new Map<string, Promise<string | undefined>>();
   private readonly pending = new Map<string, Promise<unknown>>();
   /** Commits whose tarball was over archiveMaxBytes: never fetched again (other commits still are). */
-  private readonly archivesTooLarge = new LruCache<string, true>({ maxEntries: 64 });
+  private readonly archivesTooLarge = new LRUCache<string, true>({ max: 64 });
   private commitFileMissing = false;
   private defaultBranchName: Promise<string> | undefined;
 
   constructor(client: GitHubClient) {
     this.client = client;
     this.description = `github:${client.owner}/${client.repo}`;
-    this.texts = new LruCache({ maxWeight: client.settings.cacheMaxBytes, weigh: (text) => text.length * 2 });
+    // Bounded by bytes (UTF-16: two per character); a text larger than the whole bound is not kept.
+    this.texts = new LRUCache<string, string>({ maxSize: Math.max(1, client.settings.cacheMaxBytes), sizeCalculation: (text) => Math.max(1, text.length * 2) });
   }
 
   /** The blob-text cache's entry count (for tests and metrics). */
@@ -337,8 +327,4 @@ function addBlobs(files: Map<string, TreeEntry>, prefix: string, entries: readon
   }
 }
 
-/** Git's object id of a file's content: SHA-1 of `blob <byte length>\0<bytes>`, as GitHub's trees report it. */
-export function gitBlobSha(content: string): string {
-  const bytes = Buffer.from(content, 'utf8');
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-}
+export { gitBlobSha } from './git-blob-sha.ts';

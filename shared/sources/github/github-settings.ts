@@ -4,6 +4,7 @@
  * rate limits. Values come from the edges (app settings, CLI flags); this module never reads `process.env`.
  * Validation messages name the setting and never echo its value (tokens and keys are secrets).
  */
+import { DEFAULT_COMMITTER } from '../../config/settings.ts';
 import { z } from 'zod';
 import { ConfigError } from '../../config/config-error.ts';
 
@@ -31,7 +32,7 @@ export const gitHubSettingsSchema = z
     graphqlUrl: z.url({ protocol: /^https?$/ }).optional(),
     auth: z.union([tokenAuth, appAuth], { error: 'must be { token } or { appId, privateKey, installationId }' }),
     /** Author and committer of the adapter's commits. */
-    committer: person.default({ name: 'serverless-gitops', email: 'serverless-gitops@users.noreply.github.com' }),
+    committer: person.default({ ...DEFAULT_COMMITTER }),
     userAgent: z.string().min(1).default('serverless-gitops'),
     /** Longest wait for a primary or secondary rate limit before failing (seconds). */
     maxRateLimitWaitSeconds: z.number().int().min(0).default(120),
@@ -48,7 +49,6 @@ export const gitHubSettingsSchema = z
 
 export type GitHubSettingsInput = z.input<typeof gitHubSettingsSchema>;
 export type GitHubSettings = z.output<typeof gitHubSettingsSchema>;
-export type TokenAuth = z.output<typeof tokenAuth>;
 export type AppAuth = z.output<typeof appAuth>;
 
 /** Validates settings; throws a ConfigError naming each bad setting (`github.auth.privateKey: must be ...`). */

@@ -79,7 +79,7 @@ export class GitHubSource implements SourceReader, SourceWriter, StatusReporter 
     return proposePromotion(this.client, this.reader, this.writer, proposal);
   }
 
-  setStatus(revision: string, status: { context: string; state: StatusState; description: string; targetUrl?: string }): Promise<void> {
+  setStatus(revision: string, status: { context: string; state: StatusState; description: string }): Promise<void> {
     return this.statuses.setStatus(revision, status);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Commit statuses per environment (`gitops/<environment>`): pending while syncing, then success or failure,
+ * Commit statuses per cluster (`gitops/<environment>/<cluster>`): pending while syncing, then success or failure,
  * with a description a person can act on. GitHub rejects descriptions over 140 characters: they are cut at a
  * word boundary and end with an ellipsis.
  */
@@ -27,7 +27,7 @@ export class GitHubStatusReporter implements StatusReporter {
     this.client = client;
   }
 
-  async setStatus(revision: string, status: { context: string; state: StatusState; description: string; targetUrl?: string }): Promise<void> {
+  async setStatus(revision: string, status: { context: string; state: StatusState; description: string }): Promise<void> {
     const { octokit, owner, repo } = this.client;
     try {
       await octokit.rest.repos.createCommitStatus({
@@ -37,7 +37,6 @@ export class GitHubStatusReporter implements StatusReporter {
         state: status.state,
         context: status.context,
         description: truncateDescription(status.description),
-        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
       });
     } catch (error) {
       throw gitHubFailure(`set status ${status.context}=${status.state} on ${revision.slice(0, 12)} in ${owner}/${repo}`, error);

@@ -4,6 +4,7 @@
  * tree's SHA are computed from the bytes, so the caller can check the archive is exactly the commit's tree:
  * `export-ignore`, `export-subst`, end-of-line conversions, LFS contents or submodules make the SHAs differ.
  */
+import { gitBlobSha } from './git-blob-sha.ts';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
@@ -77,9 +78,9 @@ export function readTar(tar: Buffer, maxTextBytes: number): Archive {
     const path = fullName.slice(fullName.indexOf('/') + 1).replace(/\/$/, '');
     if (type === '5' || !fullName.includes('/') || path === '') continue; // folders: git has no empty ones
     if (type === '2') {
-      files.push({ path, mode: '120000', sha: blobSha(Buffer.from(linkName, 'utf8')), size: Buffer.byteLength(linkName) });
+      files.push({ path, mode: '120000', sha: gitBlobSha(Buffer.from(linkName, 'utf8')), size: Buffer.byteLength(linkName) });
     } else if (type === '0' || type === '7') {
-      const file: ArchiveFile = { path, mode: octal(header, 100, 8) & 0o100 ? '100755' : '100644', sha: blobSha(body), size };
+      const file: ArchiveFile = { path, mode: octal(header, 100, 8) & 0o100 ? '100755' : '100644', sha: gitBlobSha(body), size };
       if (size <= maxTextBytes && !body.subarray(0, 8000).includes(0)) file.text = body.toString('utf8');
       files.push(file);
     } else {
@@ -115,9 +116,6 @@ export function treeSha(files: readonly { path: string; mode: string; sha: strin
   return hash(root);
 }
 
-function blobSha(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-}
 
 function field(header: Buffer, offset: number, length: number): string {
   const raw = header.subarray(offset, offset + length);

@@ -1,5 +1,6 @@
 /**
- * A bounded least-recently-used map: at most `maxEntries` entries and `maxWeight` total weight (e.g. bytes).
+ * A bounded least-recently-used map for values lru-cache cannot hold (it refuses null): the image-creation caches.
+ * Everything else uses lru-cache. At most `maxEntries` entries and `maxWeight` total weight (e.g. bytes).
  * Owned by the object that builds it (a warm Functions instance reuses the adapter, and with it the cache).
  */
 export class LruCache<K, V> {

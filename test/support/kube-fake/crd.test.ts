@@ -39,7 +39,8 @@ async function until(check: () => Promise<boolean>, ms = 2000): Promise<void> {
 
 describe('kube-fake custom resources', () => {
   let fake: KubeFake;
-  before(async () => { fake = await startKubeFake({ crdEstablishDelayMs: 150 }); });
+  // Established by the test (establishCrd), not after a delay a loaded machine might outlast.
+  before(async () => { fake = await startKubeFake({ crdEstablishDelayMs: 600_000 }); });
   after(() => fake.close());
 
   it('serves a custom resource only after its CRD is Established, so apply order matters', async () => {
@@ -50,6 +51,7 @@ describe('kube-fake custom resources', () => {
     const tooSoon = await applyAt(fake.url, `${WIDGETS}/w1`, widget('w1', { size: 1 }), 'm');
     assert.equal(tooSoon.status, 404, 'CRD not yet Established');
     assert.equal((await call(fake.url, 'GET', '/apis/example.com/v1')).status, 404);
+    fake.establishCrd('widgets.example.com');
     await until(async () => (await call(fake.url, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com'))
       .body.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True'));
     const list = await call(fake.url, 'GET', '/apis/example.com/v1');

@@ -16,31 +16,31 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { acrAccess } from '../../shared/registry/acr-access.ts';
-import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
-import { healthJob, syncJob } from '../../shared/app/cluster-handlers.ts';
-import { HEALTH_QUEUE, type HealthQueue } from '../../shared/pipeline/health-job.ts';
-import { MemoryHealthQueue } from '../../shared/pipeline/memory-health-queue.ts';
-import { StorageHealthQueue } from '../../shared/storage/storage-health-queue.ts';
-import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../../shared/clusters/index.ts';
-import { findEnvironment } from '../../shared/config/index.ts';
-import { connectorBounds, type Settings } from '../../shared/config/settings.ts';
-import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
-import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
-import type { Logger } from '../../shared/pipeline/logger.ts';
-import { MemoryJobQueue } from '../../shared/pipeline/memory-job-queue.ts';
-import { onPush } from '../../shared/pipeline/on-push.ts';
-import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
-import { parseSyncJob, type JobQueue } from '../../shared/pipeline/sync-job.ts';
-import { PREVIEW_QUEUE, type PreviewJob } from '../../shared/pipeline/preview-job.ts';
-import { previewJob } from '../../shared/app/preview-handlers.ts';
-import { GitHubPreviewReporter, gitHubSourceFromSettings, type GitHubSource } from '../../shared/sources/github/index.ts';
-import { LocalGitSource } from '../../shared/sources/local-git.ts';
-import type { TagLister } from '../../shared/registry/tag-lister.ts';
-import type { CommitRequest, CommitResult } from '../../shared/sources/port.ts';
-import { QueueWorker } from '../../shared/storage/queue-worker.ts';
-import { queueService, StorageJobQueue } from '../../shared/storage/storage-job-queue.ts';
-import { DELIVERY_TABLE, TableDeliveryLog } from '../../shared/storage/table-delivery-log.ts';
+import { acrAccess } from '../registry/acr-access.ts';
+import { assembleRuntime, type Runtime } from './runtime.ts';
+import { healthJob, syncJob } from './cluster-handlers.ts';
+import { HEALTH_QUEUE, type HealthQueue } from '../pipeline/health-job.ts';
+import { MemoryHealthQueue } from '../pipeline/memory-health-queue.ts';
+import { StorageHealthQueue } from '../storage/storage-health-queue.ts';
+import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../clusters/index.ts';
+import { findEnvironment } from '../config/index.ts';
+import { connectorBounds, type Settings } from '../config/settings.ts';
+import { createConfigProvider } from '../pipeline/config-provider.ts';
+import { DELIVERY_RETENTION_MS, MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
+import type { Logger } from '../pipeline/logger.ts';
+import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
+import { onPush } from '../pipeline/on-push.ts';
+import { renderEnvironment } from '../pipeline/render-environment.ts';
+import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
+import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
+import { previewJob } from './preview-handlers.ts';
+import { GitHubPreviewReporter, gitHubSourceFromSettings, type GitHubSource } from '../sources/github/index.ts';
+import { LocalGitSource } from '../sources/local-git.ts';
+import type { TagLister } from '../registry/tag-lister.ts';
+import type { CommitRequest, CommitResult } from '../sources/port.ts';
+import { QueueWorker } from '../storage/queue-worker.ts';
+import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
+import { DELIVERY_TABLE, TableDeliveryLog } from '../storage/table-delivery-log.ts';
 
 const run = promisify(execFile);
 const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'radix-config');
@@ -132,10 +132,10 @@ export async function createLocalHost(options: {
   let deliveries;
   if (settings.storage && 'connectionString' in settings.storage) {
     const service = queueService(settings.storage);
-    queue = new StorageJobQueue(service);
-    deliveries = new TableDeliveryLog(TableClient.fromConnectionString(settings.storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: true }));
+    queue = new StorageJobQueue(service, SYNC_QUEUE);
+    deliveries = new TableDeliveryLog(TableClient.fromConnectionString(settings.storage.connectionString, DELIVERY_TABLE, { allowInsecureConnection: true }), { retentionMs: DELIVERY_RETENTION_MS });
     worker = new QueueWorker(service, {
-      queueName: 'sync',
+      queueName: SYNC_QUEUE,
       handler: (m, meta) => handleJob(m, meta.id),
       onError: (err, meta) => log.warn('sync.retry', { result: `${(err as Error).message}${meta.poisoned ? ' (moved to sync-poison)' : ''}` }),
     });
@@ -145,7 +145,7 @@ export async function createLocalHost(options: {
       handler: async (m) => void (await previewJob(runtime, log, m)),
       onError: (err, meta) => log.warn('preview.retry', { result: `${(err as Error).message}${meta.poisoned ? ` (moved to ${PREVIEW_QUEUE}-poison)` : ''}` }),
     });
-    healthQueue = new StorageHealthQueue(service);
+    healthQueue = new StorageHealthQueue(service, HEALTH_QUEUE);
     healthWorker = new QueueWorker(service, {
       queueName: HEALTH_QUEUE,
       handler: async (m) => void (await healthJob(runtime, log, m)),

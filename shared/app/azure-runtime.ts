@@ -5,22 +5,25 @@
  */
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { assembleRuntime, type Runtime } from '../shared/app/runtime.ts';
-import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../shared/clusters/index.ts';
-import { ConfigError } from '../shared/config/config-error.ts';
-import { connectorBounds, loadSettings } from '../shared/config/settings.ts';
-import { createConfigProvider } from '../shared/pipeline/config-provider.ts';
-import type { Logger } from '../shared/pipeline/logger.ts';
-import { acrManifestReader, type AcrClientOptions } from '../shared/registry/acr-manifest-reader.ts';
-import { acrTagLister } from '../shared/registry/acr-tag-lister.ts';
-import type { TagLister } from '../shared/registry/tag-lister.ts';
-import { readBuildTimes, type ManifestReader } from '../shared/registry/build-times.ts';
-import { GitHubPreviewReporter, gitHubSourceFromSettings } from '../shared/sources/github/index.ts';
-import { PREVIEW_QUEUE, type PreviewJob } from '../shared/pipeline/preview-job.ts';
-import { queueService, StorageJobQueue } from '../shared/storage/storage-job-queue.ts';
-import { StorageHealthQueue } from '../shared/storage/storage-health-queue.ts';
-import { DELIVERY_TABLE, TableDeliveryLog } from '../shared/storage/table-delivery-log.ts';
-import { PROPOSAL_TABLE, TableProposalLedger } from '../shared/storage/table-proposal-ledger.ts';
+import { assembleRuntime, type Runtime } from './runtime.ts';
+import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../clusters/index.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { connectorBounds, loadSettings } from '../config/settings.ts';
+import { createConfigProvider } from '../pipeline/config-provider.ts';
+import type { Logger } from '../pipeline/logger.ts';
+import { SYNC_QUEUE } from '../pipeline/sync-job.ts';
+import { DELIVERY_RETENTION_MS } from '../pipeline/delivery-log.ts';
+import { acrManifestReader, type AcrClientOptions } from '../registry/acr-manifest-reader.ts';
+import { acrTagLister } from '../registry/acr-tag-lister.ts';
+import type { TagLister } from '../registry/tag-lister.ts';
+import { readBuildTimes, type ManifestReader } from '../registry/build-times.ts';
+import { GitHubPreviewReporter, gitHubSourceFromSettings } from '../sources/github/index.ts';
+import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
+import { HEALTH_QUEUE } from '../pipeline/health-job.ts';
+import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
+import { StorageHealthQueue } from '../storage/storage-health-queue.ts';
+import { DELIVERY_TABLE, TableDeliveryLog } from '../storage/table-delivery-log.ts';
+import { PROPOSAL_TABLE, TableProposalLedger } from '../storage/table-proposal-ledger.ts';
 
 /** Process-level log lines (no invocation): JSON on stderr, which the host forwards to Application Insights. */
 const processLog: Logger = {
@@ -86,12 +89,12 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     statuses: source,
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
-    queue: new StorageJobQueue(queues),
-    healthQueue: new StorageHealthQueue(queues),
+    queue: new StorageJobQueue(queues, SYNC_QUEUE),
+    healthQueue: new StorageHealthQueue(queues, HEALTH_QUEUE),
     previewQueue: new StorageJobQueue<PreviewJob>(queues, PREVIEW_QUEUE),
     // Check runs need a GitHub App (Checks: write); with a token, a commit status and one comment per environment.
     previews: new GitHubPreviewReporter(source.client, github.auth.kind === 'app' ? 'checks' : 'comment'),
-    deliveries: new TableDeliveryLog(table),
+    deliveries: new TableDeliveryLog(table, { retentionMs: DELIVERY_RETENTION_MS }),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock), ...connectorBounds(settings) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
