@@ -35,7 +35,8 @@ behind, failing, suspended or unreachable, 2 bad arguments or configuration.
 JSON: [{"environment","cluster","head","applied","behind":true|false|null,
 "syncedAt","fullSyncAt","lastSyncFull","failing":[{"id","message"}],
 "lease":{"holder","expiresAt"}|null,"suspended":{"reason","by","at"}|null,
-"health":{"status":"progressing"|"healthy"|"degraded"|"timed-out","message","checkedAt"}|null,
+"health":{"status":"progressing"|"healthy"|"degraded"|"timed-out",
+"message","checkedAt"}|null,
 "error"?}]`;
 
 /** The commit a branch points at in a local clone: origin/BRANCH, else BRANCH; undefined when neither exists. */

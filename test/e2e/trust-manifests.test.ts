@@ -80,7 +80,8 @@ after(async () => {
 });
 
 const valueOn = (name: string, namespace = 'default') => (dev.get('v1', 'ConfigMap', namespace, name) as { data?: { value?: string } } | undefined)?.data?.value;
-const lastDone = (environment: string) => String(log.entries.filter((e) => e.event === 'sync.done' && e.fields.environment === environment).at(-1)?.fields.result ?? '');
+/** The result of the environment's last sync, whether it finished (`sync.done`) or was refused (`sync.failed`). */
+const lastDone = (environment: string) => String(log.entries.filter((e) => (e.event === 'sync.done' || e.event === 'sync.failed') && e.fields.environment === environment).at(-1)?.fields.result ?? '');
 async function push(files: Record<string, string | null>, message: string): Promise<string> {
   const sha = await github.commit(REPO, 'master', { files, message });
   await github.deliveries();
