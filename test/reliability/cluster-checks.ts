@@ -12,8 +12,11 @@ export function clusterTests(s: ClusterScale): void {
   test(`the same push delivered 3 times and an older push delivered late change no object and leave each of ${s.clusters} clusters at HEAD`, async () => {
     const r = await duplicateAndLatePushes({ clusters: s.clusters });
     assert.ok(r.push_effect > 0, 'the control: the push itself changed objects');
-    assert.deepEqual(r.duplicate_deliveries, [{ status: 200, duplicate: true }, { status: 202, duplicate: false }]);
-    assert.equal(r.duplicate_jobs, s.clusters, 'the copy with a new delivery id reached every cluster');
+    const [redelivery, copy] = r.duplicate_deliveries;
+    assert.deepEqual(redelivery, { status: 200, duplicate: true }, 'GitHub\'s redelivery (same id) is a duplicate');
+    // A copy with a new delivery id is either accepted (jobs to every cluster, which apply HEAD and change
+    // nothing) or recognised as the same push (200 duplicate, no jobs).
+    assert.ok((copy?.status === 202 && !copy.duplicate && r.duplicate_jobs === s.clusters) || (copy?.status === 200 && copy.duplicate && r.duplicate_jobs === 0), JSON.stringify({ copy, jobs: r.duplicate_jobs }));
     assert.equal(r.duplicate_applies_effect, 0);
     assert.ok(r.late_push_jobs === s.clusters || r.late_push_jobs === 0, `late push: ${r.late_push_jobs} jobs (every cluster, or none when recognised as handled)`);
     assert.equal(r.late_push_effect, 0);
