@@ -10,6 +10,9 @@ import { parseSyncJob } from '../pipeline/sync-job.ts';
 import { parseHealthJob } from '../pipeline/health-job.ts';
 import { runHealthJob, watchHealth, type HealthJobResult } from '../pipeline/rollout-health.ts';
 import type { Runtime } from './runtime.ts';
+import { autoPromote } from '../pipeline/auto-promote.ts';
+import { clusterStatus } from '../pipeline/cluster-status.ts';
+import type { PromotionProposer } from '../pipeline/propose-promotion.ts';
 
 /** The sync queue's job: one environment onto one cluster. Throws when the queue should retry it. */
 export async function syncJob(runtime: Runtime, log: Logger, message: unknown, holderIdentity: string): Promise<SyncClusterResult | undefined> {
@@ -69,7 +72,36 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       log.warn('health.watch-failed', { ...where, result: (err as Error).message });
     }
   }
+  if ((result.outcome === 'synced' || result.outcome === 'up-to-date') && result.revision && result.counts.failed === 0 && result.counts.renderErrors === 0) {
+    await proposeAutoPromotions(runtime, log, config, env, result.revision);
+  }
   return result;
+}
+
+/**
+ * `promotion.auto: true`: once every cluster of `env` applied `revision` cleanly, the promotion pull requests
+ * from it are opened or updated (GitHub only). Never fails the sync: a failure is logged.
+ */
+async function proposeAutoPromotions(runtime: Runtime, log: Logger, config: Awaited<ReturnType<Runtime['config']>>, env: Environment, revision: string): Promise<void> {
+  if (!config.environments.some((e) => e.promotion?.from === env.name && e.promotion.auto)) return;
+  const source = runtime.source as Partial<PromotionProposer> & Runtime['source'];
+  if (typeof source.proposePromotion !== 'function') {
+    log.warn('promote.unsupported', { environment: env.name, commit: revision, result: 'automatic promotion proposals need the GitHub source' });
+    return;
+  }
+  try {
+    await autoPromote(env, revision, {
+      source: source as PromotionProposer,
+      config,
+      log,
+      clusters: async (e) => Promise.all((await runtime.discover(e)).map(async (t) => {
+        const s = await clusterStatus(e.name, t.name, () => runtime.connector.connect(t), { head: revision, now: runtime.clock.now(), stateNamespace: runtime.settings.stateNamespace });
+        return { cluster: t.name, applied: s.applied, clean: !s.error && s.failing.length === 0 };
+      })),
+    });
+  } catch (err) {
+    log.warn('promote.failed', { environment: env.name, commit: revision, result: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 /** The health queue's job: one rollout-health check of a cluster. Throws when the queue should retry it. */

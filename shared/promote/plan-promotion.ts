@@ -96,10 +96,12 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
   const { from, to, promotion } = input;
   const plan: PromotionPlan = { from: from.name, to: to.name, changes: [], images: [], removedInSource: [], refused: [], files: new Map() };
   const patchFiles = new Set([input.sourcePatchFile, input.targetPatchFile].filter((p): p is string => p !== undefined));
+  // micromatch over a list, so `!` patterns exclude (isMatch with several patterns would accept any one of them).
+  const matches = (rel: string, globs: readonly string[]) => micromatch([rel], [...globs], { dot: true }).length > 0;
   const selected = (rel: string) =>
     !patchFiles.has(rel)
-    && (promotion.paths === undefined || micromatch.isMatch(rel, [...promotion.paths], { dot: true }))
-    && (input.select === undefined || input.select.length === 0 || micromatch.isMatch(rel, [...input.select], { dot: true }));
+    && (promotion.paths === undefined || matches(rel, promotion.paths))
+    && (input.select === undefined || input.select.length === 0 || matches(rel, input.select));
   const targetContainers = containersOf(resourcesOf(input.targetFiles, to.path, to.namespace, patchFiles));
 
   for (const [rel, sourceText] of [...input.sourceFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

@@ -155,3 +155,26 @@ test('a refused promotion exits 1 with the reason and commits nothing; an enviro
     r0.done();
   }
 });
+
+test('a promotion whose result does not build is refused as a whole, with the build\'s reason', async () => {
+  const r0 = repo();
+  try {
+    // prod still has ConfigMap old (dev removed its file); dev now declares it in another file: prod would hold it twice.
+    r0.write('dev/dup.yaml', config('old'));
+    r0.git('add', '-A');
+    r0.git('commit', '-qm', 'dev: old moves');
+    const r = await runCli(['promote', '--to', 'prod', '--repo', r0.dir, '--pr', '--json']);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.refused.length > 0);
+    for (const x of out.refused) assert.match(x.message, /^the promoted prod does not build: /);
+    assert.ok(out.refused.some((x: { message: string }) => /default:configmap\/old/.test(x.message)), JSON.stringify(out.refused));
+    assert.equal(out.branch, undefined);
+    assert.equal(r0.git('branch', '--list', 'gitops/promote/*'), '');
+    // With --remove the old file goes and the same promotion builds.
+    const removed = await runCli(['promote', '--to', 'prod', '--repo', r0.dir, '--remove', '--json']);
+    assert.equal(removed.code, 0, removed.stdout);
+  } finally {
+    r0.done();
+  }
+});

@@ -95,6 +95,8 @@ test('patch files are not copied, and --path and promotion.paths narrow what is 
   assert.deepEqual([...plan.files.keys()], ['prod/a/x.yaml']);
   const narrowed = planPromotion(input(source, {}, { sourcePatchFile: 'flux-patch.yaml', promotion: { ...to.promotion!, paths: ['b/*'] } }));
   assert.deepEqual([...narrowed.files.keys()], ['prod/b/y.yaml']);
+  const excluded = planPromotion(input(source, {}, { sourcePatchFile: 'flux-patch.yaml', promotion: { ...to.promotion!, paths: ['**', '!a/x.yaml'] } }));
+  assert.deepEqual([...excluded.files.keys()], ['prod/b/y.yaml']);
 });
 
 test('rewriting keeps each scalar in its own quote style and leaves keys and comments alone', () => {
