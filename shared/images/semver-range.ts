@@ -8,6 +8,7 @@
  * unlike npm ranges. An unparseable or empty range is an error (Flux v1 silently matched everything).
  */
 import { compareVersions, parseVersion, type Version } from './semver-version.ts';
+import { RE2JS } from 're2js';
 
 /** A range that could not be parsed; the message names it. */
 export class SemverRangeError extends Error {
@@ -37,15 +38,32 @@ export interface SemverRange {
 
 const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
-const CONSTRAINT = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-const HYPHEN_RANGE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, 'g');
-const FIND = new RegExp(String.raw`(${OPS})\s*(${CV})`, 'g');
-const VALID = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+// Masterminds' patterns, run as Go ran them: on a linear-time RE2 engine. A range comes from a manifest anyone can
+// push, and JavaScript's backtracking engine takes exponential time on these patterns with long runs of spaces.
+const CONSTRAINT = RE2JS.compile(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+const HYPHEN_RANGE = RE2JS.compile(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`);
+const FIND = RE2JS.compile(String.raw`(${OPS})\s*(${CV})`);
+const VALID = RE2JS.compile(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+
+/** The first match's groups (index 0: the whole match; unmatched groups undefined), or null. */
+function execRe2(re: RE2JS, text: string): (string | undefined)[] | null {
+  const m = re.matcher(text);
+  if (!m.find()) return null;
+  return Array.from({ length: m.groupCount() + 1 }, (_, i) => m.group(i) ?? undefined);
+}
+
+/** Every match's text and groups, left to right, as Go's FindAllStringSubmatch. */
+function allRe2(re: RE2JS, text: string): { start: number; end: number; groups: (string | undefined)[] }[] {
+  const m = re.matcher(text);
+  const out: { start: number; end: number; groups: (string | undefined)[] }[] = [];
+  while (m.find()) out.push({ start: m.start(), end: m.end(), groups: Array.from({ length: m.groupCount() + 1 }, (_, i) => m.group(i) ?? undefined) });
+  return out;
+}
 
 const isX = (s: string | undefined): boolean => s === 'x' || s === 'X' || s === '*';
 
 function parseComparator(range: string, text: string): Comparator {
-  const m = CONSTRAINT.exec(text);
+  const m = execRe2(CONSTRAINT, text);
   if (!m) throw new SemverRangeError(range, `improper constraint ${JSON.stringify(text.trim())}`);
   const [, op = '', orig = '', major = '', minorPart = '', patchPart = '', pre = ''] = m;
   let ver = orig;
@@ -70,12 +88,17 @@ function parseComparator(range: string, text: string): Comparator {
 /** Parses a Masterminds-style range. Throws {@link SemverRangeError}. */
 export function parseSemverRange(range: string): SemverRange {
   if (range.trim() === '') throw new SemverRangeError(range, 'empty range');
-  const rewritten = range.replace(HYPHEN_RANGE, (_all, from: string, ...rest: unknown[]) => {
-    return `>= ${from}, <= ${String(rest[9])}`;
-  });
+  let rewritten = '';
+  let at = 0;
+  for (const { start, end, groups } of allRe2(HYPHEN_RANGE, range)) {
+    rewritten += `${range.slice(at, start)}>= ${groups[1] ?? ''}, <= ${groups[11] ?? ''}`;
+    at = end;
+  }
+  rewritten += range.slice(at);
   const groups = rewritten.split('||').map((group) => {
     if (!VALID.test(group)) throw new SemverRangeError(range, `improper constraint ${JSON.stringify(group.trim())}`);
-    const found = group.match(FIND) ?? [group];
+    const matches = allRe2(FIND, group).map((f) => f.groups[0] ?? '');
+    const found = matches.length > 0 ? matches : [group];
     return found.map((text) => parseComparator(range, text));
   });
   return { source: range, groups };
