@@ -6,17 +6,23 @@
  */
 import type { Logger } from '../pipeline/logger.ts';
 import { readAcrWebhook } from '../pipeline/acr-webhook.ts';
-import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from '../pipeline/github-delivery.ts';
+import { handleGitHubDelivery, type GitHubDeliveryOutcome, type WebhookRequest } from '../pipeline/github-delivery.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import { environmentSuspension } from '../pipeline/environment-suspension.ts';
 import { onPullRequest } from '../pipeline/on-pull-request.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
 import { pushConfirmer } from '../registry/confirm-push.ts';
+import { acrWebhookResponse, gitHubDeliveryResponse, releaseResponse, releaseSummary, type WebhookResponse } from './http-outcomes.ts';
 import type { Runtime } from './runtime.ts';
 
-/** POST /api/github-webhook. */
-export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
+/** POST /api/github-webhook: the delivery's outcome mapped to HTTP. */
+export async function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
+  return gitHubDeliveryResponse(await gitHubDelivery(runtime, log, req));
+}
+
+/** A GitHub delivery, verified and routed to its use case. */
+export function gitHubDelivery(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<GitHubDeliveryOutcome> {
   return handleGitHubDelivery(req, {
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
@@ -55,24 +61,12 @@ export function releaseImage(runtime: Runtime, log: Logger, image: ImagePushed):
 /** POST /api/acr-webhook (ACR's classic webhook): the outcome mapped to HTTP. */
 export async function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
   const outcome = readAcrWebhook(req, { secrets: runtime.settings.acrWebhookSecrets });
-  switch (outcome.kind) {
-    case 'refused': {
-      log.warn('image.refused', { result: outcome.reason });
-      const status = { 'not-configured': 503, unauthenticated: 401, 'wrong-registry': 403 }[outcome.why];
-      return { status, body: { error: outcome.reason } };
-    }
-    case 'malformed':
-      log.error('image.malformed', { result: outcome.reason });
-      return { status: 400, body: { error: outcome.reason } };
-    case 'ignored':
-      log.info('image.ignored', { eventId: outcome.eventId, eventType: outcome.eventType, result: outcome.reason });
-      return { status: 202, body: { ignored: outcome.reason } };
-    case 'image': {
-      const result = await releaseImage(runtime, log, outcome.image);
-      // ACR does not retry webhooks: an image the registry does not hold is refused, with the reason.
-      return { status: result.kind === 'unconfirmed' ? 409 : 200, body: summarize(result) };
-    }
-  }
+  if (outcome.kind === 'refused') log.warn('image.refused', { result: outcome.reason });
+  if (outcome.kind === 'malformed') log.error('image.malformed', { result: outcome.reason });
+  if (outcome.kind === 'ignored') log.info('image.ignored', { eventId: outcome.eventId, eventType: outcome.eventType, result: outcome.reason });
+  if (outcome.kind !== 'image') return acrWebhookResponse(outcome);
+  // ACR does not retry webhooks: an image the registry does not hold is refused, with the reason.
+  return releaseResponse(await releaseImage(runtime, log, outcome.image));
 }
 
 /**
@@ -103,15 +97,5 @@ export async function registryPush(runtime: Runtime, log: Logger, event: unknown
   // The tag may not have reached the registry replica we asked yet: fail the delivery, so Event Grid retries
   // (and dead-letters it if the tag never appears).
   if (result.kind === 'unconfirmed') throw new Error(result.reason);
-  return summarize(result);
-}
-
-function summarize(result: ImagePushedResult): Record<string, unknown> {
-  if (result.kind === 'ignored') return { ignored: result.reason, ...(result.suspended ? { suspended: result.suspended } : {}) };
-  if (result.kind === 'unconfirmed') return { error: result.reason, image: result.image };
-  return {
-    image: result.image,
-    ...(result.suspended ? { suspended: result.suspended } : {}),
-    branches: result.branches.map((b) => ({ branch: b.branch, environments: b.environments, status: b.status, revision: b.revision, pullRequest: b.pullRequest, changes: b.changes, skipped: b.skipped.map((s) => ({ env: s.env, workload: s.workload, container: s.container, reason: s.message })), errors: b.errors })),
-  };
+  return releaseSummary(result);
 }

@@ -29,7 +29,7 @@ import { createConfigProvider } from '../pipeline/config-provider.ts';
 import { DELIVERY_RETENTION_MS, MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
-import { onPush } from '../pipeline/on-push.ts';
+import { onBranchUpdate } from '../pipeline/on-push.ts';
 import { renderEnvironment } from '../pipeline/render-environment.ts';
 import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
 import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
@@ -110,7 +110,7 @@ export async function createLocalHost(options: {
     await ensureSampleRepo(repoDir);
     const git = new LocalGitSource(repoDir, { author: settings.commitAuthor });
     repository = `local/${path.basename(repoDir)}`;
-    // A local repository has no GitHub to send the push webhook: a commit the pipeline writes is handed to onPush directly.
+    // A local repository has no GitHub to send the push webhook: a commit the pipeline writes is handed to the push use case as a branch update.
     source = {
       description: git.description,
       defaultBranch: () => git.defaultBranch(),
@@ -121,8 +121,8 @@ export async function createLocalHost(options: {
         const result = await git.commit(req);
         if (result.status === 'committed') {
           const { changed, removed } = await git.diff(req.expectedHead, result.revision);
-          const push = { ref: `refs/heads/${req.branch}`, before: req.expectedHead, after: result.revision, created: false, deleted: false, forced: false, commits: [{ id: result.revision, added: [], modified: changed, removed }], repository: { full_name: repository } };
-          await onPush(push, `local-${result.revision}`, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue, deliveries: runtime.deliveries, log });
+          const update = { ref: `refs/heads/${req.branch}`, before: req.expectedHead, after: result.revision, deleted: false, changed, removed };
+          await onBranchUpdate(update, `local-${result.revision}`, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue, deliveries: runtime.deliveries, log });
         }
         return result;
       },
