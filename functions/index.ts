@@ -10,6 +10,7 @@ app.setup({ enableHttpStream: false });
 
 await import('./github-webhook.ts');
 await import('./acr-webhook.ts');
+await import('./image-release.ts');
 await import('./registry-push.ts');
 await import('./sync-cluster.ts');
 await import('./preview.ts');

@@ -7,13 +7,14 @@
 import type { Logger } from '../pipeline/logger.ts';
 import { readAcrWebhook } from '../pipeline/acr-webhook.ts';
 import { handleGitHubDelivery, type GitHubDeliveryOutcome, type WebhookRequest } from '../pipeline/github-delivery.ts';
+import { imageJobOf, MAX_DEQUEUE_COUNT, parseImageJob } from '../pipeline/image-job.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import { environmentSuspension } from '../pipeline/environment-suspension.ts';
 import { onPullRequest } from '../pipeline/on-pull-request.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
 import { pushConfirmer } from '../registry/confirm-push.ts';
-import { acrWebhookResponse, gitHubDeliveryResponse, releaseResponse, releaseSummary, type WebhookResponse } from './http-outcomes.ts';
+import { acrWebhookResponse, gitHubDeliveryResponse, imageQueuedResponse, releaseSummary, type WebhookResponse } from './http-outcomes.ts';
 import type { Runtime } from './runtime.ts';
 
 /** POST /api/github-webhook: the delivery's outcome mapped to HTTP. */
@@ -58,15 +59,44 @@ export function releaseImage(runtime: Runtime, log: Logger, image: ImagePushed):
   });
 }
 
-/** POST /api/acr-webhook (ACR's classic webhook): the outcome mapped to HTTP. */
+/**
+ * POST /api/acr-webhook (ACR's classic webhook): verified and read in the request, then queued (202). ACR does
+ * not retry a webhook, so the release (GitHub writes, a tag the registry may not hold yet) runs from the
+ * `image-release` queue, whose trigger retries it (`imageJob`).
+ */
 export async function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
   const outcome = readAcrWebhook(req, { secrets: runtime.settings.acrWebhookSecrets });
   if (outcome.kind === 'refused') log.warn('image.refused', { result: outcome.reason });
   if (outcome.kind === 'malformed') log.error('image.malformed', { result: outcome.reason });
   if (outcome.kind === 'ignored') log.info('image.ignored', { eventId: outcome.eventId, eventType: outcome.eventType, result: outcome.reason });
   if (outcome.kind !== 'image') return acrWebhookResponse(outcome);
-  // ACR does not retry webhooks: an image the registry does not hold is refused, with the reason.
-  return releaseResponse(await releaseImage(runtime, log, outcome.image));
+  const job = imageJobOf(outcome.image);
+  await runtime.imageQueue.send(job);
+  log.info('image.queued', { eventId: job.id, result: `${job.registry}/${job.repository}:${job.tag} queued for release` });
+  return imageQueuedResponse(job);
+}
+
+/**
+ * The `image-release` queue trigger: releases one image the ACR webhook queued. Throws for what a retry can fix
+ * (a tag the registry does not hold yet, GitHub or the registry unreachable), so the queue delivers it again;
+ * on the last delivery (`MAX_DEQUEUE_COUNT`, host.json) the failure is logged as `image.poisoned` before the
+ * host moves the message to `image-release-poison`. An unreadable message fails every delivery the same way.
+ */
+export async function imageJob(runtime: Runtime, log: Logger, message: unknown, delivery: { dequeueCount: number }): Promise<Record<string, unknown>> {
+  let what = 'image job';
+  try {
+    const image = parseImageJob(message);
+    what = `${image.registry}/${image.repository}:${image.tag} (event ${image.id})`;
+    const result = await releaseImage(runtime, log, image);
+    if (result.kind === 'unconfirmed') throw new Error(result.reason);
+    return releaseSummary(result);
+  } catch (err) {
+    const last = delivery.dequeueCount >= MAX_DEQUEUE_COUNT;
+    const result = `${what}: ${(err as Error).message} (delivery ${delivery.dequeueCount} of ${MAX_DEQUEUE_COUNT}${last ? ': moved to the poison queue' : ': retried'})`;
+    if (last) log.error('image.poisoned', { result });
+    else log.warn('image.retry', { result });
+    throw err;
+  }
 }
 
 /**

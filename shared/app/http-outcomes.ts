@@ -6,6 +6,7 @@
  */
 import type { AcrWebhookOutcome } from '../pipeline/acr-webhook.ts';
 import type { GitHubDeliveryOutcome } from '../pipeline/github-delivery.ts';
+import type { ImageJob } from '../pipeline/image-job.ts';
 import type { ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import type { PullRequestOutcome } from '../pipeline/on-pull-request.ts';
 import type { PushOutcome } from '../pipeline/on-push.ts';
@@ -80,9 +81,9 @@ export function acrWebhookResponse(outcome: Exclude<AcrWebhookOutcome, { kind: '
   }
 }
 
-/** A released image, answered in the request: 409 when the registry does not hold the tag, else 200 with the summary. */
-export function releaseResponse(result: ImagePushedResult): WebhookResponse {
-  return { status: result.kind === 'unconfirmed' ? 409 : 200, body: releaseSummary(result) };
+/** An image the ACR webhook accepted: 202, queued for release. */
+export function imageQueuedResponse(job: ImageJob): WebhookResponse {
+  return { status: 202, body: { queued: { id: job.id, image: `${job.registry}/${job.repository}:${job.tag}`, digest: job.digest } } };
 }
 
 /** The JSON summary of a release (the HTTP body, the Event Grid trigger's return value). */
