@@ -31,7 +31,7 @@
  */
 import { reconcileAll } from '../shared/app/cluster-handlers.ts';
 import { applyItems, applyObjects, createClusterConnector, syncSetName, systemClock } from '../shared/clusters/index.ts';
-import { findEnvironment } from '../shared/config/index.ts';
+import { findEnvironment, syncSetPaths } from '../shared/config/index.ts';
 import { loadManifests, planManifestReads, rankOfKind } from '../shared/manifests/index.ts';
 import { silentLogger } from '../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../shared/pipeline/render-environment.ts';
@@ -243,7 +243,7 @@ export async function bootstrap(o: ClusterBenchOptions): Promise<Figure[]> {
     await rig.fleet[1]!.resetCounts();
     await conn.discovery.load();
     const rendered = await renderEnvironment(rig.runtime.source, env, r.revision!, { scopeOf: conn.discovery.scopeOf });
-    const items = applyItems(rendered.resources, syncSetName(rig.runtime.gitUrl, env.branch, [env.path]));
+    const items = applyItems(rendered.resources, syncSetName(rig.runtime.gitUrl, env.branch, syncSetPaths(env)));
     const t1 = performance.now();
     const outcomes = await applyObjects(conn, items, { clock: systemClock, concurrency: 1 });
     const sequential = performance.now() - t1;

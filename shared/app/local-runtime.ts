@@ -24,7 +24,7 @@ import { HEALTH_QUEUE, type HealthQueue } from '../pipeline/health-job.ts';
 import { MemoryHealthQueue } from '../pipeline/memory-health-queue.ts';
 import { StorageHealthQueue } from '../storage/storage-health-queue.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../clusters/index.ts';
-import { findEnvironment } from '../config/index.ts';
+import { findEnvironment, syncSetPaths } from '../config/index.ts';
 import { connectorBounds, type Settings } from '../config/settings.ts';
 import { createConfigProvider } from '../pipeline/config-provider.ts';
 import { DELIVERY_RETENTION_MS, MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
@@ -213,7 +213,7 @@ export async function createLocalHost(options: {
     if (!env) return;
     const revision = await runtime.source.resolveBranch(env.branch);
     const rendered = await renderEnvironment(runtime.source, env, revision);
-    const written = await writeObjects(path.join(foldersDir, env.name), applyItems(rendered.resources, syncSetName(runtime.gitUrl, env.branch, [env.path])), { revision, at: new Date().toISOString() });
+    const written = await writeObjects(path.join(foldersDir, env.name), applyItems(rendered.resources, syncSetName(runtime.gitUrl, env.branch, syncSetPaths(env))), { revision, at: new Date().toISOString() });
     log.info('sync.folder', { environment: env.name, cluster: FOLDER_CLUSTER, commit: revision, result: `${written.length} objects written to ${path.join(foldersDir, env.name)}, ${rendered.errors.length} errors` });
   }
 
