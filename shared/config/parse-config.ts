@@ -6,11 +6,11 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { parseTagFilter } from '../images/tag-filter.ts';
 import { ConfigError } from './config-error.ts';
+import { issuePath, repositoryName } from './validation.ts';
 import type { ClusterSelection, Environment, GitopsConfig, Promotion, VariablesSource } from './environment.ts';
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const registryHost = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/;
-const repositoryName = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** git check-ref-format rules that matter for branch names. */
 function isBranchName(s: string): boolean {
@@ -130,7 +130,7 @@ const environmentSchema = z.strictObject({
 });
 
 const configSchema = z.strictObject({
-  repository: z.string().regex(repositoryName, 'expected owner/name').optional(),
+  repository: repositoryName.optional(),
   environments: z
     .record(z.string().regex(dnsLabel, 'expected environment names of lower-case letters, digits and dashes'), environmentSchema)
     .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
@@ -169,10 +169,9 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
       result.error.issues.map((issue) => {
         const path = issue.path as (string | number)[];
         const at = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...path, issue.keys[0]!] : path;
-        const keys = path.map(String);
         const node = locate(doc, at);
         const line = node ? `:${lineCounter.linePos(node).line}` : '';
-        const where = keys.length > 0 ? keys.join('.') : '(top level)';
+        const where = issuePath(issue);
         const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
         return `${file}${line}: ${where}: ${message}`;
       }),

@@ -5,6 +5,7 @@
  * unreachable), throws so the queue retries it, then moves it to `image-release-poison` (logged).
  */
 import { z } from 'zod';
+import { describeIssues } from '../config/index.ts';
 import { MAX_TAG_LENGTH } from '../images/index.ts';
 import type { ImagePushed } from './registry-event.ts';
 
@@ -45,7 +46,7 @@ export function parseImageJob(body: unknown): ImagePushed {
     }
   }
   const r = imageJobSchema.safeParse(value);
-  if (!r.success) throw new Error(`invalid image job: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`invalid image job: ${describeIssues(r.error)}`);
   const { id, registry, repository, tag, digest, pushedAt } = r.data;
   return { id, registry, repository, tag, digest, pushedAt: pushedAt ? new Date(pushedAt) : undefined };
 }
