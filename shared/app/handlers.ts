@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../pipeline/logger.ts';
 import { readAcrWebhook } from '../pipeline/acr-webhook.ts';
-import { handleGitHubDelivery, type GitHubDeliveryOutcome, type WebhookRequest } from '../pipeline/github-delivery.ts';
+import { handleGitHubDelivery, type WebhookRequest } from '../pipeline/github-delivery.ts';
 import { imageJobOf, MAX_DEQUEUE_COUNT, parseImageJob } from '../pipeline/image-job.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import { environmentSuspension } from '../pipeline/environment-suspension.ts';
@@ -19,18 +19,14 @@ import type { Runtime } from './runtime.ts';
 
 /** POST /api/github-webhook: the delivery's outcome mapped to HTTP. */
 export async function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
-  return gitHubDeliveryResponse(await gitHubDelivery(runtime, log, req));
-}
-
-/** A GitHub delivery, verified and routed to its use case. */
-export function gitHubDelivery(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<GitHubDeliveryOutcome> {
-  return handleGitHubDelivery(req, {
+  const outcome = await handleGitHubDelivery(req, {
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
     onPush: (push, id, bodyDigest) => onPush(push, { id, bodyDigest }, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log, now: () => runtime.clock.now(), fullSyncIntervalMs: runtime.settings.fullSyncIntervalSeconds * 1000 }),
     onPullRequest: (event, id, bodyDigest) =>
       onPullRequest(event, { id, bodyDigest }, { config: () => runtime.config(), repository: runtime.repository, source: runtime.source, queue: runtime.previews ? runtime.previewQueue : undefined, deliveries: runtime.deliveries, log }),
   });
+  return gitHubDeliveryResponse(outcome);
 }
 
 /** The reconcile timer's housekeeping: delivery records past their retention are deleted (Azure Tables has no TTL). Never throws. */
