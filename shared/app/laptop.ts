@@ -6,11 +6,13 @@
  *   branch HEADs, commits written with plumbing);
  * - clusters: the contexts of a `--kubeconfig` file, or the environment's own selection as the app makes it
  *   (Azure discovery with the developer's Azure credentials, static servers, kubeconfig contexts);
- * Azure's SDK is loaded only when a command needs it.
+ * - registries: Azure Container Registries with the developer's Azure credentials, as the app uses its identity.
+ * Azure's SDKs are loaded only when a command needs them.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { cachedTokenSource, createAzureArm, createClusterConnector, DEFAULT_STATE_NAMESPACE, systemClock, type Clock, type ClusterConnector } from '../clusters/index.ts';
+import type { RegistryAccess } from '../pipeline/registry-tags.ts';
 import { LocalGitSource } from '../sources/local-git.ts';
 import { WorkingTreeSource, WORKING_TREE } from '../sources/working-tree.ts';
 
@@ -58,3 +60,27 @@ export function openLocalGit(dir: string): LocalGitSource {
   return new LocalGitSource(dir);
 }
 
+/**
+ * Registry readers for the hosts `listed` (an environment's registries), with the developer's Azure credentials
+ * built on first use. Only Azure Container Registries (`*.azurecr.io`) get them, as in the app: the credential
+ * never goes to a host a repository names. Any other host gets undefined (not asked).
+ */
+export async function developerRegistries(listed: readonly string[]): Promise<(host: string) => RegistryAccess | undefined> {
+  const allowed = new Set(listed.map((r) => r.toLowerCase()));
+  const [{ DefaultAzureCredential }, { acrAccess }] = await Promise.all([import('@azure/identity'), import('../registry/acr-access.ts')]);
+  let credential: InstanceType<typeof DefaultAzureCredential> | undefined;
+  const acr = acrAccess(() => (credential ??= new DefaultAzureCredential()));
+  const cache = new Map<string, RegistryAccess>();
+  return (host) => {
+    const h = host.toLowerCase();
+    if (!allowed.has(h)) return undefined;
+    let access = cache.get(h);
+    if (!access) {
+      const a = acr.registry(h);
+      if (!a) return undefined;
+      access = { lister: a.tags, reader: a.manifests };
+      cache.set(h, access);
+    }
+    return access;
+  };
+}
