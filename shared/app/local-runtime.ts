@@ -33,7 +33,7 @@ import type { Logger } from '../pipeline/logger.ts';
 import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
 import { onBranchUpdate } from '../pipeline/on-push.ts';
 import { writeEnvironment } from '../pipeline/build-environment.ts';
-import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
+import { fullSyncJob, parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
 import { IMAGE_QUEUE, MAX_DEQUEUE_COUNT, type ImageJob } from '../pipeline/image-job.ts';
 import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
 import { previewJob } from './preview-handlers.ts';
@@ -243,7 +243,7 @@ export async function createLocalHost(options: {
       const withClusters = new Set<string>();
       for (const env of config.environments) {
         for (const t of await runtime.discover(env)) {
-          if (t.name === FOLDER_CLUSTER) await runtime.queue.send({ v: 1, environment: env.name, cluster: t.name, reason: 'reconcile', full: true, changed: [], removed: [] });
+          if (t.name === FOLDER_CLUSTER) await runtime.queue.send(fullSyncJob({ environment: env.name, cluster: t.name, reason: 'reconcile' }));
           else withClusters.add(env.name);
         }
       }
