@@ -46,6 +46,10 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   const missing: string[] = [];
   if (!settings.github) missing.push('setting GITHUB_REPOSITORY: required in Azure (with GITHUB_TOKEN or the GitHub App settings)');
   if (!settings.storage) missing.push('setting AzureWebJobsStorage__queueServiceUri: required in Azure (or AzureWebJobsStorage as a connection string)');
+  else if (!('connectionString' in settings.storage) && !settings.storage.tableServiceUri) {
+    // Not guessed from the queue endpoint: a custom domain or a sovereign cloud would send the identity's token elsewhere.
+    missing.push('setting AzureWebJobsStorage__tableServiceUri: required with AzureWebJobsStorage__queueServiceUri (the delivery and proposal tables)');
+  }
   if (missing.length > 0) throw new ConfigError(missing);
   if (settings.webhookSecrets.length === 0) processLog.warn('startup.webhook-secret-missing', { result: 'GITHUB_WEBHOOK_SECRET is not set: every GitHub delivery will be refused' });
   if (settings.acrWebhookSecrets.size === 0) processLog.info('startup.acr-webhook-off', { result: 'ACR_WEBHOOK_SECRETS is not set: /api/acr-webhook refuses every request (Event Grid is unaffected)' });
@@ -58,7 +62,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   const tableClient = (name: string) =>
     'connectionString' in storage
       ? TableClient.fromConnectionString(storage.connectionString, name, { allowInsecureConnection: /UseDevelopmentStorage|127\.0\.0\.1|localhost/.test(storage.connectionString) })
-      : new TableClient(storage.tableServiceUri ?? storage.queueServiceUri.replace('.queue.', '.table.'), name, credential);
+      : new TableClient(storage.tableServiceUri!, name, credential);
   const table = tableClient(DELIVERY_TABLE);
   // Proposal branches are built on only at the heads recorded here (the app's storage, out of the repository's reach).
   const source = gitHubSourceFromSettings(github, settings.commitAuthor, {}, { proposalLedger: new TableProposalLedger(tableClient(PROPOSAL_TABLE)) });
