@@ -5,7 +5,7 @@
  */
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { assembleRuntime, type Runtime } from './runtime.ts';
+import { assembleRuntime, defaultGitUrl, type Runtime } from './runtime.ts';
 import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../clusters/index.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { connectorBounds, loadSettings } from '../config/settings.ts';
@@ -103,7 +103,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     deliveries: new TableDeliveryLog(table, { retentionMs: DELIVERY_RETENTION_MS }),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock), ...connectorBounds(settings) }),
     clock: systemClock,
-    gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
+    gitUrl: settings.gitUrl ?? defaultGitUrl(github.repository),
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
     registryTags,
     registryAccess,

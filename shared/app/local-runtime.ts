@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { acrAccess } from '../registry/acr-access.ts';
-import { assembleRuntime, type Runtime } from './runtime.ts';
+import { assembleRuntime, defaultGitUrl, type Runtime } from './runtime.ts';
 import { healthJob, reconcileAll, syncJob } from './cluster-handlers.ts';
 import { expireDeliveries, imageJob } from './handlers.ts';
 import { defaultKubeconfig } from './laptop.ts';
@@ -195,7 +195,7 @@ export async function createLocalHost(options: {
     deliveries,
     connector,
     clock,
-    gitUrl: settings.gitUrl ?? (settings.github ? `https://github.com/${settings.github.repository}` : repoDir!),
+    gitUrl: settings.gitUrl ?? (settings.github ? defaultGitUrl(settings.github.repository) : repoDir!),
     registryAccess: (host) => acr.registry(host),
     healthQueue,
     ...(options.registryTags ? { registryTags: options.registryTags } : {}),
