@@ -27,6 +27,8 @@ export interface GitHubClientOptions {
   log?: GitHubLog;
   /** Milliseconds per second of `retry-after` / rate-limit reset (default 1000; tests may shrink it). */
   retryAfterBaseMs?: number;
+  /** The clock and the wait that space writes (default Date.now and a timer; tests pass their own). */
+  clock?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
 /** An authenticated client bound to one repository. */
@@ -78,9 +80,14 @@ export function createGitHubClient(input: unknown, options: GitHubClientOptions 
     // The one retry rule (shared/retry): final 4xx answers are not retried, 429 is the throttling plugin's.
     retry: { retries: settings.maxRetries, doNotRetry: finalClientStatuses(), retryAfterBaseValue: options.retryAfterBaseMs ?? 1000 },
   });
-  spaceWrites(octokit, settings.writeIntervalMs);
+  spaceWrites(octokit, settings.writeIntervalMs, options.clock ?? timerClock);
   return { octokit, owner, repo, graphqlUrl: settings.graphqlUrl ?? graphqlUrlFor(settings.baseUrl), settings: visible, log };
 }
+
+const timerClock: NonNullable<GitHubClientOptions['clock']> = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /** The throttling plugin's write group, doing no spacing (see {@link spaceWrites}). Owned by one client. */
 function passThroughGroup(): NonNullable<ThrottlingOptions['write']> {
@@ -97,14 +104,14 @@ function passThroughGroup(): NonNullable<ThrottlingOptions['write']> {
  * Starts at most one content-creating request every `intervalMs` (GitHub asks for a second between POST, PATCH,
  * PUT and DELETE requests). GraphQL queries, reads and token exchanges start at once; GraphQL mutations are writes.
  */
-function spaceWrites(octokit: GitOpsOctokit, intervalMs: number): void {
+function spaceWrites(octokit: GitOpsOctokit, intervalMs: number, clock: NonNullable<GitHubClientOptions['clock']>): void {
   let next = 0;
   octokit.hook.wrap('request', async (request, options) => {
     if (intervalMs > 0 && isContentWrite(options.method, String(options.url), options['query'])) {
-      const now = Date.now();
+      const now = clock.now();
       const start = Math.max(now, next);
       next = start + intervalMs;
-      if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
+      if (start > now) await clock.sleep(start - now);
     }
     return request(options);
   });

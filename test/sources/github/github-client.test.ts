@@ -171,16 +171,22 @@ test('reads and GraphQL queries are not spaced by writeIntervalMs', { timeout: 6
   }
 });
 
-test('writes keep their writeIntervalMs spacing', async () => {
-  const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { settings: { writeIntervalMs: 400 } });
+test('writes keep their writeIntervalMs spacing: each waits for the interval since the previous one started', async () => {
+  // The client's own clock, stepped by the test: a write waits exactly what is left of the interval.
+  let now = 1_000_000;
+  const waits: number[] = [];
+  const clock = { now: () => now, sleep: async (ms: number) => { waits.push(ms); now += ms; } };
+  const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { settings: { writeIntervalMs: 400 }, client: { clock } });
   try {
     const head = await f.source.resolveBranch('main');
     const result = await f.source.commit({ branch: 'main', expectedHead: head, files: new Map([['a.yaml', 'a: 2\n']]), message: 'm' });
     assert.equal(result.status, 'committed');
-    const writes = f.fake.requests().filter((e) => e.method !== 'GET' && !e.route.endsWith('/graphql')).map((e) => Date.parse(e.at));
+    const writes = f.fake.requests().filter((e) => e.method !== 'GET' && !e.route.endsWith('/graphql'));
     assert.equal(writes.length, 3, 'tree, commit, ref');
-    // A lower bound only (with room for the fake receiving one request later than it was sent).
-    for (let i = 1; i < writes.length; i++) assert.ok(writes[i]! - writes[i - 1]! >= 300, `write ${i} started ${writes[i]! - writes[i - 1]!} ms after the previous one`);
+    assert.deepEqual(waits, [400, 400], 'the first write starts at once, the commit and the ref each wait the interval');
+    now += 1_000;
+    await f.source.commit({ branch: 'main', expectedHead: result.status === 'committed' ? result.revision : head, files: new Map([['a.yaml', 'a: 3\n']]), message: 'm2' });
+    assert.deepEqual(waits, [400, 400, 400, 400], 'after a pause longer than the interval the next first write starts at once');
   } finally {
     await f.close();
   }
