@@ -1,5 +1,5 @@
 /**
- * The GitHub fake and a fleet of Kubernetes fakes in a child process, driven over IPC: GitHub and the API
+ * The GitHub fake and a fleet of Kubernetes fakes in two child processes (one each), driven over IPC: GitHub and the API
  * servers do not share the pipeline's CPU (the GitHub fake forks git for most requests, the Kubernetes fakes
  * run server-side apply), so a measurement of the pipeline is not one of the fakes. Both still answer on
  * loopback with their injected latency. The parent side is {@link startFakesProcess}.
@@ -50,8 +50,10 @@ interface Reply { id: number; ok: boolean; value?: unknown; error?: string }
 const GITHUB_METHODS = ['commit', 'head', 'readFile', 'deliveries', 'requests', 'resetRequests', 'statuses', 'setFaults'] as const;
 const KUBE_METHODS = ['get', 'list', 'requestCount', 'resetCounts', 'setDown', 'setFaults'] as const;
 
-/** Starts the fakes in a child process; `github.repos` and every option must be plain data. */
-export async function startFakesProcess(options: { github: GitHubFakeOptions; kube: KubeFakeOptions[] }): Promise<FakesProcess> {
+type Caller = { call: (target: Target | 'start' | 'close', method: string, ...args: unknown[]) => Promise<any>; close(): Promise<void> };
+
+/** One child process holding some of the fakes, driven over IPC. */
+function spawnFakes(): Caller {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child'], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
@@ -71,15 +73,31 @@ export async function startFakesProcess(options: { github: GitHubFakeOptions; ku
     waiting.set(id, { resolve, reject });
     child.send({ id, target, method, args });
   });
-  const started = (await call('start', 'start', options)) as { github: string; kube: { url: string; name: string }[] };
-  const github = Object.fromEntries(GITHUB_METHODS.map((m) => [m, (...args: unknown[]) => call('github', m, ...args)])) as unknown as RemoteGitHub;
-  Object.assign(github, { url: started.github });
-  const fleet = started.kube.map((k, i) => Object.assign(Object.fromEntries(KUBE_METHODS.map((m) => [m, (...args: unknown[]) => call(i, m, ...args)])), k) as unknown as RemoteKube);
   return {
-    github, fleet,
+    call,
     async close() {
       await call('close', 'close').catch(() => undefined);
       if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+/**
+ * Starts the fakes in two child processes, the GitHub fake in one and the Kubernetes fleet in the other: the
+ * GitHub fake forks git, and a fork blocks its process's event loop for milliseconds, which would hold up every
+ * API server's answers behind it. `github.repos` and every option must be plain data.
+ */
+export async function startFakesProcess(options: { github: GitHubFakeOptions; kube: KubeFakeOptions[] }): Promise<FakesProcess> {
+  const gh = spawnFakes();
+  const kube = spawnFakes();
+  const [ghStarted, kubeStarted] = (await Promise.all([gh.call('start', 'start', { github: options.github, kube: [] }), kube.call('start', 'start', { kube: options.kube })])) as [{ github: string }, { kube: { url: string; name: string }[] }];
+  const github = Object.fromEntries(GITHUB_METHODS.map((m) => [m, (...args: unknown[]) => gh.call('github', m, ...args)])) as unknown as RemoteGitHub;
+  Object.assign(github, { url: ghStarted.github });
+  const fleet = kubeStarted.kube.map((k, i) => Object.assign(Object.fromEntries(KUBE_METHODS.map((m) => [m, (...args: unknown[]) => kube.call(i, m, ...args)])), k) as unknown as RemoteKube);
+  return {
+    github, fleet,
+    async close() {
+      await Promise.all([gh.close(), kube.close()]);
     },
   };
 }
@@ -90,10 +108,10 @@ async function serve(): Promise<void> {
   let fleet: KubeFake[] = [];
   const handle = async (c: Call): Promise<unknown> => {
     if (c.target === 'start') {
-      const o = c.args[0] as { github: GitHubFakeOptions; kube: KubeFakeOptions[] };
-      github = await startGitHubFake(o.github);
+      const o = c.args[0] as { github?: GitHubFakeOptions; kube: KubeFakeOptions[] };
+      if (o.github) github = await startGitHubFake(o.github);
       fleet = await Promise.all(o.kube.map((k) => startKubeFake(k)));
-      return { github: github.url, kube: fleet.map((f) => ({ url: f.url, name: f.name })) };
+      return { github: github?.url, kube: fleet.map((f) => ({ url: f.url, name: f.name })) };
     }
     if (c.target === 'close') {
       await github?.close();
