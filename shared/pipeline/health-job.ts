@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const HEALTH_QUEUE = 'health';
+export { HEALTH_QUEUE } from './queue-names.ts';
 /** The first check, and the base of the backoff. */
 export const FIRST_HEALTH_CHECK_MS = 15_000;
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const PREVIEW_QUEUE = 'preview';
+export { PREVIEW_QUEUE } from './queue-names.ts';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/);
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-export const SYNC_QUEUE = 'sync';
+export { SYNC_QUEUE } from './queue-names.ts';
 
 export const syncJobSchema = z.strictObject({
   /** Schema version of this message. */
