@@ -5,6 +5,7 @@
  * loopback with their injected latency. The parent side is {@link startFakesProcess}.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '../support/seeded-random.ts';
 import { startGitHubFake, type CommitChange, type GitHubFake, type GitHubFakeOptions, type StatusRecord, type WebhookDelivery } from '../support/github-fake/index.ts';
@@ -40,6 +41,8 @@ export interface RemoteKube {
 export interface FakesProcess {
   github: RemoteGitHub;
   fleet: RemoteKube[];
+  /** CPU the fakes' processes (and the git processes they waited for) have used so far, in ms; undefined off Linux. */
+  cpuMs(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,18 @@ interface Reply { id: number; ok: boolean; value?: unknown; error?: string }
 const GITHUB_METHODS = ['commit', 'head', 'readFile', 'deliveries', 'requests', 'resetRequests', 'statuses', 'setFaults'] as const;
 const KUBE_METHODS = ['get', 'list', 'requestCount', 'resetCounts', 'setDown', 'setFaults'] as const;
 
-type Caller = { call: (target: Target | 'start' | 'close', method: string, ...args: unknown[]) => Promise<any>; close(): Promise<void> };
+type Caller = { pid: number | undefined; call: (target: Target | 'start' | 'close', method: string, ...args: unknown[]) => Promise<any>; close(): Promise<void> };
+
+/** utime + stime + cutime + cstime of a process from /proc (clock ticks of 10 ms), or undefined. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 /** One child process holding some of the fakes, driven over IPC. */
 function spawnFakes(): Caller {
@@ -74,6 +88,7 @@ function spawnFakes(): Caller {
     child.send({ id, target, method, args });
   });
   return {
+    pid: child.pid,
     call,
     async close() {
       await call('close', 'close').catch(() => undefined);
@@ -96,6 +111,11 @@ export async function startFakesProcess(options: { github: GitHubFakeOptions; ku
   const fleet = kubeStarted.kube.map((k, i) => Object.assign(Object.fromEntries(KUBE_METHODS.map((m) => [m, (...args: unknown[]) => kube.call(i, m, ...args)])), k) as unknown as RemoteKube);
   return {
     github, fleet,
+    cpuMs() {
+      const a = processCpuMs(gh.pid);
+      const b = processCpuMs(kube.pid);
+      return a === undefined || b === undefined ? undefined : a + b;
+    },
     async close() {
       await Promise.all([gh.close(), kube.close()]);
     },
