@@ -32,7 +32,7 @@
 import { availableParallelism } from 'node:os';
 import { reconcileAll } from '../shared/app/cluster-handlers.ts';
 import { DEFAULT_CONCURRENCY, applyItems, applyObjects, createClusterConnector, syncSetName, systemClock } from '../shared/clusters/index.ts';
-import { findEnvironment } from '../shared/config/index.ts';
+import { findEnvironment, syncSetPaths } from '../shared/config/index.ts';
 import { loadManifests, planManifestReads, rankOfKind } from '../shared/manifests/index.ts';
 import { silentLogger } from '../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../shared/pipeline/render-environment.ts';
@@ -294,7 +294,7 @@ export async function bootstrap(o: ClusterBenchOptions): Promise<Figure[]> {
     await rig.fleet[runsWanted]!.resetCounts();
     await conn.discovery.load();
     const rendered = await renderEnvironment(rig.runtime.source, env, runs[0]!.revision, { scopeOf: conn.discovery.scopeOf });
-    const items = applyItems(rendered.resources, syncSetName(rig.runtime.gitUrl, env.branch, [env.path]));
+    const items = applyItems(rendered.resources, syncSetName(rig.runtime.gitUrl, env.branch, syncSetPaths(env)));
     const t1 = performance.now();
     const outcomes = await applyObjects(conn, items, { clock: systemClock, concurrency: 1 });
     const sequential = performance.now() - t1;

@@ -1,4 +1,4 @@
-/** POST /api/acr-webhook: ACR's classic webhook (shared secret in a header) becomes image updates. */
+/** POST /api/acr-webhook: ACR's classic webhook (shared secret in a header), verified and queued for release (202). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';

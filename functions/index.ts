@@ -8,10 +8,11 @@ import { app } from '@azure/functions';
 
 app.setup({ enableHttpStream: false });
 
-// Loaded together (one module graph walk, not eight in turn); each registers its own trigger.
+// Loaded together (one module graph walk, not nine in turn); each registers its own trigger.
 await Promise.all([
   import('./github-webhook.ts'),
   import('./acr-webhook.ts'),
+  import('./image-release.ts'),
   import('./registry-push.ts'),
   import('./sync-cluster.ts'),
   import('./preview.ts'),

@@ -141,9 +141,10 @@ param eventTimeToLiveInMinutes int = 1440
 // The Event Grid-triggered function (functions/registry-push.ts: app.eventGrid('registry-push', ...)).
 var registryPushFunctionName = 'registry-push'
 
-// Queues `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts), `health` and `preview` (PREVIEW_QUEUE, shared/pipeline/preview-job.ts),
-// and the poison queues the host moves failed jobs to.
-var queueNames = ['sync', 'sync-poison', 'health', 'health-poison', 'preview', 'preview-poison']
+// Queues `sync` (SYNC_QUEUE, shared/pipeline/sync-job.ts), `health`, `preview` (PREVIEW_QUEUE, shared/pipeline/preview-job.ts)
+// and `image-release` (IMAGE_QUEUE, shared/pipeline/image-job.ts: images the ACR classic webhook accepted), and the
+// poison queues the host moves failed jobs to.
+var queueNames = ['sync', 'sync-poison', 'health', 'health-poison', 'preview', 'preview-poison', 'image-release', 'image-release-poison']
 
 // Tables `deliveries` (DELIVERY_TABLE, shared/storage/table-delivery-log.ts) and `proposals` (PROPOSAL_TABLE,
 // shared/storage/table-proposal-ledger.ts: the heads of the pull-request branches this app wrote).

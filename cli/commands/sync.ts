@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { applyItems, syncSetName, systemClock, writeObjects, type ApplyProgress } from '../../shared/clusters/index.ts';
+import { syncSetPaths } from '../../shared/config/index.ts';
 import { syncCounts } from '../../shared/pipeline/describe-sync.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
 import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
@@ -61,7 +62,7 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   const gitUrl = await gitUrlFor(local, parsed['git-url'], ctx.env);
   const noOwner = 'no repository URL to compute ownership marks from: give --git-url URL, set GITOPS_GIT_URL or repository: in gitops.yaml, or add an origin remote';
   if (!gitUrl && (parsed.prune || parsed['force-prune'])) throw new UsageError(`--prune refused: ${noOwner}`);
-  const setName = syncSetName(gitUrl ?? local.source.dir, env.branch, [env.path]);
+  const setName = syncSetName(gitUrl ?? local.source.dir, env.branch, syncSetPaths(env));
   const { out } = ctx;
   if (!gitUrl && env.prune && parsed.kubeconfig) out.warn(out.yellow(`prune refused (environment ${env.name} has prune: true): ${noOwner}`));
 

@@ -10,7 +10,8 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { once } from 'node:events';
-import type { WebhookRequest, WebhookResponse } from '../../shared/pipeline/github-delivery.ts';
+import type { WebhookResponse } from '../../shared/app/http-outcomes.ts';
+import type { WebhookRequest } from '../../shared/pipeline/github-delivery.ts';
 
 export interface HostRoutes {
   /** HTTP functions by route (e.g. `github-webhook` for /api/github-webhook). */

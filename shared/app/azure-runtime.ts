@@ -18,6 +18,7 @@ import { acrTagLister } from '../registry/acr-tag-lister.ts';
 import type { TagLister } from '../registry/tag-lister.ts';
 import { readBuildTimes, type ManifestReader } from '../registry/build-times.ts';
 import { GitHubPreviewReporter, gitHubSourceFromSettings } from '../sources/github/index.ts';
+import { IMAGE_QUEUE, type ImageJob } from '../pipeline/image-job.ts';
 import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
 import { HEALTH_QUEUE } from '../pipeline/health-job.ts';
 import { queueService, StorageJobQueue } from '../storage/storage-job-queue.ts';
@@ -90,6 +91,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     proposer: source,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds }),
     queue: new StorageJobQueue(queues, SYNC_QUEUE),
+    imageQueue: new StorageJobQueue<ImageJob>(queues, IMAGE_QUEUE),
     healthQueue: new StorageHealthQueue(queues, HEALTH_QUEUE),
     previewQueue: new StorageJobQueue<PreviewJob>(queues, PREVIEW_QUEUE),
     // Check runs need a GitHub App (Checks: write); with a token, a commit status and one comment per environment.

@@ -6,24 +6,27 @@
  */
 import type { Logger } from '../pipeline/logger.ts';
 import { readAcrWebhook } from '../pipeline/acr-webhook.ts';
-import { handleGitHubDelivery, type WebhookRequest, type WebhookResponse } from '../pipeline/github-delivery.ts';
+import { handleGitHubDelivery, type WebhookRequest } from '../pipeline/github-delivery.ts';
+import { imageJobOf, MAX_DEQUEUE_COUNT, parseImageJob } from '../pipeline/image-job.ts';
 import { onImagePushed, type ImagePushedResult } from '../pipeline/on-image-pushed.ts';
 import { environmentSuspension } from '../pipeline/environment-suspension.ts';
 import { onPullRequest } from '../pipeline/on-pull-request.ts';
 import { onPush } from '../pipeline/on-push.ts';
 import { MalformedEventError, parseEventGridEvent, type ImagePushed } from '../pipeline/registry-event.ts';
 import { pushConfirmer } from '../registry/confirm-push.ts';
+import { acrWebhookResponse, gitHubDeliveryResponse, imageQueuedResponse, releaseSummary, type WebhookResponse } from './http-outcomes.ts';
 import type { Runtime } from './runtime.ts';
 
-/** POST /api/github-webhook. */
-export function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
-  return handleGitHubDelivery(req, {
+/** POST /api/github-webhook: the delivery's outcome mapped to HTTP. */
+export async function githubWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
+  const outcome = await handleGitHubDelivery(req, {
     secrets: runtime.settings.webhookSecrets,
     repository: runtime.repository,
     onPush: (push, id, bodyDigest) => onPush(push, { id, bodyDigest }, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue: runtime.queue, deliveries: runtime.deliveries, log, now: () => runtime.clock.now(), fullSyncIntervalMs: runtime.settings.fullSyncIntervalSeconds * 1000 }),
     onPullRequest: (event, id, bodyDigest) =>
       onPullRequest(event, { id, bodyDigest }, { config: () => runtime.config(), repository: runtime.repository, source: runtime.source, queue: runtime.previews ? runtime.previewQueue : undefined, deliveries: runtime.deliveries, log }),
   });
+  return gitHubDeliveryResponse(outcome);
 }
 
 /** The reconcile timer's housekeeping: delivery records past their retention are deleted (Azure Tables has no TTL). Never throws. */
@@ -52,26 +55,43 @@ export function releaseImage(runtime: Runtime, log: Logger, image: ImagePushed):
   });
 }
 
-/** POST /api/acr-webhook (ACR's classic webhook): the outcome mapped to HTTP. */
+/**
+ * POST /api/acr-webhook (ACR's classic webhook): verified and read in the request, then queued (202). ACR does
+ * not retry a webhook, so the release (GitHub writes, a tag the registry may not hold yet) runs from the
+ * `image-release` queue, whose trigger retries it (`imageJob`).
+ */
 export async function acrWebhook(runtime: Runtime, log: Logger, req: WebhookRequest): Promise<WebhookResponse> {
   const outcome = readAcrWebhook(req, { secrets: runtime.settings.acrWebhookSecrets });
-  switch (outcome.kind) {
-    case 'refused': {
-      log.warn('image.refused', { result: outcome.reason });
-      const status = { 'not-configured': 503, unauthenticated: 401, 'wrong-registry': 403 }[outcome.why];
-      return { status, body: { error: outcome.reason } };
-    }
-    case 'malformed':
-      log.error('image.malformed', { result: outcome.reason });
-      return { status: 400, body: { error: outcome.reason } };
-    case 'ignored':
-      log.info('image.ignored', { eventId: outcome.eventId, eventType: outcome.eventType, result: outcome.reason });
-      return { status: 202, body: { ignored: outcome.reason } };
-    case 'image': {
-      const result = await releaseImage(runtime, log, outcome.image);
-      // ACR does not retry webhooks: an image the registry does not hold is refused, with the reason.
-      return { status: result.kind === 'unconfirmed' ? 409 : 200, body: summarize(result) };
-    }
+  if (outcome.kind === 'refused') log.warn('image.refused', { result: outcome.reason });
+  if (outcome.kind === 'malformed') log.error('image.malformed', { result: outcome.reason });
+  if (outcome.kind === 'ignored') log.info('image.ignored', { eventId: outcome.eventId, eventType: outcome.eventType, result: outcome.reason });
+  if (outcome.kind !== 'image') return acrWebhookResponse(outcome);
+  const job = imageJobOf(outcome.image);
+  await runtime.imageQueue.send(job);
+  log.info('image.queued', { eventId: job.id, result: `${job.registry}/${job.repository}:${job.tag} queued for release` });
+  return imageQueuedResponse(job);
+}
+
+/**
+ * The `image-release` queue trigger: releases one image the ACR webhook queued. Throws for what a retry can fix
+ * (a tag the registry does not hold yet, GitHub or the registry unreachable), so the queue delivers it again;
+ * on the last delivery (`MAX_DEQUEUE_COUNT`, host.json) the failure is logged as `image.poisoned` before the
+ * host moves the message to `image-release-poison`. An unreadable message fails every delivery the same way.
+ */
+export async function imageJob(runtime: Runtime, log: Logger, message: unknown, delivery: { dequeueCount: number }): Promise<Record<string, unknown>> {
+  let what = 'image job';
+  try {
+    const image = parseImageJob(message);
+    what = `${image.registry}/${image.repository}:${image.tag} (event ${image.id})`;
+    const result = await releaseImage(runtime, log, image);
+    if (result.kind === 'unconfirmed') throw new Error(result.reason);
+    return releaseSummary(result);
+  } catch (err) {
+    const last = delivery.dequeueCount >= MAX_DEQUEUE_COUNT;
+    const result = `${what}: ${(err as Error).message} (delivery ${delivery.dequeueCount} of ${MAX_DEQUEUE_COUNT}${last ? ': moved to the poison queue' : ': retried'})`;
+    if (last) log.error('image.poisoned', { result });
+    else log.warn('image.retry', { result });
+    throw err;
   }
 }
 
@@ -103,15 +123,5 @@ export async function registryPush(runtime: Runtime, log: Logger, event: unknown
   // The tag may not have reached the registry replica we asked yet: fail the delivery, so Event Grid retries
   // (and dead-letters it if the tag never appears).
   if (result.kind === 'unconfirmed') throw new Error(result.reason);
-  return summarize(result);
-}
-
-function summarize(result: ImagePushedResult): Record<string, unknown> {
-  if (result.kind === 'ignored') return { ignored: result.reason, ...(result.suspended ? { suspended: result.suspended } : {}) };
-  if (result.kind === 'unconfirmed') return { error: result.reason, image: result.image };
-  return {
-    image: result.image,
-    ...(result.suspended ? { suspended: result.suspended } : {}),
-    branches: result.branches.map((b) => ({ branch: b.branch, environments: b.environments, status: b.status, revision: b.revision, pullRequest: b.pullRequest, changes: b.changes, skipped: b.skipped.map((s) => ({ env: s.env, workload: s.workload, container: s.container, reason: s.message })), errors: b.errors })),
-  };
+  return releaseSummary(result);
 }

@@ -19,19 +19,21 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import { acrAccess } from '../registry/acr-access.ts';
 import { assembleRuntime, type Runtime } from './runtime.ts';
 import { healthJob, syncJob } from './cluster-handlers.ts';
+import { imageJob } from './handlers.ts';
 import { HEALTH_QUEUE, type HealthQueue } from '../pipeline/health-job.ts';
 import { MemoryHealthQueue } from '../pipeline/memory-health-queue.ts';
 import { StorageHealthQueue } from '../storage/storage-health-queue.ts';
 import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../clusters/index.ts';
-import { findEnvironment } from '../config/index.ts';
+import { findEnvironment, syncSetPaths } from '../config/index.ts';
 import { connectorBounds, type Settings } from '../config/settings.ts';
 import { createConfigProvider } from '../pipeline/config-provider.ts';
 import { DELIVERY_RETENTION_MS, MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
-import { onPush } from '../pipeline/on-push.ts';
+import { onBranchUpdate } from '../pipeline/on-push.ts';
 import { renderEnvironment } from '../pipeline/render-environment.ts';
 import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
+import { IMAGE_QUEUE, MAX_DEQUEUE_COUNT, type ImageJob } from '../pipeline/image-job.ts';
 import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
 import { previewJob } from './preview-handlers.ts';
 import { GitHubPreviewReporter, gitHubSourceFromSettings, type GitHubSource } from '../sources/github/index.ts';
@@ -91,6 +93,9 @@ export async function createLocalHost(options: {
   const memoryQueue = settings.storage ? undefined : new MemoryJobQueue({ retryDelayMs: 2000 });
   const memoryPreviews = settings.storage ? undefined : new MemoryJobQueue<PreviewJob>({ retryDelayMs: 2000 });
   let previewQueue: JobQueue<PreviewJob>;
+  let imageQueue: JobQueue<ImageJob>;
+  const memoryImages = settings.storage ? undefined : new MemoryJobQueue<ImageJob>({ retryDelayMs: 2000, maxAttempts: MAX_DEQUEUE_COUNT });
+  let imageWorker: QueueWorker | undefined;
   let worker: QueueWorker | undefined;
   let previewWorker: QueueWorker | undefined;
   let healthWorker: QueueWorker | undefined;
@@ -110,7 +115,7 @@ export async function createLocalHost(options: {
     await ensureSampleRepo(repoDir);
     const git = new LocalGitSource(repoDir, { author: settings.commitAuthor });
     repository = `local/${path.basename(repoDir)}`;
-    // A local repository has no GitHub to send the push webhook: a commit the pipeline writes is handed to onPush directly.
+    // A local repository has no GitHub to send the push webhook: a commit the pipeline writes is handed to the push use case as a branch update.
     source = {
       description: git.description,
       defaultBranch: () => git.defaultBranch(),
@@ -121,8 +126,8 @@ export async function createLocalHost(options: {
         const result = await git.commit(req);
         if (result.status === 'committed') {
           const { changed, removed } = await git.diff(req.expectedHead, result.revision);
-          const push = { ref: `refs/heads/${req.branch}`, before: req.expectedHead, after: result.revision, created: false, deleted: false, forced: false, commits: [{ id: result.revision, added: [], modified: changed, removed }], repository: { full_name: repository } };
-          await onPush(push, `local-${result.revision}`, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue, deliveries: runtime.deliveries, log });
+          const update = { ref: `refs/heads/${req.branch}`, before: req.expectedHead, after: result.revision, deleted: false, changed, removed };
+          await onBranchUpdate(update, `local-${result.revision}`, { config: (hint) => runtime.config(hint), clusters: (env) => runtime.discover(env), queue, deliveries: runtime.deliveries, log });
         }
         return result;
       },
@@ -145,6 +150,14 @@ export async function createLocalHost(options: {
       handler: async (m) => void (await previewJob(runtime, log, m)),
       onError: (err, meta) => log.warn('preview.retry', { result: `${(err as Error).message}${meta.poisoned ? ` (moved to ${PREVIEW_QUEUE}-poison)` : ''}` }),
     });
+    imageQueue = new StorageJobQueue<ImageJob>(service, IMAGE_QUEUE);
+    imageWorker = new QueueWorker(service, {
+      queueName: IMAGE_QUEUE,
+      maxDequeueCount: MAX_DEQUEUE_COUNT,
+      handler: async (m, meta) => void (await imageJob(runtime, log, m, meta)),
+      // imageJob logs each failed release itself; only the queue's own failures are left to say.
+      onError: (err, meta) => meta.dequeueCount === 0 && log.warn('image.retry', { result: (err as Error).message }),
+    });
     healthQueue = new StorageHealthQueue(service, HEALTH_QUEUE);
     healthWorker = new QueueWorker(service, {
       queueName: HEALTH_QUEUE,
@@ -154,6 +167,7 @@ export async function createLocalHost(options: {
   } else {
     queue = memoryQueue!;
     previewQueue = memoryPreviews!;
+    imageQueue = memoryImages!;
     healthQueue = memoryHealth!;
     deliveries = new MemoryDeliveryLog();
   }
@@ -170,6 +184,7 @@ export async function createLocalHost(options: {
     previewQueue,
     config: createConfigProvider(source, { inlineYaml: settings.configYaml, environmentBranches: settings.environmentBranches, bounds: settings.bounds, defaultBranchFallback: true }),
     queue,
+    imageQueue,
     deliveries,
     connector,
     clock,
@@ -198,7 +213,7 @@ export async function createLocalHost(options: {
     if (!env) return;
     const revision = await runtime.source.resolveBranch(env.branch);
     const rendered = await renderEnvironment(runtime.source, env, revision);
-    const written = await writeObjects(path.join(foldersDir, env.name), applyItems(rendered.resources, syncSetName(runtime.gitUrl, env.branch, [env.path])), { revision, at: new Date().toISOString() });
+    const written = await writeObjects(path.join(foldersDir, env.name), applyItems(rendered.resources, syncSetName(runtime.gitUrl, env.branch, syncSetPaths(env))), { revision, at: new Date().toISOString() });
     log.info('sync.folder', { environment: env.name, cluster: FOLDER_CLUSTER, commit: revision, result: `${written.length} objects written to ${path.join(foldersDir, env.name)}, ${rendered.errors.length} errors` });
   }
 
@@ -207,25 +222,35 @@ export async function createLocalHost(options: {
     foldersDir,
     repoDir,
     async start() {
-      if (worker) await Promise.all([worker.start(), previewWorker!.start()]);
+      if (worker) await Promise.all([worker.start(), previewWorker!.start(), imageWorker!.start()]);
       else {
         memoryQueue!.process((job) => handleJob(job, randomUUID()));
+        memoryImages!.process(async (job, attempt) => void (await imageJob(runtime, log, job, { dequeueCount: attempt })));
         memoryPreviews!.process(async (job) => void (await previewJob(runtime, log, job)));
       }
       if (healthWorker) await healthWorker.start();
       else memoryHealth!.process(async (job) => void (await healthJob(runtime, log, job)));
     },
     async idle(timeoutMs = 60_000) {
-      if (worker) await Promise.all([worker.idle(timeoutMs), previewWorker!.idle(timeoutMs)]);
-      else await Promise.race([Promise.all([memoryQueue!.idle(), memoryPreviews!.idle()]), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
+      // Images first: a release commits, and its branch update queues sync jobs.
+      if (worker) {
+        await imageWorker!.idle(timeoutMs);
+        await Promise.all([worker.idle(timeoutMs), previewWorker!.idle(timeoutMs)]);
+      } else {
+        const idle = async () => {
+          await memoryImages!.idle();
+          await Promise.all([memoryQueue!.idle(), memoryPreviews!.idle()]);
+        };
+        await Promise.race([idle(), new Promise((_, reject) => setTimeout(() => reject(new Error(`jobs still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
+      }
     },
     async stop() {
-      await Promise.all([worker?.stop(), previewWorker?.stop()]);
+      await Promise.all([worker?.stop(), previewWorker?.stop(), imageWorker?.stop()]);
       await healthWorker?.stop();
       memoryHealth?.stop();
     },
     async poisoned() {
-      if (memoryQueue) return memoryQueue.poisoned;
+      if (memoryQueue) return [...memoryQueue.poisoned, ...memoryImages!.poisoned];
       return [];
     },
   };

@@ -4,6 +4,7 @@
  * In its own file so the webhooks never load the Kubernetes client.
  */
 import { applyItems, applyObjects, FOLDER_CLUSTER, syncSetName, type ClusterTarget } from '../clusters/index.ts';
+import { syncSetPaths } from '../config/index.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { readClusterVariables } from '../pipeline/cluster-variables.ts';
 import { renderBuilder } from '../pipeline/preview-build.ts';
@@ -35,7 +36,7 @@ export async function previewJob(runtime: Runtime, log: Logger, message: unknown
     },
     async dryRun(env, target, resources) {
       const connection = await runtime.connector.connect(target);
-      const items = applyItems(resources, syncSetName(runtime.gitUrl, env.branch, [env.path]));
+      const items = applyItems(resources, syncSetName(runtime.gitUrl, env.branch, syncSetPaths(env)));
       const outcomes = await applyObjects(connection, items, { clock: runtime.clock, dryRun: true });
       return outcomes.map((o) => ({
         cluster: target.name,

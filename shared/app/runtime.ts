@@ -15,6 +15,7 @@ import type { ConfigProvider } from '../pipeline/config-provider.ts';
 import type { DeliveryLog } from '../pipeline/delivery-log.ts';
 import { KeyedMutex } from '../pipeline/keyed-mutex.ts';
 import type { ChangeProposer } from '../pipeline/on-image-pushed.ts';
+import type { ImageJob } from '../pipeline/image-job.ts';
 import type { PreviewJob } from '../pipeline/preview-job.ts';
 import type { PreviewReporter } from '../pipeline/run-preview.ts';
 import type { JobQueue } from '../pipeline/sync-job.ts';
@@ -36,6 +37,8 @@ export interface Runtime {
   proposer: ChangeProposer | undefined;
   config: ConfigProvider;
   queue: JobQueue;
+  /** The `image-release` queue: images the ACR classic webhook accepted, released by its queue trigger. */
+  imageQueue: JobQueue<ImageJob>;
   /** The `preview` queue (pull-request previews); undefined where previews are off. */
   previewQueue: JobQueue<PreviewJob> | undefined;
   /** Where previews are reported (GitHub check runs, or statuses and comments); undefined without GitHub. */

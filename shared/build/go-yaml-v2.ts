@@ -13,6 +13,7 @@
  * scalars at column 80, multi-line strings, non-printable characters), it throws {@link GoYamlUnsupported}
  * instead of writing something close: the caller refuses the work with the reason.
  */
+import { isMapping } from '../manifests/is-mapping.ts';
 
 /** A value go-yaml would marshal that this module cannot write exactly. */
 export class GoYamlUnsupported extends Error {
@@ -208,7 +209,7 @@ function scalar(value: unknown, column: number, path: string): string {
   throw new GoYamlUnsupported(`a ${typeof value} value`, path);
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = isMapping;
 const isEmptyCollection = (v: unknown): boolean => (Array.isArray(v) && v.length === 0) || (isMap(v) && Object.keys(v).length === 0);
 
 function keyText(key: string, indent: number, path: string): string {

@@ -75,6 +75,16 @@ export interface Environment {
   promotion?: Promotion;
   /** Pull-request previews; absent = defaults (no dry run). */
   previews?: PreviewSettings;
+  /**
+   * The `--git-path` of the Flux v1 daemon this environment takes over, exactly as it was given (`./a` and `a`
+   * give different GC marks); a spelling of `path`. Absent: `[path]`.
+   */
+  fluxGitPaths?: readonly string[];
+}
+
+/** The paths Flux v1's sync-set name is computed from for this environment (the GC marks depend on them). */
+export function syncSetPaths(env: Environment): readonly string[] {
+  return env.fluxGitPaths ?? [env.path];
 }
 
 /**

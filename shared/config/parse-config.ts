@@ -6,11 +6,11 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { parseTagFilter } from '../images/tag-filter.ts';
 import { ConfigError } from './config-error.ts';
+import { issuePath, repositoryName } from './validation.ts';
 import type { ClusterSelection, Environment, GitopsConfig, Promotion, VariablesSource } from './environment.ts';
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const registryHost = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/;
-const repositoryName = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** git check-ref-format rules that matter for branch names. */
 function isBranchName(s: string): boolean {
@@ -90,6 +90,12 @@ const promotionSchema = z.strictObject({
   auto: z.boolean().default(false),
 });
 
+/** A directory as `path` is read: leading `./` and trailing `/` dropped, `.` the root. */
+const normalizePath = (p: string): string => {
+  const n = p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return n === '.' ? '' : n;
+};
+
 const environmentSchema = z.strictObject({
   branch: z.string().refine(isBranchName, 'expected a git branch name'),
   path: z
@@ -116,10 +122,15 @@ const environmentSchema = z.strictObject({
   variables: variablesSchema.optional(),
   healthTimeoutMinutes: z.number().int().min(1).max(1440).optional(),
   promotion: promotionSchema.optional(),
+  fluxGitPaths: z
+    .array(z.string().min(1).max(4096).refine((p) => !p.startsWith('/'), 'expected a relative path (Flux v1 refuses a --git-path with a leading /)'))
+    .min(1, 'expected the --git-path of the Flux v1 daemon this environment takes over (omit the key to use `path`)')
+    .max(1, 'expected one --git-path: Flux v1 owned the objects of all its --git-paths as one set, and an environment deploys one path, so its prune could not tell the other paths\' objects from removed ones (taking over a multi-path Flux v1 daemon is not supported)')
+    .optional(),
 });
 
 const configSchema = z.strictObject({
-  repository: z.string().regex(repositoryName, 'expected owner/name').optional(),
+  repository: repositoryName.optional(),
   environments: z
     .record(z.string().regex(dnsLabel, 'expected environment names of lower-case letters, digits and dashes'), environmentSchema)
     .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
@@ -158,10 +169,9 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
       result.error.issues.map((issue) => {
         const path = issue.path as (string | number)[];
         const at = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...path, issue.keys[0]!] : path;
-        const keys = path.map(String);
         const node = locate(doc, at);
         const line = node ? `:${lineCounter.linePos(node).line}` : '';
-        const where = keys.length > 0 ? keys.join('.') : '(top level)';
+        const where = issuePath(issue);
         const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
         return `${file}${line}: ${where}: ${message}`;
       }),
@@ -180,12 +190,13 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     ...(e.variables ? { variables: { configMap: stripUndefined(e.variables.configMap) as VariablesSource['configMap'] } } : {}),
     ...(e.healthTimeoutMinutes !== undefined ? { healthTimeoutMinutes: e.healthTimeoutMinutes } : {}),
     ...(e.promotion ? { promotion: promotionOf(e.promotion) } : {}),
+    ...(e.fluxGitPaths ? { fluxGitPaths: e.fluxGitPaths } : {}),
   }));
   const at = (path: (string | number)[]): string => {
     const node = locate(doc, path);
     return node === undefined ? file : `${file}:${lineCounter.linePos(node).line}`;
   };
-  const promotionErrors = promotionProblems(environments, Object.keys(result.data.environments), at);
+  const promotionErrors = [...promotionProblems(environments, Object.keys(result.data.environments), at), ...fluxGitPathProblems(environments, Object.keys(result.data.environments), at)];
   if (promotionErrors.length > 0) throw new ConfigError(promotionErrors);
   const refused = trustProblems(environments, options).map((p) => `${file}: ${p}`);
   if (refused.length > 0) throw new ConfigError(refused);
@@ -248,6 +259,21 @@ function trustProblems(envs: readonly Environment[], options: ParseConfigOptions
       }
     }
   }
+  return problems;
+}
+
+/**
+ * `fluxGitPaths` names the environment's own directory as the replaced Flux v1 daemon spelled it (`./a` and `a`
+ * give different GC marks): another directory would make the sync set, and so the prune, another environment's.
+ */
+function fluxGitPathProblems(envs: readonly Environment[], keys: readonly string[], at: (path: (string | number)[]) => string): string[] {
+  const problems: string[] = [];
+  envs.forEach((env, i) => {
+    (env.fluxGitPaths ?? []).forEach((p, n) => {
+      if (normalizePath(p) === env.path) return;
+      problems.push(`${at(['environments', keys[i]!, 'fluxGitPaths', n])}: environments.${env.name}.fluxGitPaths.${n}: expected a spelling of this environment's path "${env.path}" (such as "./${env.path || '.'}"), not "${p}": the GC marks of another directory are another environment's`);
+    });
+  });
   return problems;
 }
 

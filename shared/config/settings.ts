@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ClusterScope, OperatorBounds } from './bounds.ts';
 import { ConfigError } from './config-error.ts';
+import { issuePath, REPOSITORY_NAME } from './validation.ts';
 
 /** Who commits when no one is named: the default author of image-update commits and the GitHub committer. */
 export const DEFAULT_COMMITTER = { name: 'serverless-gitops', email: 'serverless-gitops@users.noreply.github.com' } as const;
@@ -71,7 +72,7 @@ const wholeIn = (min: number, max: number) => (s: string | undefined) => s === u
 
 const settingsSchema = z
   .object({
-    GITHUB_REPOSITORY: optional.refine((s) => s === undefined || /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(s), 'expected owner/name'),
+    GITHUB_REPOSITORY: optional.refine((s) => s === undefined || REPOSITORY_NAME.test(s), 'expected owner/name'),
     GITHUB_API_URL: optional.refine((s) => s === undefined || /^https?:\/\/[^\s]+$/.test(s), 'expected an http(s) URL'),
     GITHUB_TOKEN: optional,
     GITHUB_APP_ID: optional.refine((s) => s === undefined || /^[0-9]+$/.test(s), 'expected a numeric App id'),
@@ -215,7 +216,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
   }
   const r = settingsSchema.safeParse(env);
   if (!r.success) {
-    throw new ConfigError(r.error.issues.map((i) => `setting ${String(i.path[0])}: ${i.message}`));
+    throw new ConfigError(r.error.issues.map((i) => `setting ${issuePath(i)}: ${i.message}`));
   }
   const s = r.data;
   const problems: string[] = [];

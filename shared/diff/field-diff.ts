@@ -2,6 +2,7 @@
  * Field-level differences between two JSON values (pure). Maps compare key by key; lists whose items all
  * carry a unique string `name` (containers, env, ports, volumes) compare by name, other lists by index.
  */
+import { isMapping } from '../manifests/is-mapping.ts';
 
 export type PathSegment = string | number | { name: string };
 
@@ -14,7 +15,7 @@ export interface FieldChange {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj: (v: unknown) => v is Obj = isMapping;
 
 /** `spec.template.spec.containers[name=web].image`, `metadata.labels["app.kubernetes.io/name"]`. */
 export function formatPath(path: readonly PathSegment[]): string {

@@ -3,6 +3,7 @@
  * status, resourceVersion, generation, uid, creationTimestamp, selfLink, kubectl's last-applied annotation),
  * and Secret values masked the way `kubectl diff` masks them, so no secret reaches a terminal or a PR.
  */
+import { isMapping } from '../manifests/is-mapping.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 export const MASK = '***';
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj: (v: unknown) => v is Obj = isMapping;
 
 /** A copy of `object` without status and server-set metadata (empty annotations dropped). */
 export function stripServerFields(object: unknown): unknown {

@@ -77,27 +77,33 @@ const numberTag = (tagName: string) => defineScalarTag<number>(tagName, {
   represent: (data: number) => String(data),
 });
 
-/** Any tag the schema does not know: the node is read as if untagged-string / sequence / mapping. */
-const unknownScalarTag = defineScalarTag<string>('', {
-  matchByTagPrefix: true,
-  resolve: (source) => source,
-  identify: () => false,
-});
-const unknownSequenceTag = defineSequenceTag<unknown[]>('', {
-  matchByTagPrefix: true,
-  create: seqTag.create,
-  addItem: seqTag.addItem,
-  identify: () => false,
-});
-const unknownMappingTag = defineMappingTag<Record<string, unknown>>('', {
-  matchByTagPrefix: true,
-  create: mapTag.create,
-  addPair: mapTag.addPair,
-  has: mapTag.has,
-  keys: mapTag.keys,
-  get: mapTag.get,
-  identify: () => false,
-});
+/**
+ * Any tag the schema does not know: the node is read as if untagged (string, sequence or mapping), as go-yaml
+ * does for tags it cannot resolve. Shared with kustomize's reader (`shared/build/kustomize/kyaml-schema.ts`);
+ * list them after the schema's own tags.
+ */
+export const UNKNOWN_TAGS = [
+  defineScalarTag<string>('', {
+    matchByTagPrefix: true,
+    resolve: (source) => source,
+    identify: () => false,
+  }),
+  defineSequenceTag<unknown[]>('', {
+    matchByTagPrefix: true,
+    create: seqTag.create,
+    addItem: seqTag.addItem,
+    identify: () => false,
+  }),
+  defineMappingTag<Record<string, unknown>>('', {
+    matchByTagPrefix: true,
+    create: mapTag.create,
+    addPair: mapTag.addPair,
+    has: mapTag.has,
+    keys: mapTag.keys,
+    get: mapTag.get,
+    identify: () => false,
+  }),
+] as const;
 
 /**
  * The schema manifests are parsed with: go-yaml v2 (YAML 1.1) scalars, merge keys, `{}` mappings, and
@@ -110,7 +116,5 @@ export const KUBE_YAML_SCHEMA: Schema = new Schema([
   numberTag('tag:yaml.org,2002:int'),
   numberTag('tag:yaml.org,2002:float'),
   mergeTag,
-  unknownScalarTag,
-  unknownSequenceTag,
-  unknownMappingTag,
+  ...UNKNOWN_TAGS,
 ]);

@@ -8,7 +8,7 @@ import {
   FIELD_MANAGER, KubeApiError, APPLY_PATCH, applyItems, listMarkedObjects, mapBounded, planPrune, resourcePath, syncSetName,
   type ApplyItem, type ClusterConnection,
 } from '../clusters/index.ts';
-import type { Environment } from '../config/index.ts';
+import { syncSetPaths, type Environment } from '../config/index.ts';
 import { diffObjectSets, type DiffObject, type ObjectSetDiff } from '../diff/index.ts';
 import type { ManifestError } from '../manifests/index.ts';
 import type { SourceReader } from '../sources/port.ts';
@@ -18,8 +18,6 @@ export interface DiffClusterOptions {
   source: SourceReader;
   revision: string;
   gitUrl: string;
-  gcPaths?: readonly string[];
-  fieldManager?: string;
   /** Prune as the sync would (default: the environment's setting). */
   prune?: boolean;
   pruneMaxShare?: number;
@@ -83,11 +81,10 @@ export async function diffCluster(env: Environment, conn: ClusterConnection, opt
     const e = rendered.errors[0];
     throw new Error(`${env.name} is refused as a whole: ${e ? `${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}` : 'no reason given'}`);
   }
-  const setName = syncSetName(options.gitUrl, env.branch, options.gcPaths ?? [env.path]);
+  const setName = syncSetName(options.gitUrl, env.branch, syncSetPaths(env));
   const items = applyItems(rendered.resources, setName);
-  const fieldManager = options.fieldManager ?? FIELD_MANAGER;
   const createdNamespaces = new Set(items.filter((i) => i.resource.kind === 'Namespace' && i.resource.apiVersion === 'v1').map((i) => i.resource.name));
-  const answers = await mapBounded(items, options.concurrency ?? 16, (item) => dryRunOne(conn, item, fieldManager, createdNamespaces));
+  const answers = await mapBounded(items, options.concurrency ?? 16, (item) => dryRunOne(conn, item, FIELD_MANAGER, createdNamespaces));
 
   const before: DiffObject[] = [];
   const after: DiffObject[] = [];

@@ -4,6 +4,7 @@
  * one has failed, or the environment's timeout passes. No invocation waits.
  */
 import { z } from 'zod';
+import { describeIssues } from '../config/index.ts';
 
 export { HEALTH_QUEUE } from './queue-names.ts';
 /** The first check, and the base of the backoff. */
@@ -36,7 +37,7 @@ export function parseHealthJob(body: unknown): HealthJob {
     }
   }
   const r = healthJobSchema.safeParse(value);
-  if (!r.success) throw new Error(`invalid health job: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`invalid health job: ${describeIssues(r.error)}`);
   return r.data;
 }
 

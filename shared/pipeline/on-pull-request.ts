@@ -1,13 +1,12 @@
 /**
- * `pipeline.onPullRequest`: a verified `pull_request` event becomes one `preview` job, or a 202 with the
- * reason nothing is previewed (closed or merged, an action that changes nothing, another base branch, no
+ * `pipeline.onPullRequest`: a verified `pull_request` event becomes one `preview` job, or an outcome with
+ * the reason nothing is previewed (closed or merged, an action that changes nothing, another base branch, no
  * environment touched). Fast: the event is screened, the changed files listed, and the job queued.
  */
 import { ConfigError, findEnvironment, type GitopsConfig } from '../config/index.ts';
 import { isSameRepository, screenPullRequest, scopePreview, type PullRequestEvent } from '../preview/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import type { DeliveryLog } from './delivery-log.ts';
-import type { WebhookResponse } from './github-delivery.ts';
 import type { Logger } from './logger.ts';
 import type { PreviewJob } from './preview-job.ts';
 import { pullRequestChanges } from './pull-request-changes.ts';
@@ -26,10 +25,18 @@ export interface OnPullRequestDeps {
   log: Logger;
 }
 
-const ignored = (reason: string): WebhookResponse => ({ status: 202, body: { ignored: reason } });
+/** What became of a pull-request event (the edge, `shared/app/http-outcomes.ts`, turns it into GitHub's answer). */
+export type PullRequestOutcome =
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'config-invalid'; reason: string }
+  /** Already handled: the same delivery id or the same signed body. */
+  | { kind: 'duplicate'; delivery: string; head: string }
+  | { kind: 'queued'; pullRequest: number; head: string; environments: { name: string; reason: string | undefined }[]; untouched: string[] };
 
-/** Plans a pull request's preview and queues it; answers with a JSON summary. */
-export async function onPullRequest(event: PullRequestEvent, delivery: string | DeliveryIdentity, deps: OnPullRequestDeps): Promise<WebhookResponse> {
+const ignored = (reason: string): PullRequestOutcome => ({ kind: 'ignored', reason });
+
+/** Plans a pull request's preview and queues it. */
+export async function onPullRequest(event: PullRequestEvent, delivery: string | DeliveryIdentity, deps: OnPullRequestDeps): Promise<PullRequestOutcome> {
   const { log } = deps;
   const { id: deliveryId, bodyDigest } = typeof delivery === 'string' ? { id: delivery, bodyDigest: undefined } : delivery;
   // The delivery id and the signed body's digest: a redelivery, or a captured body replayed under new ids, queues nothing.
@@ -45,7 +52,7 @@ export async function onPullRequest(event: PullRequestEvent, delivery: string | 
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log.error('preview.config-invalid', { ...fields, result: err.message });
-    return { status: 422, body: { error: `invalid configuration: ${err.message}` } };
+    return { kind: 'config-invalid', reason: err.message };
   }
   const screen = screenPullRequest(event, config, deps.repository);
   if (screen.kind === 'ignored') {
@@ -65,7 +72,7 @@ export async function onPullRequest(event: PullRequestEvent, delivery: string | 
   }
   if (!(await deps.deliveries.claim(keys))) {
     log.info('preview.duplicate', { ...fields, result: 'already handled (same delivery id or same signed body)' });
-    return { status: 200, body: { duplicate: true, delivery: deliveryId, head: event.headSha } };
+    return { kind: 'duplicate', delivery: deliveryId, head: event.headSha };
   }
   const job: PreviewJob = {
     v: 1,
@@ -85,8 +92,5 @@ export async function onPullRequest(event: PullRequestEvent, delivery: string | 
     throw new Error(`failed to enqueue the preview of pull request #${event.number} at ${event.headSha}`, { cause: err });
   }
   log.info('preview.job', { ...fields, environment: job.environments.join(','), result: `${changes ? changes.paths.length : 'unknown'} files changed; ${job.sameRepository ? 'same repository' : 'fork: no dry run'}` });
-  return {
-    status: 202,
-    body: { pullRequest: event.number, head: event.headSha, environments: job.environments.map((e) => ({ name: e, reason: scope.reasons[e] })), untouched: scope.untouched },
-  };
+  return { kind: 'queued', pullRequest: event.number, head: event.headSha, environments: job.environments.map((e) => ({ name: e, reason: scope.reasons[e] })), untouched: scope.untouched };
 }

@@ -1,5 +1,5 @@
 /**
- * `pipeline.onPush`: a verified push becomes one sync job per affected
+ * `pipeline.onPush` / `onBranchUpdate`: a verified push (or a commit the local git writer made) becomes one sync job per affected
  * environment × cluster on the queue. Fast (no cluster is touched here) so
  * GitHub gets its answer well within its 10 s limit.
  *
@@ -10,9 +10,8 @@
  */
 import { ConfigError, findEnvironment, type Environment, type GitopsConfig } from '../config/index.ts';
 import type { DeliveryLog } from './delivery-log.ts';
-import type { WebhookResponse } from './github-delivery.ts';
 import type { Logger } from './logger.ts';
-import { planPush } from './plan-push.ts';
+import { branchUpdateOf, planBranchUpdate, type BranchUpdate } from './plan-push.ts';
 import type { PushEvent } from './push-event.ts';
 import type { JobQueue, SyncJob } from './sync-job.ts';
 
@@ -38,30 +37,58 @@ export interface DeliveryIdentity {
 
 export const DEFAULT_FULL_SYNC_INTERVAL_MS = 60_000;
 
-/** Plans a push and enqueues its jobs; answers with a JSON summary. */
-export async function onPush(push: PushEvent, delivery: string | DeliveryIdentity, deps: OnPushDeps): Promise<WebhookResponse> {
+/** What became of a push (the edge, `shared/app/http-outcomes.ts`, turns it into GitHub's answer). */
+export type PushOutcome =
+  /** The configuration in force at `revision` cannot be read, or leaves every environment of the branch undeployable. */
+  | { kind: 'config-invalid'; revision: string; reason: string }
+  | { kind: 'ignored'; reason: string }
+  /** Already handled: the same delivery id or the same signed body. */
+  | { kind: 'duplicate'; delivery: string; revision: string }
+  | ({ kind: 'queued' } & PushSummary);
+
+/** The jobs a push queued, and why each environment got what it got. */
+export interface PushSummary {
+  revision: string;
+  branch: string;
+  jobs: { environment: string; cluster: string; full: boolean; changed: number; removed: number }[];
+  environments: { name: string; full: boolean; reason?: string }[];
+  unaffected: string[];
+  withoutClusters: string[];
+  /** Full syncs left to the reconcile timer by the rate limit. */
+  deferred?: { name: string; reason: string }[];
+  /** Environments of the branch whose definition is broken or beyond the operator's bounds. */
+  unavailable?: { name: string; reason: string }[];
+}
+
+/** A verified GitHub push: its payload read as a branch update. */
+export function onPush(push: PushEvent, delivery: string | DeliveryIdentity, deps: OnPushDeps): Promise<PushOutcome> {
+  return onBranchUpdate(branchUpdateOf(push), delivery, deps);
+}
+
+/** Plans a branch update and enqueues its jobs (GitHub's push webhook and the local git writer both end here). */
+export async function onBranchUpdate(update: BranchUpdate, delivery: string | DeliveryIdentity, deps: OnPushDeps): Promise<PushOutcome> {
   const { log } = deps;
   const { id: deliveryId, bodyDigest } = typeof delivery === 'string' ? { id: delivery, bodyDigest: undefined } : delivery;
   let config: GitopsConfig;
-  const branch = push.ref.startsWith('refs/heads/') ? push.ref.slice('refs/heads/'.length) : undefined;
+  const branch = update.ref.startsWith('refs/heads/') ? update.ref.slice('refs/heads/'.length) : undefined;
   try {
     // The push is planned with the definitions as this commit leaves them (a push that edits gitops.yaml included).
-    config = await deps.config(branch && !push.deleted ? { branch, revision: push.after } : undefined);
+    config = await deps.config(branch && !update.deleted ? { branch, revision: update.after } : undefined);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    log.error('push.config-invalid', { delivery: deliveryId, commit: push.after, result: err.message });
-    return { status: 422, body: { error: `invalid configuration at ${push.after}: ${err.message}` } };
+    log.error('push.config-invalid', { delivery: deliveryId, commit: update.after, result: err.message });
+    return { kind: 'config-invalid', revision: update.after, reason: err.message };
   }
   // Environments of this branch whose definition is broken or beyond the operator's bounds are not deployed.
   const unavailable = (config.unavailable ?? []).filter((u) => u.branch === branch);
-  for (const u of unavailable) log.error('push.config-invalid', { delivery: deliveryId, environment: u.name, commit: push.after, result: u.reason });
-  const plan = planPush(push, config);
+  for (const u of unavailable) log.error('push.config-invalid', { delivery: deliveryId, environment: u.name, commit: update.after, result: u.reason });
+  const plan = planBranchUpdate(update, config);
   if (unavailable.length > 0 && (plan.kind === 'ignored' || plan.environments.length + plan.unaffected.length === 0)) {
-    return { status: 422, body: { error: `invalid configuration at ${push.after}: ${unavailable.map((u) => `${u.name}: ${u.reason}`).join('; ')}` } };
+    return { kind: 'config-invalid', revision: update.after, reason: unavailable.map((u) => `${u.name}: ${u.reason}`).join('; ') };
   }
   if (plan.kind === 'ignored') {
-    log.info('push.ignored', { delivery: deliveryId, ref: push.ref, commit: push.after, result: plan.reason });
-    return { status: 202, body: { ignored: plan.reason } };
+    log.info('push.ignored', { delivery: deliveryId, ref: update.ref, commit: update.after, result: plan.reason });
+    return { kind: 'ignored', reason: plan.reason };
   }
 
   const jobs: SyncJob[] = [];
@@ -87,8 +114,8 @@ export async function onPush(push: PushEvent, delivery: string | DeliveryIdentit
 
   const keys = [deliveryId, ...(bodyDigest ? [`body-sha256:${bodyDigest}`] : [])];
   if (!(await deps.deliveries.claim(keys))) {
-    log.info('push.duplicate', { delivery: deliveryId, commit: push.after, result: 'already handled (same delivery id or same signed body)' });
-    return { status: 200, body: { duplicate: true, delivery: deliveryId, revision: plan.revision } };
+    log.info('push.duplicate', { delivery: deliveryId, commit: update.after, result: 'already handled (same delivery id or same signed body)' });
+    return { kind: 'duplicate', delivery: deliveryId, revision: plan.revision };
   }
   const claimed = [...keys];
   // Full syncs: one per environment per interval; later ones are left to the reconcile timer.
@@ -117,16 +144,14 @@ export async function onPush(push: PushEvent, delivery: string | DeliveryIdentit
   }
   for (const e of withoutClusters) log.warn('push.no-clusters', { delivery: deliveryId, environment: e, commit: plan.revision });
   return {
-    status: 202,
-    body: {
-      revision: plan.revision,
-      branch: plan.branch,
-      jobs: send.map((j) => ({ environment: j.environment, cluster: j.cluster, full: j.full, changed: j.changed.length, removed: j.removed.length })),
-      environments: plan.environments.map((e) => ({ name: e.environment, full: e.full, ...(e.fullReason ? { reason: e.fullReason } : {}) })),
-      unaffected: plan.unaffected,
-      withoutClusters,
-      ...(deferred.length > 0 ? { deferred: deferred.map((name) => ({ name, reason: 'full sync rate-limited: left to the reconcile timer' })) } : {}),
-      ...(unavailable.length > 0 ? { unavailable: unavailable.map((u) => ({ name: u.name, reason: u.reason })) } : {}),
-    },
+    kind: 'queued',
+    revision: plan.revision,
+    branch: plan.branch,
+    jobs: send.map((j) => ({ environment: j.environment, cluster: j.cluster, full: j.full, changed: j.changed.length, removed: j.removed.length })),
+    environments: plan.environments.map((e) => ({ name: e.environment, full: e.full, ...(e.fullReason ? { reason: e.fullReason } : {}) })),
+    unaffected: plan.unaffected,
+    withoutClusters,
+    ...(deferred.length > 0 ? { deferred: deferred.map((name) => ({ name, reason: 'full sync rate-limited: left to the reconcile timer' })) } : {}),
+    ...(unavailable.length > 0 ? { unavailable: unavailable.map((u) => ({ name: u.name, reason: u.reason })) } : {}),
   };
 }

@@ -27,16 +27,45 @@ export type PushPlan =
   | { kind: 'ignored'; reason: string }
   | { kind: 'sync'; branch: string; revision: string; environments: EnvironmentPlan[]; unaffected: string[] };
 
+/**
+ * A ref moved: the domain input of the push use case, whoever saw it move (GitHub's push webhook, the local
+ * git writer after its own commit). `changed`/`removed` are the net file changes from `before` to `after`;
+ * `fullReason` says why they cannot be trusted (then every affected environment gets a full sync).
+ */
+export interface BranchUpdate {
+  /** The ref that moved: `refs/heads/<branch>` for a branch (anything else is ignored). */
+  ref: string;
+  before: string;
+  after: string;
+  deleted: boolean;
+  changed: readonly string[];
+  removed: readonly string[];
+  fullReason?: string;
+}
+
+/** What a GitHub push payload says moved, and how far its file lists can be trusted. */
+export function branchUpdateOf(push: PushEvent): BranchUpdate {
+  const fullReason = pushNeedsFullSync(push);
+  const { changed, removed } = netChanges(push);
+  return { ref: push.ref, before: push.before, after: push.after, deleted: push.deleted, changed: [...changed], removed: [...removed], ...(fullReason ? { fullReason } : {}) };
+}
+
 /** Plans a push: which environments of the branch to sync, and how. */
 export function planPush(push: PushEvent, config: GitopsConfig): PushPlan {
-  if (!push.ref.startsWith('refs/heads/')) return { kind: 'ignored', reason: `${push.ref} is not a branch` };
-  const branch = push.ref.slice('refs/heads/'.length);
-  if (push.deleted || push.after === ZERO_SHA) return { kind: 'ignored', reason: `branch ${branch} was deleted` };
+  return planBranchUpdate(branchUpdateOf(push), config);
+}
+
+/** Plans a branch update: which environments of the branch to sync, and how. */
+export function planBranchUpdate(update: BranchUpdate, config: GitopsConfig): PushPlan {
+  if (!update.ref.startsWith('refs/heads/')) return { kind: 'ignored', reason: `${update.ref} is not a branch` };
+  const branch = update.ref.slice('refs/heads/'.length);
+  if (update.deleted || update.after === ZERO_SHA) return { kind: 'ignored', reason: `branch ${branch} was deleted` };
   const envs = environmentsOnBranch(config, branch);
   if (envs.length === 0) return { kind: 'ignored', reason: `no environment deploys branch ${branch}` };
 
-  const fullReason = pushNeedsFullSync(push);
-  const { changed, removed } = netChanges(push);
+  const { fullReason } = update;
+  const changed = new Set(update.changed);
+  const removed = new Set(update.removed);
   const configChanged = changed.has(CONFIG_FILE) || removed.has(CONFIG_FILE);
   const environments: EnvironmentPlan[] = [];
   const unaffected: string[] = [];
@@ -52,7 +81,7 @@ export function planPush(push: PushEvent, config: GitopsConfig): PushPlan {
     if (c.length + r.length === 0) unaffected.push(env.name);
     else environments.push({ environment: env.name, full: false, changed: c, removed: r });
   }
-  return { kind: 'sync', branch, revision: push.after, environments, unaffected };
+  return { kind: 'sync', branch, revision: update.after, environments, unaffected };
 }
 
 /** Whether `path` is a `.flux.yaml` in a folder above the environment `envPath` (Flux v1's lookup). */

@@ -4,6 +4,7 @@
  * Like a sync job it is a hint: the worker drops it when the pull request has moved on to another head.
  */
 import { z } from 'zod';
+import { describeIssues } from '../config/index.ts';
 
 export { PREVIEW_QUEUE } from './queue-names.ts';
 
@@ -38,6 +39,6 @@ export function parsePreviewJob(body: unknown): PreviewJob {
     }
   }
   const r = previewJobSchema.safeParse(value);
-  if (!r.success) throw new Error(`invalid preview job: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`invalid preview job: ${describeIssues(r.error)}`);
   return r.data;
 }

@@ -3,6 +3,7 @@
  * the boundary. Everything else in the payload is ignored.
  */
 import { z } from 'zod';
+import { describeIssues, repositoryName } from '../config/index.ts';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, 'expected a 40-character commit SHA');
 const paths = z.array(z.string()).default([]);
@@ -17,7 +18,7 @@ export const pushEventSchema = z.object({
   commits: z
     .array(z.object({ id: sha, added: paths, removed: paths, modified: paths }))
     .default([]),
-  repository: z.object({ full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name') }),
+  repository: z.object({ full_name: repositoryName }),
 });
 
 export type PushEvent = z.infer<typeof pushEventSchema>;
@@ -32,7 +33,7 @@ export const MAX_COMMIT_FILES = 3000;
 export function parsePushEvent(payload: unknown): PushEvent {
   const r = pushEventSchema.safeParse(payload);
   if (!r.success) {
-    throw new Error(`invalid push payload: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+    throw new Error(`invalid push payload: ${describeIssues(r.error)}`);
   }
   return r.data;
 }

@@ -10,3 +10,5 @@ export const SYNC_QUEUE = 'sync';
 export const HEALTH_QUEUE = 'health';
 /** Pull-request previews (preview-job.ts). */
 export const PREVIEW_QUEUE = 'preview';
+/** Images the ACR classic webhook accepted, to release into git (image-job.ts). */
+export const IMAGE_QUEUE = 'image-release';

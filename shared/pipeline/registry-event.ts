@@ -11,6 +11,7 @@
  * MalformedEventError naming the field that is wrong.
  */
 import { z } from 'zod';
+import { describeIssues } from '../config/index.ts';
 import { MAX_TAG_LENGTH } from '../images/index.ts';
 
 export interface ImagePushed {
@@ -126,7 +127,7 @@ export function parseEventGridEvent(event: unknown, registries: RegistryMap): Re
   if (!registry) {
     return { kind: 'ignored', unexpected: true, eventId: e.id, eventType: e.type, reason: `registry ${e.source} is not in GITOPS_REGISTRY_TOPICS (the registries the operator lets update images)` };
   }
-  const data = validate(pushData, typeof e.data === 'string' ? parseJson(e.data, `${what} data`) : e.data, what, 'data.');
+  const data = validate(pushData, typeof e.data === 'string' ? parseJson(e.data, `${what} data`) : e.data, what, ['data']);
   return decide(e.id, registry, data, e.type);
 }
 
@@ -161,10 +162,8 @@ function parseJson(text: string, what: string): unknown {
 }
 
 /** Validates; the error names each wrong field by its path from the event's top level (`prefix` + path). */
-function validate<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix = ''): z.infer<T> {
+function validate<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix: readonly string[] = []): z.infer<T> {
   const r = schema.safeParse(value);
-  if (!r.success) {
-    throw new MalformedEventError(`${what}: ${r.error.issues.map((i) => `${prefix}${i.path.join('.')}`.replace(/\.$/, '') || '(top level)').map((path, n) => `${path}: ${r.error.issues[n]!.message}`).join('; ')}`);
-  }
+  if (!r.success) throw new MalformedEventError(`${what}: ${describeIssues(r.error, prefix)}`);
   return r.data;
 }

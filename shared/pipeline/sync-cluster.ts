@@ -65,7 +65,7 @@ export async function syncCluster(env: Environment, cluster: ClusterTarget | str
   const name = typeof cluster === 'string' ? cluster : cluster.name;
   const dryRun = options.dryRun ?? false;
   const run: SyncRun = {
-    env, cluster: name, deps, options, dryRun, settings: resolveSyncSettings(deps.settings, env),
+    env, cluster: name, deps, options, dryRun, settings: resolveSyncSettings(deps.settings),
     statuses: new StatusReports(env.name, name, deps, dryRun),
     ...(typeof cluster === 'string' ? {} : { target: cluster }),
     full: false, items: [], applied: [], pruned: [],

@@ -6,6 +6,7 @@
  * HEAD (architecture rule 1), so duplicated, late or reordered jobs converge.
  */
 import { z } from 'zod';
+import { describeIssues } from '../config/index.ts';
 
 export { SYNC_QUEUE } from './queue-names.ts';
 
@@ -43,7 +44,7 @@ export function parseSyncJob(body: unknown): SyncJob {
   }
   const r = syncJobSchema.safeParse(value);
   if (!r.success) {
-    throw new Error(`invalid sync job: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+    throw new Error(`invalid sync job: ${describeIssues(r.error)}`);
   }
   return r.data;
 }

@@ -20,8 +20,6 @@ import type { SyncJob } from './sync-job.ts';
 export interface SyncSettings {
   /** The config repository's URL as Flux v1 was given it: the GC marks depend on it. */
   gitUrl: string;
-  /** The paths Flux v1 was given for an environment (default `[env.path]`): the GC marks depend on them. */
-  gcPaths?: (env: Environment) => readonly string[];
   /** This worker's identity in leases (unique per invocation). */
   holderIdentity: string;
   /** Namespace of the sync state and lease (default gitops-system). */
@@ -85,7 +83,6 @@ export interface PruneReport {
 /** The settings with their defaults, resolved once per sync. */
 export interface ResolvedSyncSettings {
   gitUrl: string;
-  gcPaths: readonly string[];
   holderIdentity: string;
   stateNamespace: string;
   concurrency: number | undefined;
@@ -96,10 +93,9 @@ export interface ResolvedSyncSettings {
   renderLimits: RenderLimits | undefined;
 }
 
-export function resolveSyncSettings(s: SyncSettings, env: Environment): ResolvedSyncSettings {
+export function resolveSyncSettings(s: SyncSettings): ResolvedSyncSettings {
   return {
     gitUrl: s.gitUrl,
-    gcPaths: s.gcPaths?.(env) ?? [env.path],
     holderIdentity: s.holderIdentity,
     stateNamespace: s.stateNamespace ?? DEFAULT_STATE_NAMESPACE,
     concurrency: s.concurrency,

@@ -10,6 +10,7 @@ import {
 } from '../clusters/index.ts';
 import { foreignOwned, notYetOwned } from '../clusters/ownership.ts';
 import type { SourceReader } from '../sources/port.ts';
+import { syncSetPaths } from '../config/index.ts';
 import { renderForCluster } from './render-for-cluster.ts';
 import type { SyncRun } from './sync-run.ts';
 
@@ -117,7 +118,7 @@ export const build: SyncStep = {
       throw new SyncRefusedError(`${env.name} is refused as a whole, nothing applied: ${e ? `${e.line ? `${e.file}:${e.line}` : e.file}: ${e.message}` : 'no reason given'}`);
     }
     run.rendered = built.rendered;
-    run.setName = syncSetName(run.settings.gitUrl, env.branch, run.settings.gcPaths);
+    run.setName = syncSetName(run.settings.gitUrl, env.branch, syncSetPaths(env));
     run.items = applyItems(run.rendered.resources, run.setName, deps.applyCache);
     run.plan = planApply(run.items, run.state, run.full);
     // Objects another sync set owns on this cluster are reported as conflicts, never taken over by forced apply.

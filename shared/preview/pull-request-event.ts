@@ -3,9 +3,9 @@
  * Everything else in the payload is ignored; a field GitHub may send as null (a deleted fork) is allowed.
  */
 import { z } from 'zod';
+import { describeIssues, repositoryName } from '../config/index.ts';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, 'expected a 40-character commit SHA');
-const repoName = z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name');
 
 export const pullRequestEventSchema = z.object({
   action: z.string().min(1),
@@ -14,10 +14,10 @@ export const pullRequestEventSchema = z.object({
     state: z.enum(['open', 'closed']),
     merged: z.boolean().nullable().optional(),
     draft: z.boolean().optional(),
-    head: z.object({ sha, ref: z.string().min(1), repo: z.object({ full_name: repoName }).nullable() }),
-    base: z.object({ sha, ref: z.string().min(1), repo: z.object({ full_name: repoName }) }),
+    head: z.object({ sha, ref: z.string().min(1), repo: z.object({ full_name: repositoryName }).nullable() }),
+    base: z.object({ sha, ref: z.string().min(1), repo: z.object({ full_name: repositoryName }) }),
   }),
-  repository: z.object({ full_name: repoName }),
+  repository: z.object({ full_name: repositoryName }),
   /** On `edited`: what changed; a new base branch (`changes.base`) changes what merging would do. */
   changes: z.object({ base: z.unknown().optional() }).optional(),
 });
@@ -48,7 +48,7 @@ export const PREVIEW_ACTIONS: readonly string[] = ['opened', 'synchronize', 'reo
 export function parsePullRequestEvent(payload: unknown): PullRequestEvent {
   const r = pullRequestEventSchema.safeParse(payload);
   if (!r.success) {
-    throw new Error(`invalid pull_request payload: ${r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+    throw new Error(`invalid pull_request payload: ${describeIssues(r.error)}`);
   }
   const { action, number, pull_request: pr, repository, changes } = r.data;
   return {

@@ -7,6 +7,7 @@ import {
   environmentsOnBranch,
   parseConfig,
   pathInEnvironment,
+  syncSetPaths,
 } from '../../shared/config/index.ts';
 
 function problems(text: string): string[] {
@@ -189,4 +190,22 @@ test('the operator\'s GITOPS_PREVIEW_DRY_RUN_ALLOWED=false refuses a definition 
   assert.deepEqual(boundsProblems(asks!, bounds), ['environments.dev.previews.dryRun: pull-request dry runs on live clusters are not allowed (GITOPS_PREVIEW_DRY_RUN_ALLOWED is false)']);
   assert.deepEqual(boundsProblems(none!, bounds), []);
   assert.deepEqual(boundsProblems(asks!, loadSettings({ GITOPS_PREVIEW_DRY_RUN_ALLOWED: 'true' }).bounds), []);
+});
+
+test('fluxGitPaths keeps the --git-path of the replaced Flux v1 daemon as it was spelled, and the sync set is computed from it', () => {
+  const config = parseConfig('environments:\n  dev: { branch: master, path: development-configs, fluxGitPaths: [./development-configs/] }\n  root: { branch: release, path: "" }\n', 'gitops.yaml');
+  assert.deepEqual(config.environments[0]!.fluxGitPaths, ['./development-configs/']);
+  assert.deepEqual(syncSetPaths(config.environments[0]!), ['./development-configs/']);
+  assert.deepEqual(syncSetPaths(config.environments[1]!), [''], 'without it, the path (Flux v1 without --git-path hashes no path, as "" does)');
+});
+
+test('fluxGitPaths naming another directory, several paths, or an absolute path is refused with the line and the reason', () => {
+  assert.deepEqual(problems('environments:\n  dev:\n    branch: master\n    path: development-configs\n    fluxGitPaths: [production-configs]\n'), [
+    'gitops.yaml:5: environments.dev.fluxGitPaths.0: expected a spelling of this environment\'s path "development-configs" (such as "./development-configs"), not "production-configs": the GC marks of another directory are another environment\'s',
+  ]);
+  const several = problems('environments:\n  dev:\n    branch: master\n    path: a\n    fluxGitPaths: [a, b]\n');
+  assert.equal(several.length, 1);
+  assert.match(several[0]!, /^gitops\.yaml:5: environments\.dev\.fluxGitPaths: expected one --git-path: Flux v1 owned the objects of all its --git-paths as one set/);
+  assert.match(problems('environments:\n  dev: { branch: master, path: a, fluxGitPaths: [/a] }\n')[0]!, /fluxGitPaths\.0: expected a relative path \(Flux v1 refuses a --git-path with a leading \/\)/);
+  assert.match(problems('environments:\n  dev: { branch: master, path: a, fluxGitPaths: [] }\n')[0]!, /fluxGitPaths: expected the --git-path of the Flux v1 daemon/);
 });

@@ -45,6 +45,7 @@ spec:
           image: radixdev.azurecr.io/web:${tag}
 `;
 
+const ACR_SECRET = 'local host acr webhook secret';
 let azurite: Azurite;
 let github: Awaited<ReturnType<typeof startGitHubFake>>;
 const clusters: KubeFake[] = [];
@@ -80,7 +81,7 @@ before(async () => {
     ],
     token: TOKEN,
   });
-  const env = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, AzureWebJobsStorage: azurite.connectionString, KUBECONFIG: kubeconfig, GITOPS_REGISTRY_TOPICS: JSON.stringify({ [RADIXDEV]: 'radixdev.azurecr.io' }) };
+  const env = { GITHUB_REPOSITORY: REPO, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, GITHUB_WEBHOOK_SECRET: SECRET, AzureWebJobsStorage: azurite.connectionString, KUBECONFIG: kubeconfig, GITOPS_REGISTRY_TOPICS: JSON.stringify({ [RADIXDEV]: 'radixdev.azurecr.io' }), ACR_WEBHOOK_SECRETS: JSON.stringify({ 'radixdev.azurecr.io': ACR_SECRET }) };
   server = await startLocalServer({ settings: loadSettings(env), env, workDir: path.join(dir, 'work'), port: 0, reconcileSeconds: 3600, log });
   github.setWebhook({ url: `${server.url}/api/github-webhook`, secret: SECRET });
   await server.host.idle();
@@ -170,4 +171,15 @@ test('a bad signature changes nothing', async () => {
   assert.equal(res.status, 401);
   await server.host.idle(10_000);
   assert.deepEqual(clusters.map((c) => c.requestCount().total), requestsBefore, 'no cluster was contacted');
+});
+
+test('an ACR classic webhook is answered 202 once queued; the image-release queue on Azurite releases it, and its push reaches every cluster', async () => {
+  const body = JSON.stringify({ id: randomUUID(), timestamp: new Date().toISOString(), action: 'push', target: { digest: `sha256:${'d'.repeat(64)}`, repository: 'web', tag: 'master-3' }, request: { id: randomUUID(), host: 'radixdev.azurecr.io', method: 'PUT' } });
+  const res = await fetch(`${server.url}/api/acr-webhook`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ACR_SECRET}` }, body });
+  assert.equal(res.status, 202);
+  assert.deepEqual(((await res.json()) as { queued: { image: string } }).queued.image, 'radixdev.azurecr.io/web:master-3');
+  await server.host.idle(60_000);
+  await settle();
+  assert.match((await github.readFile(REPO, 'main', 'development-configs/web.yaml')) ?? '', /image: radixdev\.azurecr\.io\/web:master-3/);
+  for (const c of clusters) assert.equal(imageOn(c), 'radixdev.azurecr.io/web:master-3', c.name);
 });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-test('the build emits the entry point package.json names, and loading it registers all eight functions', () => {
+test('the build emits the entry point package.json names, and loading it registers all nine functions', () => {
   // Inside the repository, so the built files resolve node_modules as dist/ does.
   mkdirSync(path.join(root, '.work'), { recursive: true });
   const out = mkdtempSync(path.join(root, '.work', 'build-'));
@@ -19,6 +19,6 @@ test('the build emits the entry point package.json names, and loading it registe
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const registered = [...`${r.stdout}${r.stderr}`.matchAll(/register function "([a-z-]+)"/g)].map((m) => m[1]).sort();
-  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'health-check', 'image-scan', 'preview', 'reconcile', 'registry-push', 'sync-cluster']);
+  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'health-check', 'image-release', 'image-scan', 'preview', 'reconcile', 'registry-push', 'sync-cluster']);
   rmSync(out, { recursive: true, force: true });
 });

@@ -20,6 +20,7 @@ const REPO = 'acme/config';
 const RADIXPROD = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/prod/providers/Microsoft.ContainerRegistry/registries/radixprod';
 const hello = (tag: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello\n  namespace: default\n  annotations:\n    fluxcd.io/automated: "true"\nspec:\n  selector:\n    matchLabels: {app: hello}\n  template:\n    metadata:\n      labels: {app: hello}\n    spec:\n      containers:\n        - name: hello\n          image: demoregistry.azurecr.io/aci-helloworld:${tag}\n`;
 const SECRET = 'functions secret';
+const ACR_SECRET = 'functions acr webhook secret';
 let azurite: Azurite;
 let github: Awaited<ReturnType<typeof startGitHubFake>>;
 let kube: KubeFake;
@@ -51,7 +52,7 @@ after(async () => {
   await azurite?.close();
 });
 
-const SETTING_NAMES = ['GITHUB_REPOSITORY', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'GITHUB_WEBHOOK_SECRET', 'AzureWebJobsStorage', 'GITOPS_CONFIG'] as const;
+const SETTING_NAMES = ['GITHUB_REPOSITORY', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'GITHUB_WEBHOOK_SECRET', 'AzureWebJobsStorage', 'GITOPS_CONFIG', 'GITOPS_REGISTRY_TOPICS', 'ACR_WEBHOOK_SECRETS'] as const;
 /** The settings as they were before this file set them (restored after its tests). */
 const savedEnv: Record<string, string | undefined> = Object.fromEntries(SETTING_NAMES.map((k) => [k, process.env[k]]));
 
@@ -64,14 +65,15 @@ function useSettings(): void {
     AzureWebJobsStorage: azurite.connectionString,
     GITOPS_CONFIG: `environments:\n  production:\n    branch: main\n    path: prod\n    clusters:\n      static: [{ name: prod-1, server: "${kube.url}", auth: none }]\n    registries: [radixprod.azurecr.io, demoregistry.azurecr.io]\n`,
     GITOPS_REGISTRY_TOPICS: JSON.stringify({ [RADIXPROD]: 'radixprod.azurecr.io', [SAMPLE_REGISTRY_ID]: SAMPLE_LOGIN_SERVER }),
+    ACR_WEBHOOK_SECRETS: JSON.stringify({ 'radixprod.azurecr.io': ACR_SECRET }),
   });
 }
 
-test('importing the entry point registers all eight triggers (test mode outside the host names each one)', async (t) => {
+test('importing the entry point registers all nine triggers (test mode outside the host names each one)', async (t) => {
   const warn = t.mock.method(console, 'warn', () => {});
   await import('../../functions/index.ts');
   const registered = warn.mock.calls.flatMap((c) => [...String(c.arguments[0]).matchAll(/register function "([a-z-]+)"/g)].map((m) => m[1])).sort();
-  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'health-check', 'image-scan', 'preview', 'reconcile', 'registry-push', 'sync-cluster']);
+  assert.deepEqual(registered, ['acr-webhook', 'github-webhook', 'health-check', 'image-release', 'image-scan', 'preview', 'reconcile', 'registry-push', 'sync-cluster']);
 });
 
 test('a missing setting fails the invocation with a message naming it', async () => {
@@ -146,6 +148,43 @@ test('registry-push: a pushed tag the registry does not hold is not committed, a
   const forged = { specversion: '1.0', id: randomUUID(), source: RADIXPROD, type: 'Microsoft.ContainerRegistry.ImagePushed', time: new Date().toISOString(), data: { action: 'push', target: { repository: 'app', tag: 'release-99', digest: `sha256:${'f'.repeat(64)}` } } };
   await assert.rejects(registryPushHandler(forged as never, context('registry-push')), /radixprod\.azurecr\.io\/app:release-99 is not in the registry/);
   assert.equal(await github.head(REPO, 'main'), head);
+});
+
+test('acr-webhook: a verified push is queued and answered 202; the image-release trigger commits it, and fails (so the queue retries) for a tag the registry does not hold, logging image.poisoned on the last delivery', async () => {
+  useSettings();
+  const { acrWebhookHandler } = await import('../../functions/acr-webhook.ts');
+  const { imageReleaseHandler } = await import('../../functions/image-release.ts');
+  const digest = acr.push('app', 'release-3');
+  const post = (tag: string, d: string) => {
+    const body = JSON.stringify({ id: randomUUID(), timestamp: new Date().toISOString(), action: 'push', target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository: 'app', tag, digest: d }, request: { id: randomUUID(), host: 'radixprod.azurecr.io', method: 'PUT' } });
+    return acrWebhookHandler(new HttpRequest({ method: 'POST', url: 'http://localhost/api/acr-webhook', body: { string: body }, headers: { 'content-type': 'application/json', authorization: `Bearer ${ACR_SECRET}` } }), context('acr-webhook'));
+  };
+  const q = queueService({ connectionString: azurite.connectionString }).getQueueClient('image-release');
+  const take = async () => {
+    const { receivedMessageItems: [m] } = await q.receiveMessages();
+    assert.ok(m, 'a message on the image-release queue');
+    await q.deleteMessage(m.messageId, m.popReceipt);
+    return decodeQueueMessage(m.messageText);
+  };
+  const head = await github.head(REPO, 'main');
+  const res = await post('release-3', digest);
+  assert.equal(res.status, 202, JSON.stringify(res.jsonBody));
+  assert.deepEqual(res.jsonBody, { queued: { id: (res.jsonBody as { queued: { id: string } }).queued.id, image: 'radixprod.azurecr.io/app:release-3', digest } });
+  assert.equal(await github.head(REPO, 'main'), head, 'nothing is written in the request');
+  await imageReleaseHandler(await take(), context('image-release'));
+  assert.match((await github.readFile(REPO, 'main', 'prod/app.yaml')) ?? '', /app:release-3/);
+
+  const forged = await post('release-98', `sha256:${'e'.repeat(64)}`);
+  assert.equal(forged.status, 202);
+  const message = await take();
+  const seen = logs.length;
+  const delivery = (dequeueCount: number) => new InvocationContext({ functionName: 'image-release', invocationId: randomUUID(), triggerMetadata: { dequeueCount }, logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')) });
+  await assert.rejects(imageReleaseHandler(message, delivery(1)), /radixprod\.azurecr\.io\/app:release-98 is not in the registry/);
+  await assert.rejects(imageReleaseHandler(message, delivery(5)), /release-98 is not in the registry/);
+  const lines = logs.slice(seen);
+  assert.ok(lines.some((l) => l.includes('"event":"image.retry"') && l.includes('delivery 1 of 5')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('"event":"image.poisoned"') && l.includes('delivery 5 of 5') && l.includes('app:release-98')), lines.join('\n'));
+  assert.doesNotMatch((await github.readFile(REPO, 'main', 'prod/app.yaml')) ?? '', /release-98/);
 });
 
 test('preview: a signed pull_request becomes a job on the preview queue, whose trigger reports the preview on the pull request', async () => {

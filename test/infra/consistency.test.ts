@@ -15,6 +15,7 @@ import { SETTINGS, parseConfig, type SettingName } from '../../shared/config/ind
 import { loadSettings } from '../../shared/config/settings.ts';
 import { EVENT_GRID_SCHEMAS } from '../../shared/pipeline/registry-event.ts';
 import { SYNC_QUEUE } from '../../shared/pipeline/sync-job.ts';
+import { IMAGE_QUEUE, MAX_DEQUEUE_COUNT } from '../../shared/pipeline/image-job.ts';
 import { PREVIEW_QUEUE } from '../../shared/pipeline/preview-job.ts';
 import { DELIVERY_TABLE } from '../../shared/storage/table-delivery-log.ts';
 import { PROPOSAL_TABLE } from '../../shared/storage/table-proposal-ledger.ts';
@@ -245,6 +246,7 @@ test('the template creates the queue and table the code uses, and the poison que
   assert.ok(queues.includes(SYNC_QUEUE), `queue ${SYNC_QUEUE} (SYNC_QUEUE) in ${queues.join(', ')}`);
   assert.ok(queues.includes(`${SYNC_QUEUE}-poison`), `poison queue ${SYNC_QUEUE}-poison`);
   assert.ok(queues.includes(PREVIEW_QUEUE) && queues.includes(`${PREVIEW_QUEUE}-poison`), `queue ${PREVIEW_QUEUE} (PREVIEW_QUEUE) and its poison queue in ${queues.join(', ')}`);
+  assert.ok(queues.includes(IMAGE_QUEUE) && queues.includes(`${IMAGE_QUEUE}-poison`), `queue ${IMAGE_QUEUE} (IMAGE_QUEUE) and its poison queue in ${queues.join(', ')}`);
   assert.ok(tables.includes(DELIVERY_TABLE), `table ${DELIVERY_TABLE} (DELIVERY_TABLE) in ${tables.join(', ')}`);
   assert.ok(tables.includes(PROPOSAL_TABLE), `table ${PROPOSAL_TABLE} (PROPOSAL_TABLE) in ${tables.join(', ')}`);
   assert.match(main, /^\s+queueNames: queueNames$/m, 'main.bicep passes queueNames to the storage module');
@@ -262,12 +264,18 @@ test('[functions/] every queue trigger listens on a queue the template creates, 
   assert.ok(triggers.length > 0, 'a storage queue trigger is registered');
   assert.ok(triggers.some((r) => option(r, 'queueName') === SYNC_QUEUE), `a queue trigger on ${SYNC_QUEUE} (sync-cluster)`);
   assert.ok(triggers.some((r) => option(r, 'queueName') === PREVIEW_QUEUE), `a queue trigger on ${PREVIEW_QUEUE} (preview)`);
+  assert.ok(triggers.some((r) => option(r, 'queueName') === IMAGE_QUEUE), `a queue trigger on ${IMAGE_QUEUE} (image-release)`);
   for (const r of triggers) {
     const queue = option(r, 'queueName');
     assert.ok(queue && queues.includes(queue), `${r.name} listens on ${queue}, which the template creates`);
     const connection = option(r, 'connection') ?? 'AzureWebJobsStorage';
     assert.ok(settings.has(`${connection}__queueServiceUri`) || settings.has(`${connection}__accountName`), `${r.name}: connection ${connection} is configured`);
   }
+});
+
+test('host.json moves a queue message to its poison queue after the deliveries the image-release trigger counts (MAX_DEQUEUE_COUNT)', () => {
+  const host = JSON.parse(read('host.json')) as { extensions?: { queues?: { maxDequeueCount?: number } } };
+  assert.equal(host.extensions?.queues?.maxDequeueCount, MAX_DEQUEUE_COUNT);
 });
 
 test('the Node version of the Flex runtime satisfies package.json engines', () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { TableClient } from '@azure/data-tables';
 import { sign } from '@octokit/webhooks-methods';
 import { ConfigError, DEFAULT_CONFIG, type Environment } from '../../shared/config/index.ts';
-import { handleGitHubDelivery, type DeliveryDeps, type WebhookRequest } from '../../shared/pipeline/github-delivery.ts';
+import { gitHubDeliveryResponse } from '../../shared/app/http-outcomes.ts';
+import { handleGitHubDelivery as handle, type DeliveryDeps, type WebhookRequest } from '../../shared/pipeline/github-delivery.ts';
 import { memoryLogger } from '../../shared/pipeline/logger.ts';
 import { onPush, type OnPushDeps } from '../../shared/pipeline/on-push.ts';
 import { parseSyncJob, type JobQueue, type SyncJob } from '../../shared/pipeline/sync-job.ts';
@@ -56,6 +57,9 @@ async function queued(): Promise<SyncJob[]> {
     }
   }
 }
+
+/** The delivery's outcome as GitHub sees it (the one mapping in shared/app). */
+const handleGitHubDelivery = async (req: WebhookRequest, d: DeliveryDeps) => gitHubDeliveryResponse(await handle(req, d));
 
 const request = (headers: Record<string, string>, body: string): WebhookRequest => ({
   header: (n) => headers[n.toLowerCase()],

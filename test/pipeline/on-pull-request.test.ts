@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../shared/config/index.ts';
 import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
+import { gitHubDeliveryResponse } from '../../shared/app/http-outcomes.ts';
 import { handleGitHubDelivery, type WebhookRequest } from '../../shared/pipeline/github-delivery.ts';
 import { memoryLogger } from '../../shared/pipeline/logger.ts';
 import { onPullRequest } from '../../shared/pipeline/on-pull-request.ts';
@@ -23,14 +24,16 @@ function setup(source: MemorySource = memorySource({ master: { 'dev/a.yaml': 'a:
   const deps = {
     secrets: [SECRET],
     repository: REPO,
-    onPush: async () => ({ status: 500, body: {} }),
+    onPush: async (): Promise<never> => {
+      throw new Error('a pull_request delivery reached onPush');
+    },
     onPullRequest: (e: Parameters<typeof onPullRequest>[0], id: string) =>
       onPullRequest(e, id, { config: async () => config, repository: REPO, source, queue: { send: async (j: PreviewJob) => void jobs.push(parsePreviewJob(JSON.parse(JSON.stringify(j)))) }, deliveries: new MemoryDeliveryLog(), log }),
   };
   const deliver = async (payload: unknown) => {
     const { headers, body } = await signedDelivery(payload as Record<string, unknown>, { secret: SECRET, event: 'pull_request' });
     const req: WebhookRequest = { header: (n) => headers[n.toLowerCase()], body };
-    return handleGitHubDelivery(req, deps);
+    return gitHubDeliveryResponse(await handleGitHubDelivery(req, deps));
   };
   return { jobs, log, deliver };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG } from '../../shared/config/index.ts';
-import { planPush } from '../../shared/pipeline/plan-push.ts';
+import { branchUpdateOf, planBranchUpdate, planPush } from '../../shared/pipeline/plan-push.ts';
 import { parsePushEvent } from '../../shared/pipeline/push-event.ts';
 import { pushPayload, type PushSpec } from '../support/push-payloads.ts';
 
@@ -77,4 +77,25 @@ test('a .flux.yaml changed in a folder above an environment (it may change the m
   const elsewhere = plan({ commits: [{ modified: ['other-configs/.flux.yaml'] }] });
   assert.ok(elsewhere.kind === 'sync');
   assert.deepEqual(elsewhere.environments, []);
+});
+
+test('a branch update seen without a webhook (the local git writer) plans as the same push would', () => {
+  const [before, after] = ['a'.repeat(40), 'b'.repeat(40)];
+  const update = { ref: 'refs/heads/release', before, after, deleted: false, changed: ['playground-configs/a.yaml'], removed: ['production-configs/old.yaml'] };
+  const fromPayload = planPush(parsePushEvent(pushPayload({ branch: 'release', before, after, commits: [{ modified: ['playground-configs/a.yaml'] }, { removed: ['production-configs/old.yaml'] }] })), DEFAULT_CONFIG);
+  assert.deepEqual(planBranchUpdate(update, DEFAULT_CONFIG), fromPayload);
+  assert.deepEqual(fromPayload, {
+    kind: 'sync', branch: 'release', revision: after, unaffected: [],
+    environments: [
+      { environment: 'playground', full: false, changed: ['playground-configs/a.yaml'], removed: [] },
+      { environment: 'production', full: false, changed: [], removed: ['production-configs/old.yaml'] },
+    ],
+  });
+});
+
+test('a branch update whose file lists cannot be trusted is a full sync of every environment of the branch, with the reason', () => {
+  const p = planBranchUpdate({ ref: 'refs/heads/release', before: 'a'.repeat(40), after: 'b'.repeat(40), deleted: false, changed: [], removed: [], fullReason: 'forced push' }, DEFAULT_CONFIG);
+  assert.ok(p.kind === 'sync');
+  assert.deepEqual(p.environments.map((e) => [e.environment, e.full, e.fullReason]), [['playground', true, 'forced push'], ['production', true, 'forced push']]);
+  assert.deepEqual(branchUpdateOf(parsePushEvent(pushPayload({ branch: 'release', forced: true, commits: [{ modified: ['x'] }] }))).fullReason, 'forced push');
 });

@@ -73,6 +73,22 @@ describe('prune (opt-in per environment)', () => {
     assert.ok(has(fake, 'theirs') && has(fake, 'copied'));
   });
 
+  it('prunes what a Flux v1 daemon given --git-path=./<path> created, once fluxGitPaths spells the path as it did; without it those objects are not ours', async () => {
+    ENV_PATH = `t${++testNo}-configs`;
+    const source = memorySource({ master: manifests(['k1', 'k2']) });
+    // Flux v1 marked its objects with the set of the raw --git-path; "gone" was deleted from git before the takeover.
+    const fluxSet = syncSetName(GIT_URL, 'master', [`./${ENV_PATH}`]);
+    fake.put({ ...configMap('gone', 'p'), metadata: { name: 'gone', namespace: 'p', labels: { [GC_MARK_LABEL]: gcMark(fluxSet, 'p:configmap/gone') } } });
+    const plain = setup(fake, 'flux-path', source);
+    assert.equal((await plain.sync({ full: true })).counts.pruned, 0);
+    assert.ok(has(fake, 'gone'), 'the set of [path] does not own what Flux marked with ./path');
+    const env = { ...plain.env, fluxGitPaths: [`./${ENV_PATH}`] };
+    const r = await syncCluster(env, fake.name, plain.d, { full: true });
+    assert.deepEqual(r.objects.filter((o) => o.action === 'pruned').map((o) => o.id), ['p:configmap/gone']);
+    assert.ok(!has(fake, 'gone') && has(fake, 'k1'));
+    assert.equal(fake.get('v1', 'ConfigMap', 'p', 'k1')!.metadata.labels?.[GC_MARK_LABEL], gcMark(fluxSet, 'p:configmap/k1'), 'applied with the marks Flux v1 wrote');
+  });
+
   it('refuses to prune after a render with errors, and says so in the status', async () => {
     ENV_PATH = `t${++testNo}-configs`;
     const source = memorySource({ master: manifests(['r1', 'r2', 'r3', 'r4']) });

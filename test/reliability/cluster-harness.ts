@@ -12,7 +12,7 @@ import { syncJob } from '../../shared/app/cluster-handlers.ts';
 import { githubWebhook } from '../../shared/app/handlers.ts';
 import type { Runtime } from '../../shared/app/runtime.ts';
 import { createClusterConnector, systemClock, type Clock, type ClusterTarget, type RetryPolicy } from '../../shared/clusters/index.ts';
-import type { WebhookResponse } from '../../shared/pipeline/github-delivery.ts';
+import type { WebhookResponse } from '../../shared/app/http-outcomes.ts';
 import type { LogFields, Logger } from '../../shared/pipeline/logger.ts';
 import { MemoryJobQueue } from '../../shared/pipeline/memory-job-queue.ts';
 import type { SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';

@@ -2,15 +2,19 @@
  * The runtime the real handlers take, assembled for the fakes: a GitHub source, its config provider, a queue
  * that records jobs, an in-memory delivery log, and `clusters` static clusters. Without `fleet` they are
  * never connected to (onPush only needs their names); with it they are the given targets, reached through a
- * real cluster connector (the Kubernetes fakes). The one place bench/ and test/reliability/ build a Runtime,
+ * real cluster connector (the Kubernetes fakes). Images the ACR webhook queues are released as they are queued,
+ * so a scenario sees their effect when the webhook answers. The one place bench/ and test/reliability/ build a Runtime,
  * so a change of the Runtime's shape is one edit here.
  */
+import { imageJob } from '../../shared/app/handlers.ts';
 import { assembleRuntime, type Runtime } from '../../shared/app/runtime.ts';
 import { systemClock, type Clock } from '../../shared/clusters/clock.ts';
 import type { ClusterConnector, ClusterTarget } from '../../shared/clusters/index.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { createConfigProvider } from '../../shared/pipeline/config-provider.ts';
 import { MemoryDeliveryLog } from '../../shared/pipeline/delivery-log.ts';
+import { MAX_DEQUEUE_COUNT } from '../../shared/pipeline/image-job.ts';
+import { silentLogger } from '../../shared/pipeline/logger.ts';
 import type { JobQueue, SyncJob } from '../../shared/pipeline/sync-job.ts';
 import type { GitHubSource } from '../../shared/sources/github/index.ts';
 import type { HealthQueue } from '../../shared/pipeline/health-job.ts';
@@ -36,7 +40,7 @@ export interface TestRuntimeParts {
 export function testRuntime(p: TestRuntimeParts): Runtime {
   const targets: ClusterTarget[] = p.fleet?.targets ?? Array.from({ length: p.clusters }, (_, i) => ({ name: `cluster-${i + 1}`, origin: 'static', server: `https://cluster-${i + 1}.invalid`, auth: 'none' }));
   const fleet = p.fleet;
-  return assembleRuntime({
+  const runtime: Runtime = assembleRuntime({
     settings: loadSettings(p.settings),
     repository: p.settings.GITHUB_REPOSITORY!,
     source: p.source,
@@ -44,6 +48,7 @@ export function testRuntime(p: TestRuntimeParts): Runtime {
     proposer: p.source,
     config: createConfigProvider(p.source, { defaultBranchFallback: true, ...(p.configTtlMs !== undefined ? { ttlMs: p.configTtlMs } : {}) }),
     queue: { send: async (job) => { p.jobs.push(job); await p.queue?.send(job); } },
+    imageQueue: { send: async (job) => void (await imageJob(runtime, silentLogger, job, { dequeueCount: MAX_DEQUEUE_COUNT })) },
     deliveries: new MemoryDeliveryLog(),
     connector: {
       discover: async () => targets,
@@ -53,4 +58,5 @@ export function testRuntime(p: TestRuntimeParts): Runtime {
     ...(p.healthQueue ? { healthQueue: p.healthQueue } : {}),
     gitUrl: `git@github.com:${p.settings.GITHUB_REPOSITORY}`,
   });
+  return runtime;
 }

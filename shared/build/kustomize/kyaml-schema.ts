@@ -4,13 +4,12 @@
  * only `true`/`false` (and `True`, `TRUE`, ...) are booleans. Numbers follow go-yaml's resolver as in
  * `shared/manifests/yaml-schema.ts` (`0755` is 493, `0x1F` is 31). A plain date `2001-12-14` becomes the string
  * `2001-12-14T00:00:00Z` (go-yaml v3 reads a time, JSON prints it so); other plain timestamps stay as written.
- * Infinities and NaN are refused (kustomize fails on them). `!!binary` is refused rather than decoded.
+ * Infinities and NaN are refused (kustomize fails on them). `!!binary` is refused rather than decoded. What the
+ * two readers really share (the number resolver, unknown tags read as untagged) is defined once, in yaml-schema.ts;
+ * null, bool and timestamps differ (YAML 1.1 there, go-yaml v3 here) and are defined here.
  */
-import {
-  FAILSAFE_SCHEMA, NOT_RESOLVED, Schema, defineMappingTag, defineScalarTag, defineSequenceTag,
-  mapTag, mergeTag, seqTag,
-} from 'js-yaml';
-import { resolveKubeNumber } from '../../manifests/yaml-schema.ts';
+import { FAILSAFE_SCHEMA, NOT_RESOLVED, Schema, defineScalarTag, mergeTag } from 'js-yaml';
+import { resolveKubeNumber, UNKNOWN_TAGS } from '../../manifests/yaml-schema.ts';
 
 /** Thrown from the resolver for scalars kustomize cannot print (NaN, infinities) or that we refuse. */
 export class UnsupportedScalarError extends Error {}
@@ -94,26 +93,6 @@ const binaryTag = defineScalarTag<string>('tag:yaml.org,2002:binary', {
   identify: () => false,
 });
 
-const unknownScalarTag = defineScalarTag<string>('', {
-  matchByTagPrefix: true,
-  resolve: (source) => source,
-  identify: () => false,
-});
-const unknownSequenceTag = defineSequenceTag<unknown[]>('', {
-  matchByTagPrefix: true,
-  create: seqTag.create,
-  addItem: seqTag.addItem,
-  identify: () => false,
-});
-const unknownMappingTag = defineMappingTag<Record<string, unknown>>('', {
-  matchByTagPrefix: true,
-  create: mapTag.create,
-  addPair: mapTag.addPair,
-  has: mapTag.has,
-  keys: mapTag.keys,
-  get: mapTag.get,
-  identify: () => false,
-});
 
 /** The schema kustomize's resource reader amounts to. */
 export const KYAML_SCHEMA: Schema = new Schema([
@@ -125,7 +104,5 @@ export const KYAML_SCHEMA: Schema = new Schema([
   dateTag,
   binaryTag,
   mergeTag,
-  unknownScalarTag,
-  unknownSequenceTag,
-  unknownMappingTag,
+  ...UNKNOWN_TAGS,
 ]);

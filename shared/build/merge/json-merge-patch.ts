@@ -1,7 +1,8 @@
 /** RFC 7386 JSON merge patch, on plain JSON-like values (objects, arrays, scalars). Inputs are not modified. */
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isMapping } from '../../manifests/is-mapping.ts';
+
+export const isPlainObject = isMapping;
 
 /** Applies `patch` to `target` as RFC 7386 says: objects merge, `null` removes a member, anything else replaces. */
 export function jsonMergePatch(target: unknown, patch: unknown): unknown {

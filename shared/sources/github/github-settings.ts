@@ -7,6 +7,7 @@
 import { DEFAULT_COMMITTER } from '../../config/settings.ts';
 import { z } from 'zod';
 import { ConfigError } from '../../config/config-error.ts';
+import { issuePath, REPOSITORY_NAME } from '../../config/validation.ts';
 
 const PUBLIC_API = 'https://api.github.com';
 
@@ -25,7 +26,7 @@ const appAuth = z
 export const gitHubSettingsSchema = z
   .object({
     /** `owner/name` of the config repository. */
-    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+    repository: z.string().regex(REPOSITORY_NAME, 'must be owner/name'),
     /** REST API root: `https://api.github.com` (default) or `https://HOST/api/v3` for GitHub Enterprise Server. */
     baseUrl: z.url({ protocol: /^https?$/ }).default(PUBLIC_API),
     /** GraphQL endpoint; derived from `baseUrl` when absent (see {@link graphqlUrlFor}). */
@@ -56,8 +57,7 @@ export function parseGitHubSettings(input: unknown): GitHubSettings {
   const result = gitHubSettingsSchema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const key = ['github', ...issue.path.map(String)].join('.');
-      return `invalid setting ${key}: ${issue.message}`;
+      return `invalid setting ${issuePath(issue, ['github'])}: ${issue.message}`;
     });
     throw new ConfigError(problems);
   }
