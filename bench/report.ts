@@ -90,7 +90,7 @@ export function toTable(figures: Figure[]): string {
 }
 
 /**
- * Peak memory of this process while a figure is measured: RSS and V8 heap in use, sampled every 50 ms (the
+ * Peak memory of this process while a figure is measured: RSS and V8 heap in use, sampled every 100 ms (the
  * pipeline's memory; the fakes run in other processes), cheaply (process.memoryUsage() reads /proc and walks
  * every heap space: sampled every 10 ms it cost a push 100 ms of CPU). `stop()` returns the peaks in bytes.
  */
@@ -102,6 +102,6 @@ export function memoryPeaks(): { stop(): { rss: number; heap: number } } {
     heap = Math.max(heap, v8.getHeapStatistics().used_heap_size);
   };
   sample();
-  const timer = setInterval(sample, 50);
+  const timer = setInterval(sample, 100);
   return { stop: () => { clearInterval(timer); sample(); return { rss, heap }; } };
 }
