@@ -6,25 +6,33 @@
  *   the cost per object;
  * - memory at each point: the pipeline process's peak RSS and V8 heap in use (the fakes run in other processes).
  *
- * Function instances: every job of a push runs in this one process, as one Functions instance (the queue's
- * whole batch on one instance, the least parallel case); the GitHub fake and the API servers run in two other
- * processes. So at 50 clusters one instance holds 50 jobs at once, where Azure would spread batches of
- * host.json's batchSize over several instances: the curve is pessimistic.
+ * Each point runs in a fresh process (scale-point.ts), so its memory figures are its own. Function instances:
+ * every job of a push runs in that one process, as one Functions instance (the queue's whole batch on one
+ * instance, the least parallel case); the GitHub fake and the API servers run in two more processes. So at 50
+ * clusters one instance holds 50 jobs at once, where Azure would spread batches of host.json's batchSize over
+ * several instances: the curve is pessimistic.
  */
-import { bootstrapPoint, pushToApplied, type ClusterBenchOptions } from './cluster-figures.ts';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { runChild } from './child.ts';
+import type { ClusterBenchOptions } from './cluster-figures.ts';
 import { round, type Figure } from './report.ts';
 
-export interface ScaleOptions extends Omit<ClusterBenchOptions, 'clusters'> {
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const point = <T>(kind: 'push' | 'bootstrap', n: number, o: Omit<ClusterBenchOptions, 'clusters'>): Promise<T> =>
+  runChild<T>(['bench/scale-point.ts', kind, String(n), JSON.stringify({ ...o, clusters: 1 })], root);
+
+export type ScaleOptions = Omit<ClusterBenchOptions, 'clusters'> & {
   clusterPoints: number[];
   objectPoints: number[];
-}
+};
 
 export async function scaleFigures(o: ScaleOptions, progress: (m: string) => void = () => {}): Promise<Figure[]> {
   const figures: Figure[] = [];
   let previous: number | undefined;
   for (const clusters of o.clusterPoints) {
     progress(`scale: push to applied at ${clusters} clusters (${o.changed} of ${o.manifests} changed, ${o.runs} runs)…`);
-    const [push] = await pushToApplied({ ...o, clusters });
+    const push = await point<Figure>('push', clusters, o);
     const d = push!.detail as { memory: { peak_rss_mb: number; peak_heap_mb: number }; cpu_ms_median: { pipeline: number; fakes: number | null } };
     const perUnit = round(push!.value! / (clusters * o.changed), 2);
     const growth = previous === undefined ? '' : `, ${round(perUnit / previous, 2)}× the previous point's`;
@@ -39,7 +47,7 @@ export async function scaleFigures(o: ScaleOptions, progress: (m: string) => voi
   previous = undefined;
   for (const objects of o.objectPoints) {
     progress(`scale: bootstrap of ${objects} objects…`);
-    const p = await bootstrapPoint({ ...o, clusters: 1 }, objects);
+    const p = await point<{ ms: number; floor: number; formula: string; peak_rss_mb: number; peak_heap_mb: number; profile_ms: Record<string, number> }>('bootstrap', objects, o);
     const perObject = round(p.ms / objects, 3);
     const growth = previous === undefined ? '' : `, ${round(perObject / previous, 2)}× the previous point's`;
     previous = perObject;
