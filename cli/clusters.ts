@@ -4,9 +4,9 @@
  * environment's own selection as the app makes it (Azure discovery with the developer's Azure credentials,
  * static servers, kubeconfig contexts). Exec plugins run only with GITOPS_KUBECONFIG_EXEC=true.
  */
-import os from 'node:os';
 import path from 'node:path';
-import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock, type ClusterConnector, type ClusterTarget } from '../shared/clusters/index.ts';
+import { azureConnector, kubeconfigConnector } from '../shared/app/laptop.ts';
+import type { ClusterConnector, ClusterTarget } from '../shared/clusters/index.ts';
 import type { Environment } from '../shared/config/index.ts';
 import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
@@ -30,22 +30,16 @@ export async function selectClusters(ctx: CommandContext, env: Environment, flag
   if (flags.context && !flags.kubeconfig) throw new UsageError('--context needs --kubeconfig');
   let target = env;
   let connector: ClusterConnector;
-  const allowExec = /^true$/i.test(ctx.env.GITOPS_KUBECONFIG_EXEC ?? '');
   if (flags.kubeconfig) {
     const file = path.resolve(ctx.cwd, flags.kubeconfig);
     // The environment's own selection, or the person's explicit choice: never whatever context is current.
     const pattern = flags.context ?? env.clusters.kubeconfig?.contexts;
     if (!pattern) throw new UsageError(`environment ${env.name} selects no kubeconfig contexts; give --context PATTERN to choose them explicitly (the current context is never used by default)`);
     target = { ...env, clusters: { kubeconfig: { path: file, contexts: pattern }, static: [] } };
-    connector = createClusterConnector({ clock: systemClock, allowExec });
+    connector = kubeconfigConnector(ctx.env);
   } else {
     // As the app does, with the developer's credentials (az login, environment, managed identity).
-    const { DefaultAzureCredential } = await import('@azure/identity');
-    const credential = new DefaultAzureCredential();
-    connector = createClusterConnector({
-      clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock),
-      defaultKubeconfig: ctx.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config'), allowExec,
-    });
+    connector = await azureConnector(ctx.env);
   }
   let clusters = await connector.discover(target);
   if (flags.cluster) clusters = clusters.filter((c) => c.name === flags.cluster);

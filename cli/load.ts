@@ -4,8 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { findEnvironment, type Environment, type GitopsConfig } from '../shared/config/index.ts';
+import { openWorkingTree } from '../shared/app/laptop.ts';
 import { loadConfig } from '../shared/pipeline/load-config.ts';
-import { WorkingTreeSource, WORKING_TREE } from '../shared/sources/working-tree.ts';
+import type { WorkingTreeSource } from '../shared/sources/working-tree.ts';
 import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -18,7 +19,7 @@ export interface LocalRepo {
 /** Opens `--repo DIR` (default: the current directory) and loads `--config F`, its gitops.yaml, or the defaults. */
 export async function openLocalRepo(ctx: CommandContext, repo: string | undefined, configFile: string | undefined): Promise<LocalRepo> {
   const dir = path.resolve(ctx.cwd, repo ?? '.');
-  const source = new WorkingTreeSource(dir);
+  const { source, revision } = openWorkingTree(dir);
   try {
     await source.resolveBranch('');
   } catch {
@@ -33,7 +34,7 @@ export async function openLocalRepo(ctx: CommandContext, repo: string | undefine
       throw new UsageError(`--config ${configFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     }
   }
-  return { source, revision: WORKING_TREE, config: await loadConfig(source, WORKING_TREE, explicit) };
+  return { source, revision, config: await loadConfig(source, revision, explicit) };
 }
 
 /** The environment named by --env, or a UsageError listing the ones that exist. */

@@ -5,8 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { isVariableName } from '../../shared/build/variables.ts';
-import { appliedObject } from '../../shared/clusters/index.ts';
-import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
+import { buildEnvironment } from '../../shared/pipeline/build-environment.ts';
 import { parseOptions } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { openLocalRepo, requireEnvironment } from '../load.ts';
@@ -45,8 +44,7 @@ export async function build(args: string[], ctx: CommandContext): Promise<number
   const variables = parseVars(parsed.var ?? []);
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
-  const r = await renderEnvironment(local.source, env, local.revision, { variables, variablesSource: '--var' });
-  const objects = r.resources.map(appliedObject);
+  const { rendered: r, objects } = await buildEnvironment(local.source, env, local.revision, { variables, variablesSource: '--var' });
   const { out } = ctx;
   if (parsed.json) out.line(JSON.stringify({ objects }, null, 2));
   else for (const o of objects) out.line(`---\n${stringify(o, { lineWidth: 0 }).trimEnd()}`);

@@ -3,9 +3,9 @@
  * change in an environment, from two revisions of a local git repository, without a cluster. The same engine
  * and the same summary as a pull request's check run (markdown), or its JSON.
  */
+import { openLocalGit } from '../../shared/app/laptop.ts';
 import { compareBuilds, previewToJson, renderPreviewMarkdown } from '../../shared/preview/index.ts';
 import { renderBuilder } from '../../shared/pipeline/preview-build.ts';
-import { LocalGitSource } from '../../shared/sources/local-git.ts';
 import type { CommandContext } from '../context.ts';
 import { openLocalRepo, requireEnvironment } from '../load.ts';
 import { UsageError } from '../usage-error.ts';
@@ -57,7 +57,7 @@ export async function diffRevisions(flags: RevisionFlags, ctx: CommandContext): 
   const local = await openLocalRepo(ctx, flags.repo, flags.config);
   const env = requireEnvironment(local.config, flags.env);
   const variables = parseVars(flags.vars);
-  const git = new LocalGitSource(local.source.dir);
+  const git = openLocalGit(local.source.dir);
   const resolve = async (flag: string, ref: string) => {
     try {
       return await git.resolveRevision(ref);

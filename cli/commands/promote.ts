@@ -6,11 +6,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { openLocalGit } from '../../shared/app/laptop.ts';
 import { findEnvironment } from '../../shared/config/index.ts';
 import { loadConfig } from '../../shared/pipeline/load-config.ts';
 import { promote as planPromotion, PromotionError } from '../../shared/pipeline/promote.ts';
 import { promotionBranch, promotionSummary, promotionTitle } from '../../shared/promote/summary.ts';
-import { LocalGitSource } from '../../shared/sources/local-git.ts';
+import type { LocalGitSource } from '../../shared/sources/local-git.ts';
 import { parseOptions } from '../args.ts';
 import { wrap } from '../output.ts';
 import type { CommandContext } from '../context.ts';
@@ -52,7 +53,7 @@ export async function promote(args: string[], ctx: CommandContext): Promise<numb
   }, ['to']);
   if (parsed === 'help') return void ctx.out.line(HELP), 0;
   const dir = path.resolve(ctx.cwd, parsed.repo ?? '.');
-  const source = new LocalGitSource(dir);
+  const source = openLocalGit(dir);
   let defaultBranch: string;
   try {
     defaultBranch = await source.defaultBranch();

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DEFAULT_STATE_NAMESPACE, systemClock } from '../../shared/clusters/index.ts';
+import { laptopClock, stateNamespace as stateNamespaceOf } from '../../shared/app/laptop.ts';
 import { clusterStatus, type ClusterStatus } from '../../shared/pipeline/cluster-status.ts';
 import { parseOptions } from '../args.ts';
 import { selectClusters } from '../clusters.ts';
@@ -103,7 +103,7 @@ export async function status(args: string[], ctx: CommandContext): Promise<numbe
   if (parsed === 'help') return void ctx.out.line(HELP), 0;
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const envs = parsed.env ? [requireEnvironment(local.config, parsed.env)] : local.config.environments;
-  const stateNamespace = ctx.env.GITOPS_STATE_NAMESPACE ?? DEFAULT_STATE_NAMESPACE;
+  const stateNamespace = stateNamespaceOf(ctx.env);
   const rows: ClusterStatus[] = [];
   for (const env of envs) {
     let selected;
@@ -116,7 +116,7 @@ export async function status(args: string[], ctx: CommandContext): Promise<numbe
     }
     const head = await branchHead(local.source.dir, env.branch);
     const { connector } = selected;
-    rows.push(...(await Promise.all(selected.clusters.map((c) => clusterStatus(env.name, c.name, () => connector.connect(c), { head, now: systemClock.now(), stateNamespace })))));
+    rows.push(...(await Promise.all(selected.clusters.map((c) => clusterStatus(env.name, c.name, () => connector.connect(c), { head, now: laptopClock.now(), stateNamespace })))));
   }
   if (rows.length === 0) throw new UsageError('no environment selects a cluster here (give --env, or --kubeconfig with --context)');
   if (parsed.json) {

@@ -4,7 +4,8 @@
  * suspension lives in each cluster's sync state ConfigMap, where the Function App and the CLI both read it.
  */
 import { hostname, userInfo } from 'node:os';
-import { clearSuspension, DEFAULT_STATE_NAMESPACE, systemClock, writeSuspension } from '../../shared/clusters/index.ts';
+import { laptopClock, stateNamespace } from '../../shared/app/laptop.ts';
+import { changeSuspension } from '../../shared/pipeline/environment-suspension.ts';
 import { parseOptions } from '../args.ts';
 import { selectClusters } from '../clusters.ts';
 import type { CommandContext } from '../context.ts';
@@ -49,22 +50,9 @@ async function change(args: string[], ctx: CommandContext, suspend: boolean): Pr
   const local = await openLocalRepo(ctx, parsed.repo, parsed.config);
   const env = requireEnvironment(local.config, parsed.env!);
   const selected = await selectClusters(ctx, env, { kubeconfig: parsed.kubeconfig, context: parsed.context, cluster: parsed.cluster });
-  const namespace = ctx.env.GITOPS_STATE_NAMESPACE ?? DEFAULT_STATE_NAMESPACE;
   const by = `${ctx.env.USER ?? (() => { try { return userInfo().username; } catch { return 'someone'; } })()}@${hostname()} (gitops CLI)`;
-  const at = new Date(systemClock.now()).toISOString();
-  const results = await Promise.all(selected.clusters.map(async (c) => {
-    try {
-      const conn = await selected.connector.connect(c);
-      if (suspend) {
-        await writeSuspension(conn.client, namespace, env.name, { reason: parsed.reason!.trim(), by, at });
-        return { environment: env.name, cluster: c.name, suspended: true };
-      }
-      const had = await clearSuspension(conn.client, namespace, env.name);
-      return { environment: env.name, cluster: c.name, suspended: false, wasSuspended: had };
-    } catch (err) {
-      return { environment: env.name, cluster: c.name, suspended: !suspend ? undefined : false, error: err instanceof Error ? err.message : String(err) };
-    }
-  }));
+  const at = new Date(laptopClock.now()).toISOString();
+  const results = await changeSuspension(env, selected.clusters, { connector: selected.connector, stateNamespace: stateNamespace(ctx.env) }, suspend ? { reason: parsed.reason!.trim(), by, at } : undefined);
   const { out } = ctx;
   if (parsed.json) out.line(JSON.stringify(results, null, 2));
   else {

@@ -5,11 +5,11 @@
  */
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { applyItems, syncSetName, systemClock, writeObjects, type ApplyProgress } from '../../shared/clusters/index.ts';
-import { syncSetPaths } from '../../shared/config/index.ts';
+import { laptopClock } from '../../shared/app/laptop.ts';
+import type { ApplyProgress } from '../../shared/clusters/index.ts';
+import { writeEnvironment } from '../../shared/pipeline/build-environment.ts';
 import { syncCounts } from '../../shared/pipeline/describe-sync.ts';
 import { silentLogger } from '../../shared/pipeline/logger.ts';
-import { renderEnvironment } from '../../shared/pipeline/render-environment.ts';
 import { parseVars } from './build.ts';
 import { syncCluster, type SyncClusterResult } from '../../shared/pipeline/sync-cluster.ts';
 import { parseOptions } from '../args.ts';
@@ -62,14 +62,13 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   const gitUrl = await gitUrlFor(local, parsed['git-url'], ctx.env);
   const noOwner = 'no repository URL to compute ownership marks from: give --git-url URL, set GITOPS_GIT_URL or repository: in gitops.yaml, or add an origin remote';
   if (!gitUrl && (parsed.prune || parsed['force-prune'])) throw new UsageError(`--prune refused: ${noOwner}`);
-  const setName = syncSetName(gitUrl ?? local.source.dir, env.branch, syncSetPaths(env));
   const { out } = ctx;
   if (!gitUrl && env.prune && parsed.kubeconfig) out.warn(out.yellow(`prune refused (environment ${env.name} has prune: true): ${noOwner}`));
 
   if (parsed.out) {
-    const rendered = await renderEnvironment(local.source, env, local.revision, { variables, variablesSource: '--var' });
-    const items = applyItems(rendered.resources, setName);
-    const written = await writeObjects(path.resolve(ctx.cwd, parsed.out), items);
+    const { rendered, written } = await writeEnvironment(local.source, env, local.revision, {
+      dir: path.resolve(ctx.cwd, parsed.out), gitUrl: gitUrl ?? local.source.dir, render: { variables, variablesSource: '--var' },
+    });
     if (parsed.json) out.line(JSON.stringify({ written, errors: rendered.errors }, null, 2));
     else {
       for (const w of written) out.line(`${w.file}  ${w.id}`);
@@ -82,7 +81,7 @@ export async function sync(args: string[], ctx: CommandContext): Promise<number>
   const selected = await selectClusters(ctx, env, { kubeconfig: parsed.kubeconfig, context: parsed.context });
   const progress = syncProgress(ctx.progress ?? { write: () => true }, selected.clusters.map((c) => c.name));
   const deps = {
-    source: local.source, connector: selected.connector, clock: systemClock, log: silentLogger,
+    source: local.source, connector: selected.connector, clock: laptopClock, log: silentLogger,
     settings: { gitUrl: gitUrl ?? local.source.dir, holderIdentity: `gitops-cli@${hostname()}:${process.pid}`, ...(ctx.env.GITOPS_STATE_NAMESPACE ? { stateNamespace: ctx.env.GITOPS_STATE_NAMESPACE } : {}) },
     progress: (cluster: string, p: ApplyProgress) => progress.update(cluster, p),
   };

@@ -2,11 +2,9 @@
  * Starts the local host: the runtime, the queue worker, the HTTP routes and
  * the reconcile timer. `gitops serve` and `gitops demo` both use it.
  */
-import { reconcileAll } from '../../shared/app/cluster-handlers.ts';
-import { acrWebhook, expireDeliveries, githubWebhook, registryPush } from '../../shared/app/handlers.ts';
+import { acrWebhook, githubWebhook, registryPush } from '../../shared/app/handlers.ts';
 import { scanRegistries } from '../../shared/app/scan-handler.ts';
 import { ConfigError } from '../../shared/config/config-error.ts';
-import { FOLDER_CLUSTER } from '../../shared/clusters/index.ts';
 import type { Settings } from '../../shared/config/settings.ts';
 import type { Logger } from '../../shared/pipeline/logger.ts';
 import type { TagLister } from '../../shared/registry/tag-lister.ts';
@@ -42,19 +40,10 @@ export async function startLocalServer(options: {
     },
     { port: options.port ?? 7071 },
   );
-  // New targets get everything at once: folder targets here, real clusters through reconcile.
+  // New targets get everything at once: folder targets by a full sync job, real clusters through reconcile.
   const reconcileOnce = async () => {
     try {
-      await expireDeliveries(runtime, log);
-      const config = await runtime.config();
-      const withClusters = new Set<string>();
-      for (const env of config.environments) {
-        for (const t of await runtime.discover(env)) {
-          if (t.name === FOLDER_CLUSTER) await runtime.queue.send({ v: 1, environment: env.name, cluster: t.name, reason: 'reconcile', full: true, changed: [], removed: [] });
-          else withClusters.add(env.name);
-        }
-      }
-      if (withClusters.size > 0) await reconcileAll(runtime, log, (env) => withClusters.has(env.name));
+      await host.reconcile();
     } catch (err) {
       log.error('reconcile.failed', { result: (err as Error).message });
     }

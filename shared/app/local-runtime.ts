@@ -18,20 +18,21 @@ import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { acrAccess } from '../registry/acr-access.ts';
 import { assembleRuntime, type Runtime } from './runtime.ts';
-import { healthJob, syncJob } from './cluster-handlers.ts';
-import { imageJob } from './handlers.ts';
+import { healthJob, reconcileAll, syncJob } from './cluster-handlers.ts';
+import { expireDeliveries, imageJob } from './handlers.ts';
+import { defaultKubeconfig } from './laptop.ts';
 import { HEALTH_QUEUE, type HealthQueue } from '../pipeline/health-job.ts';
 import { MemoryHealthQueue } from '../pipeline/memory-health-queue.ts';
 import { StorageHealthQueue } from '../storage/storage-health-queue.ts';
-import { applyItems, createClusterConnector, FOLDER_CLUSTER, syncSetName, systemClock, writeObjects, type ClusterTarget } from '../clusters/index.ts';
-import { findEnvironment, syncSetPaths } from '../config/index.ts';
+import { createClusterConnector, FOLDER_CLUSTER, systemClock, type ClusterTarget } from '../clusters/index.ts';
+import { findEnvironment } from '../config/index.ts';
 import { connectorBounds, type Settings } from '../config/settings.ts';
 import { createConfigProvider } from '../pipeline/config-provider.ts';
 import { DELIVERY_RETENTION_MS, MemoryDeliveryLog } from '../pipeline/delivery-log.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
 import { onBranchUpdate } from '../pipeline/on-push.ts';
-import { renderEnvironment } from '../pipeline/render-environment.ts';
+import { writeEnvironment } from '../pipeline/build-environment.ts';
 import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
 import { IMAGE_QUEUE, MAX_DEQUEUE_COUNT, type ImageJob } from '../pipeline/image-job.ts';
 import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
@@ -55,6 +56,12 @@ export interface LocalHost {
   repoDir: string | undefined;
   /** Starts processing queued jobs. */
   start(): Promise<void>;
+  /**
+   * Expires old delivery records and brings every target up to date: a folder target gets a full sync job,
+   * environments with clusters go through reconcile (new, behind or drifted clusters). Throws when the
+   * configuration cannot be read.
+   */
+  reconcile(): Promise<void>;
   /** Resolves when no job is pending or running. */
   idle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -175,7 +182,7 @@ export async function createLocalHost(options: {
   // Registries are read (image scan) with the developer's Azure login, only when a scan runs.
   let credential: TokenCredential | undefined;
   const acr = acrAccess(() => (credential ??= settings.azureClientId ? new ManagedIdentityCredential({ clientId: settings.azureClientId }) : new DefaultAzureCredential()));
-  const connector = createClusterConnector({ clock, defaultKubeconfig: options.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config'), ...connectorBounds(settings) });
+  const connector = createClusterConnector({ clock, defaultKubeconfig: defaultKubeconfig(options.env), ...connectorBounds(settings) });
   const base = assembleRuntime({
     settings,
     repository,
@@ -212,8 +219,7 @@ export async function createLocalHost(options: {
     const env = findEnvironment(await runtime.config(), job.environment);
     if (!env) return;
     const revision = await runtime.source.resolveBranch(env.branch);
-    const rendered = await renderEnvironment(runtime.source, env, revision);
-    const written = await writeObjects(path.join(foldersDir, env.name), applyItems(rendered.resources, syncSetName(runtime.gitUrl, env.branch, syncSetPaths(env))), { revision, at: new Date().toISOString() });
+    const { rendered, written } = await writeEnvironment(runtime.source, env, revision, { dir: path.join(foldersDir, env.name), gitUrl: runtime.gitUrl, clock });
     log.info('sync.folder', { environment: env.name, cluster: FOLDER_CLUSTER, commit: revision, result: `${written.length} objects written to ${path.join(foldersDir, env.name)}, ${rendered.errors.length} errors` });
   }
 
@@ -230,6 +236,18 @@ export async function createLocalHost(options: {
       }
       if (healthWorker) await healthWorker.start();
       else memoryHealth!.process(async (job) => void (await healthJob(runtime, log, job)));
+    },
+    async reconcile() {
+      await expireDeliveries(runtime, log);
+      const config = await runtime.config();
+      const withClusters = new Set<string>();
+      for (const env of config.environments) {
+        for (const t of await runtime.discover(env)) {
+          if (t.name === FOLDER_CLUSTER) await runtime.queue.send({ v: 1, environment: env.name, cluster: t.name, reason: 'reconcile', full: true, changed: [], removed: [] });
+          else withClusters.add(env.name);
+        }
+      }
+      if (withClusters.size > 0) await reconcileAll(runtime, log, (env) => withClusters.has(env.name));
     },
     async idle(timeoutMs = 60_000) {
       // Images first: a release commits, and its branch update queues sync jobs.

@@ -5,7 +5,7 @@
  * ignored: we authenticate with our own token).
  */
 import type { TokenCredential } from '@azure/identity';
-import { ContainerServiceClient } from '@azure/arm-containerservice';
+import type { ContainerServiceClient } from '@azure/arm-containerservice';
 import micromatch from 'micromatch';
 import { parse as parseYaml } from 'yaml';
 import type { AzureClusterSelection } from '../config/index.ts';
@@ -30,18 +30,25 @@ export function resourceGroupOf(id: string | undefined): string {
   return /\/resourceGroups\/([^/]+)/i.exec(id ?? '')?.[1] ?? '';
 }
 
-/** The real ARM, through @azure/arm-containerservice with the given credential. */
+/**
+ * The real ARM, through @azure/arm-containerservice with the given credential. The SDK is loaded on the first
+ * call, not at import (hosts without Azure clusters never pay for it).
+ */
 export function createAzureArm(credential: TokenCredential): AzureArm {
   const clients = new Map<string, ContainerServiceClient>();
-  const client = (subscription: string): ContainerServiceClient => {
+  const client = async (subscription: string): Promise<ContainerServiceClient> => {
     let c = clients.get(subscription);
-    if (!c) clients.set(subscription, (c = new ContainerServiceClient(credential, subscription)));
+    if (!c) {
+      const { ContainerServiceClient: Client } = await import('@azure/arm-containerservice');
+      c = clients.get(subscription) ?? new Client(credential, subscription);
+      clients.set(subscription, c);
+    }
     return c;
   };
   return {
     async listClusters(subscription, resourceGroups) {
       const out: AzureCluster[] = [];
-      const mc = client(subscription).managedClusters;
+      const mc = (await client(subscription)).managedClusters;
       const pages = resourceGroups.length ? resourceGroups.map((rg) => mc.listByResourceGroup(rg)) : [mc.list()];
       for (const page of pages) {
         for await (const c of page) if (c.name) out.push({ name: c.name, resourceGroup: resourceGroupOf(c.id), tags: c.tags ?? {} });
@@ -49,7 +56,7 @@ export function createAzureArm(credential: TokenCredential): AzureArm {
       return out;
     },
     async userKubeconfig(subscription, resourceGroup, name) {
-      const creds = await client(subscription).managedClusters.listClusterUserCredentials(resourceGroup, name);
+      const creds = await (await client(subscription)).managedClusters.listClusterUserCredentials(resourceGroup, name);
       const value = creds.kubeconfigs?.[0]?.value;
       if (!value) throw new Error(`ARM returned no user kubeconfig for ${resourceGroup}/${name}`);
       return Buffer.from(value).toString('utf8');

@@ -6,7 +6,7 @@
 import { LRUCache } from 'lru-cache';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import micromatch from 'micromatch';
 import { inClusterScopes, tokenAllowedFor, type ClusterScope, type Environment, type KubeconfigClusterSelection } from '../config/index.ts';
 import { AKS_AUTH_PROVIDER, bearerAuthenticator, type TokenSource } from './aks-token.ts';
@@ -38,6 +38,15 @@ export interface ClusterConnectorOptions {
   allowExec?: boolean;
 }
 
+/**
+ * A new, empty KubeConfig. @kubernetes/client-node is loaded on the first connection, not at import: it takes
+ * seconds of CPU to load, which every importer of the clusters module (and every cold start) would otherwise pay.
+ */
+async function newKubeConfig(): Promise<KubeConfig> {
+  const { KubeConfig: Config } = await import('@kubernetes/client-node');
+  return new Config();
+}
+
 async function loadKubeconfig(file: string, read: (file: string) => Promise<string>): Promise<KubeConfig> {
   let text: string;
   try {
@@ -45,7 +54,7 @@ async function loadKubeconfig(file: string, read: (file: string) => Promise<stri
   } catch (err) {
     throw new Error(`failed to read kubeconfig ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
-  const kc = new KubeConfig();
+  const kc = await newKubeConfig();
   try {
     kc.loadFromString(text);
   } catch (err) {
@@ -66,8 +75,8 @@ function checkedUser(user: KubeConfig['users'][number], file: string, allowExec:
 }
 
 /** A KubeConfig holding exactly one cluster, one user and one context. */
-function isolated(cluster: KubeConfig['clusters'][number], user: KubeConfig['users'][number], namespace?: string): KubeConfig {
-  const kc = new KubeConfig();
+async function isolated(cluster: KubeConfig['clusters'][number], user: KubeConfig['users'][number], namespace?: string): Promise<KubeConfig> {
+  const kc = await newKubeConfig();
   // Plain http (local fakes) is only accepted by the client with skipTLSVerify, which means nothing for http.
   const c = cluster.server.startsWith('http:') ? { ...cluster, skipTLSVerify: true } : cluster;
   kc.loadFromOptions({
@@ -128,7 +137,7 @@ export function createClusterConnector(options: ClusterConnectorOptions): Cluste
         const { server, certificateAuthorityData } = serverFromKubeconfig(await options.arm.userKubeconfig(target.subscription, target.resourceGroup, target.name));
         if (!server.toLowerCase().startsWith('https://')) throw new Error(`cluster ${target.name}: Azure gave the API server ${server}; the managed identity's token never goes over http`);
         const user = aksUser();
-        return withAks(isolated({ name: target.name, server, skipTLSVerify: false, ...(certificateAuthorityData ? { caData: certificateAuthorityData } : {}) }, user), true);
+        return withAks(await isolated({ name: target.name, server, skipTLSVerify: false, ...(certificateAuthorityData ? { caData: certificateAuthorityData } : {}) }, user), true);
       }
       case 'static': {
         if (target.auth === 'azure' && !tokenAllowedFor(target.server, options.apiServers)) {
@@ -136,7 +145,7 @@ export function createClusterConnector(options: ClusterConnectorOptions): Cluste
         }
         const user = target.auth === 'azure' ? aksUser() : { name: 'anonymous' };
         const cluster = { name: target.name, server: target.server, skipTLSVerify: false, ...(target.certificateAuthorityData ? { caData: target.certificateAuthorityData } : {}) };
-        return withAks(isolated(cluster, user), target.auth === 'azure');
+        return withAks(await isolated(cluster, user), target.auth === 'azure');
       }
     }
   }

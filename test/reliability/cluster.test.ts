@@ -1,4 +1,4 @@
-// Three clusters and 16 pushes under faults; cluster.heavy.ts runs ten clusters and 80 pushes.
+// Three clusters and 8 pushes under faults; cluster.heavy.ts runs ten clusters and 80 pushes.
 import { clusterTests } from './cluster-checks.ts';
 
-clusterTests({ clusters: 3, faultEvents: 16, faultClusters: 2 });
+clusterTests({ clusters: 3, faultEvents: 8, faultClusters: 2 });

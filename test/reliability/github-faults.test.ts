@@ -1,4 +1,4 @@
-// 15 image events under faults (every kind of fault still appears with seed 7); github-faults.heavy.ts runs 120.
+// 10 image events under faults (every kind of fault still appears with seed 7); github-faults.heavy.ts runs 120.
 import { githubFaultTests } from './github-faults-checks.ts';
 
-githubFaultTests(12, 3);
+githubFaultTests(8, 2);

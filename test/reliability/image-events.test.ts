@@ -1,4 +1,4 @@
-// Eight images on three instances; image-events.heavy.ts runs twenty on four.
+// Six images on three instances; image-events.heavy.ts runs twenty on four.
 import { imageEventTests } from './image-events-checks.ts';
 
-imageEventTests(8, 3);
+imageEventTests(6, 3);

@@ -1,9 +1,16 @@
 /**
  * Git plumbing over one git directory, through `git` child processes (no shell).
  * Every object and ref the fake serves comes from here, so SHAs, trees and ancestry are git's own.
+ *
+ * Two things spare most child processes, which cost the test process a fork each: answers about objects named
+ * by full SHA only (a commit's tree, a tree's listing, a diff of two trees, ancestry) never change, so they are
+ * remembered; and a ref is read from its file (loose, then packed-refs) as git itself does, falling back to
+ * `git` for anything else (symbolic refs, reftable, linked worktrees).
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { LRUCache } from 'lru-cache';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -77,16 +84,52 @@ export function parseCommit(sha: string, raw: string): GitCommit {
   return { sha, tree, parents, author, committer, message };
 }
 
+/** An object name that always names the same object: a full SHA, or a path in the tree of one. */
+const IMMUTABLE_NAME = /^[0-9a-f]{40}(:[^\n\r\0]*)?$/;
+/** A revision argument that always means the same: a full SHA with ancestry, a peel or a path (or `^` to exclude it). */
+const IMMUTABLE_REV = /^\^?[0-9a-f]{40}(?:[~^]\d*)*(?:\^\{(?:tree|commit)\})?(?::[^\n\r\0]*)?$/;
+const READ_ONLY = new Set(['rev-parse', 'cat-file', 'ls-tree', 'diff-tree', 'merge-base', 'rev-list']);
+/** Options that make a read depend on refs rather than on the named objects. */
+const REF_OPTIONS = /^--(all|branches|tags|remotes|glob|exclude|reflog|stdin|symbolic|abbrev-ref|git-dir|show)/;
+
+/**
+ * The memo key of a command whose answer can never change: a read-only command without input or environment,
+ * every revision a full SHA. Undefined for anything that reads refs, the index or the work tree.
+ */
+function immutableKey(args: string[], options: RunOptions): string | undefined {
+  if (options.input !== undefined || options.env !== undefined || !READ_ONLY.has(args[0]!)) return undefined;
+  for (const a of args.slice(1)) {
+    if (a.startsWith('--') ? REF_OPTIONS.test(a) : a.startsWith('-') ? false : !(IMMUTABLE_REV.test(a) || (args[0] === 'cat-file' && /^(blob|tree|commit|tag)$/.test(a)))) return undefined;
+  }
+  return args.join('\0');
+}
+
 /** A git directory (bare, or the `.git` of a work tree) driven through plumbing commands. */
 export class GitRepo {
   readonly gitDir: string;
+  /** Answers of read-only commands whose every revision is a full SHA (see {@link immutableKey}). */
+  private readonly remembered = new LRUCache<string, RunResult>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (r) => r.stdout.length + 64 });
+  /** Objects read by `readBatch` under immutable names (`<sha>`, `<sha>:<path>`). */
+  private readonly objects = new LRUCache<string, { sha: string; type: string; content: Buffer }>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (o) => o.content.length + 64 });
+  /** Whether refs are plain files here (not reftable, not a linked worktree): then they are read without git. */
+  private readonly fileRefs: boolean;
 
   constructor(gitDir: string) {
     this.gitDir = gitDir;
+    this.fileRefs = !existsSync(path.join(gitDir, 'reftable')) && !existsSync(path.join(gitDir, 'commondir'));
   }
 
   /** Runs `git` with GIT_DIR set and user/system config ignored. Throws unless the exit code is 0 or in `okCodes`. */
-  run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
+    const key = immutableKey(args, options);
+    const hit = key === undefined ? undefined : this.remembered.get(key);
+    if (hit && (hit.code === 0 || options.okCodes?.includes(hit.code))) return hit;
+    const result = await this.spawn(args, options);
+    if (key !== undefined && (result.code === 0 || (result.code === 1 && args[0] === 'merge-base'))) this.remembered.set(key, result);
+    return result;
+  }
+
+  private spawn(args: string[], options: RunOptions): Promise<RunResult> {
     const env: NodeJS.ProcessEnv = {
       ...process.env, GIT_DIR: this.gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull,
       GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env,
@@ -134,12 +177,32 @@ export class GitRepo {
   /** The SHA a full ref name points at, or undefined. */
   async refValue(ref: string): Promise<string | undefined> {
     if (!ref.startsWith('refs/') || !isSafeRefName(ref)) return undefined;
+    const read = await this.readRefFile(ref);
+    if (read !== 'ask-git') return read;
     const r = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', ref], { okCodes: [1, 128] });
     return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
   }
 
+  /** A ref from its loose file, else packed-refs; `ask-git` when the files cannot say for sure. */
+  private async readRefFile(ref: string): Promise<string | undefined | 'ask-git'> {
+    if (!this.fileRefs) return 'ask-git';
+    const loose = await readFile(path.join(this.gitDir, ref), 'utf8').catch((err: NodeJS.ErrnoException) => (['ENOENT', 'ENOTDIR', 'EISDIR'].includes(err.code ?? '') ? undefined : 'ask-git'));
+    if (loose !== undefined) return /^[0-9a-f]{40}\n?$/.test(loose) ? loose.trim() : 'ask-git';
+    const packed = await readFile(path.join(this.gitDir, 'packed-refs'), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : undefined));
+    if (packed === undefined) return 'ask-git';
+    for (const line of packed.split('\n')) {
+      if (line.length === 41 + ref.length && line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40);
+    }
+    return undefined;
+  }
+
   /** The branch HEAD names (the default branch), e.g. `main`. */
   async headBranch(): Promise<string> {
+    if (this.fileRefs) {
+      const head = await readFile(path.join(this.gitDir, 'HEAD'), 'utf8').catch(() => '');
+      const m = /^ref: refs\/heads\/(\S+)\n?$/.exec(head);
+      if (m) return m[1]!;
+    }
     const r = await this.run(['symbolic-ref', '--quiet', 'HEAD'], { okCodes: [1, 128] });
     return r.code === 0 ? r.stdout.toString('utf8').trim().replace(/^refs\/heads\//, '') : 'main';
   }
@@ -188,6 +251,14 @@ export class GitRepo {
    * the answer for each is its object or undefined (missing, ambiguous or unsafe name).
    */
   async readBatch(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
+    const known = names.map((n) => (IMMUTABLE_NAME.test(n) ? this.objects.get(n) : undefined));
+    if (known.every(Boolean)) return known.map((o) => o && { ...o, content: Buffer.from(o.content) });
+    const read = await this.readBatchFromGit(names);
+    read.forEach((o, i) => { if (o && IMMUTABLE_NAME.test(names[i]!)) this.objects.set(names[i]!, { ...o, content: Buffer.from(o.content) }); });
+    return read;
+  }
+
+  private async readBatchFromGit(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
     const safe = names.map((n) => !/[\n\r\0]/.test(n) && n.length > 0);
     const asked = names.filter((_, i) => safe[i]);
     const out = asked.length ? (await this.run(['cat-file', '--batch'], { input: asked.join('\n') + '\n' })).stdout : Buffer.alloc(0);

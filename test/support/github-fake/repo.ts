@@ -101,7 +101,9 @@ export class FakeRepo {
     const [, name, suffix] = /^(.*?)((?:[~^]\d*)*)$/.exec(rev)!;
     if (name === 'HEAD') return this.git.revParse(`HEAD${suffix}`, 'commit');
     for (const candidate of name!.startsWith('refs/') ? [name!] : [`refs/heads/${name}`, `refs/tags/${name}`]) {
-      if (await this.git.refValue(candidate)) return this.git.revParse(`${candidate}${suffix}`, 'commit');
+      // The SHA the ref names, not the ref again: one read of the ref, and a question about a SHA git need not repeat.
+      const sha = await this.git.refValue(candidate);
+      if (sha) return this.git.revParse(`${sha}${suffix}`, 'commit');
     }
     if (/^[0-9a-f]{7,40}$/.test(name!)) return this.git.revParse(`${name}${suffix}`, 'commit');
     return undefined;
