@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { findEnvironment, type Environment, type GitopsConfig } from '../shared/config/index.ts';
 import { openWorkingTree } from '../shared/app/laptop.ts';
+import { defaultGitUrl } from '../shared/app/runtime.ts';
 import { loadConfig } from '../shared/pipeline/load-config.ts';
 import type { WorkingTreeSource } from '../shared/sources/working-tree.ts';
 import type { CommandContext } from './context.ts';
@@ -52,7 +53,7 @@ export function requireEnvironment(config: GitopsConfig, name: string): Environm
  * (marks computed from a folder would name this checkout only: prune must refuse).
  */
 export async function gitUrlFor(local: LocalRepo, flag: string | undefined, env: CommandContext['env']): Promise<string | undefined> {
-  return flag ?? env.GITOPS_GIT_URL ?? (local.config.repository ? `https://github.com/${local.config.repository}` : await originUrl(local.source.dir));
+  return flag ?? env.GITOPS_GIT_URL ?? (local.config.repository ? defaultGitUrl(local.config.repository) : await originUrl(local.source.dir));
 }
 
 /** The checkout's `origin` remote, or undefined (no git, no remote). */

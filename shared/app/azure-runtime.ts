@@ -5,7 +5,7 @@
  */
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { assembleRuntime, type Runtime } from './runtime.ts';
+import { assembleRuntime, defaultGitUrl, type Runtime } from './runtime.ts';
 import { cachedTokenSource, createAzureArm, createClusterConnector, systemClock } from '../clusters/index.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { connectorBounds, loadSettings } from '../config/settings.ts';
@@ -46,6 +46,10 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   const missing: string[] = [];
   if (!settings.github) missing.push('setting GITHUB_REPOSITORY: required in Azure (with GITHUB_TOKEN or the GitHub App settings)');
   if (!settings.storage) missing.push('setting AzureWebJobsStorage__queueServiceUri: required in Azure (or AzureWebJobsStorage as a connection string)');
+  else if (!('connectionString' in settings.storage) && !settings.storage.tableServiceUri) {
+    // Not guessed from the queue endpoint: a custom domain or a sovereign cloud would send the identity's token elsewhere.
+    missing.push('setting AzureWebJobsStorage__tableServiceUri: required with AzureWebJobsStorage__queueServiceUri (the delivery and proposal tables)');
+  }
   if (missing.length > 0) throw new ConfigError(missing);
   if (settings.webhookSecrets.length === 0) processLog.warn('startup.webhook-secret-missing', { result: 'GITHUB_WEBHOOK_SECRET is not set: every GitHub delivery will be refused' });
   if (settings.acrWebhookSecrets.size === 0) processLog.info('startup.acr-webhook-off', { result: 'ACR_WEBHOOK_SECRETS is not set: /api/acr-webhook refuses every request (Event Grid is unaffected)' });
@@ -58,7 +62,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   const tableClient = (name: string) =>
     'connectionString' in storage
       ? TableClient.fromConnectionString(storage.connectionString, name, { allowInsecureConnection: /UseDevelopmentStorage|127\.0\.0\.1|localhost/.test(storage.connectionString) })
-      : new TableClient(storage.tableServiceUri ?? storage.queueServiceUri.replace('.queue.', '.table.'), name, credential);
+      : new TableClient(storage.tableServiceUri!, name, credential);
   const table = tableClient(DELIVERY_TABLE);
   // Proposal branches are built on only at the heads recorded here (the app's storage, out of the repository's reach).
   const source = gitHubSourceFromSettings(github, settings.commitAuthor, {}, { proposalLedger: new TableProposalLedger(tableClient(PROPOSAL_TABLE)) });
@@ -99,7 +103,7 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     deliveries: new TableDeliveryLog(table, { retentionMs: DELIVERY_RETENTION_MS }),
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock), ...connectorBounds(settings) }),
     clock: systemClock,
-    gitUrl: settings.gitUrl ?? `https://github.com/${github.repository}`,
+    gitUrl: settings.gitUrl ?? defaultGitUrl(github.repository),
     buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
     registryTags,
     registryAccess,

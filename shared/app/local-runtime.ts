@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { acrAccess } from '../registry/acr-access.ts';
-import { assembleRuntime, type Runtime } from './runtime.ts';
+import { assembleRuntime, defaultGitUrl, type Runtime } from './runtime.ts';
 import { healthJob, reconcileAll, syncJob } from './cluster-handlers.ts';
 import { expireDeliveries, imageJob } from './handlers.ts';
 import { defaultKubeconfig } from './laptop.ts';
@@ -33,7 +33,7 @@ import type { Logger } from '../pipeline/logger.ts';
 import { MemoryJobQueue } from '../pipeline/memory-job-queue.ts';
 import { onBranchUpdate } from '../pipeline/on-push.ts';
 import { writeEnvironment } from '../pipeline/build-environment.ts';
-import { parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
+import { fullSyncJob, parseSyncJob, SYNC_QUEUE, type JobQueue } from '../pipeline/sync-job.ts';
 import { IMAGE_QUEUE, MAX_DEQUEUE_COUNT, type ImageJob } from '../pipeline/image-job.ts';
 import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
 import { previewJob } from './preview-handlers.ts';
@@ -195,7 +195,7 @@ export async function createLocalHost(options: {
     deliveries,
     connector,
     clock,
-    gitUrl: settings.gitUrl ?? (settings.github ? `https://github.com/${settings.github.repository}` : repoDir!),
+    gitUrl: settings.gitUrl ?? (settings.github ? defaultGitUrl(settings.github.repository) : repoDir!),
     registryAccess: (host) => acr.registry(host),
     healthQueue,
     ...(options.registryTags ? { registryTags: options.registryTags } : {}),
@@ -243,7 +243,7 @@ export async function createLocalHost(options: {
       const withClusters = new Set<string>();
       for (const env of config.environments) {
         for (const t of await runtime.discover(env)) {
-          if (t.name === FOLDER_CLUSTER) await runtime.queue.send({ v: 1, environment: env.name, cluster: t.name, reason: 'reconcile', full: true, changed: [], removed: [] });
+          if (t.name === FOLDER_CLUSTER) await runtime.queue.send(fullSyncJob({ environment: env.name, cluster: t.name, reason: 'reconcile' }));
           else withClusters.add(env.name);
         }
       }

@@ -25,6 +25,14 @@ import { LruCache } from '../sources/github/lru-cache.ts';
 import type { TagLister } from '../registry/tag-lister.ts';
 import type { SourceReader, SourceWriter, StatusReporter } from '../sources/port.ts';
 
+/**
+ * The git URL the sync-set mark is computed from (Flux v1's `--git-url`) when GITOPS_GIT_URL is not set: the
+ * repository's https address on github.com. One default for every host.
+ */
+export function defaultGitUrl(repository: string): string {
+  return `https://github.com/${repository}`;
+}
+
 export interface Runtime {
   settings: Settings;
   /** `owner/name` the push webhook accepts (GitHub's repository, or the local repository's name). */

@@ -13,7 +13,7 @@ import type { DeliveryLog } from './delivery-log.ts';
 import type { Logger } from './logger.ts';
 import { branchUpdateOf, planBranchUpdate, type BranchUpdate } from './plan-push.ts';
 import type { PushEvent } from './push-event.ts';
-import type { JobQueue, SyncJob } from './sync-job.ts';
+import { pushSyncJob, type JobQueue, type SyncJob } from './sync-job.ts';
 
 export interface OnPushDeps {
   /** The configuration in force once `branch` is at `revision` (a setting, or gitops.yaml there on its branch). */
@@ -98,17 +98,7 @@ export async function onBranchUpdate(update: BranchUpdate, delivery: string | De
     const clusters = await deps.clusters(env);
     if (clusters.length === 0) withoutClusters.push(env.name);
     for (const c of clusters) {
-      jobs.push({
-        v: 1,
-        environment: env.name,
-        cluster: c.name,
-        reason: 'push',
-        revision: plan.revision,
-        full: ep.full,
-        changed: ep.changed,
-        removed: ep.removed,
-        trigger: deliveryId,
-      });
+      jobs.push(pushSyncJob({ environment: env.name, cluster: c.name, revision: plan.revision, full: ep.full, changed: ep.changed, removed: ep.removed, trigger: deliveryId }));
     }
   }
 

@@ -7,7 +7,7 @@ import { DEFAULT_STATE_NAMESPACE, readStateObject, type Clock, type ClusterConne
 import type { Environment } from '../config/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import type { Logger } from './logger.ts';
-import type { JobQueue, SyncJob } from './sync-job.ts';
+import { fullSyncJob, type JobQueue, type SyncJob } from './sync-job.ts';
 
 export interface ReconcileDeps {
   source: SourceReader;
@@ -72,10 +72,7 @@ export async function reconcile(environments: readonly Environment[], deps: Reco
         (d.decision === 'unreachable' ? log.warn : log.info)(`reconcile.${d.decision}`, { environment: env.name, cluster: d.cluster, commit: head, result: d.detail });
         continue;
       }
-      const job: SyncJob = {
-        v: 1, environment: env.name, cluster: d.cluster, reason: d.decision === 'drift' ? 'drift' : 'reconcile',
-        revision: head, full: true, changed: [], removed: [], trigger: `reconcile:${d.decision}`,
-      };
+      const job = fullSyncJob({ environment: env.name, cluster: d.cluster, reason: d.decision === 'drift' ? 'drift' : 'reconcile', revision: head, trigger: `reconcile:${d.decision}` });
       result.jobs.push(job);
       log.info('reconcile.job', { environment: env.name, cluster: d.cluster, commit: head, result: d.decision });
     }

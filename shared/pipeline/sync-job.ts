@@ -32,6 +32,16 @@ export const syncJobSchema = z.strictObject({
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
 
+/** The job of a push for one cluster: the files it changed and removed, or a full sync when `full`. */
+export function pushSyncJob(input: { environment: string; cluster: string; revision: string; full: boolean; changed: string[]; removed: string[]; trigger: string }): SyncJob {
+  return { v: 1, reason: 'push', ...input };
+}
+
+/** A full sync of one cluster at HEAD: a new or behind cluster, drift, or a person asking. */
+export function fullSyncJob(input: { environment: string; cluster: string; reason: Exclude<SyncJob['reason'], 'push'>; revision?: string; trigger?: string }): SyncJob {
+  return { v: 1, full: true, changed: [], removed: [], ...input };
+}
+
 /** Parses a queue message body (JSON text or an already-decoded object); throws with the reason. */
 export function parseSyncJob(body: unknown): SyncJob {
   let value = body;

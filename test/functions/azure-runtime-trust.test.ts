@@ -33,3 +33,10 @@ test('the operator\'s inline config is held to the operator\'s bounds at start: 
   const runtime = createAzureRuntime({ ...base, GITOPS_CONFIG: inline, GITOPS_API_SERVERS: 'https://PROD-1.example', GITOPS_REGISTRIES: 'radixprod.azurecr.io', GITOPS_PRUNE_ALLOWED: 'true' });
   assert.equal(runtime.settings.bounds.pruneAllowed, true);
 });
+
+test('an identity-based storage connection needs its table endpoint named: it is not guessed from the queue endpoint', () => {
+  const identity = { GITHUB_REPOSITORY: 'acme/config', GITHUB_TOKEN: 'ghs_x', GITOPS_ENVIRONMENTS: 'production=release', AzureWebJobsStorage__queueServiceUri: 'https://acct.queue.core.windows.net' };
+  assert.throws(() => createAzureRuntime(identity), (e: unknown) => e instanceof ConfigError && /AzureWebJobsStorage__tableServiceUri: required/.test(e.message));
+  const runtime = createAzureRuntime({ ...identity, AzureWebJobsStorage__tableServiceUri: 'https://acct.table.core.windows.net' });
+  assert.equal(runtime.repository, 'acme/config');
+});
