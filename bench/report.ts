@@ -1,7 +1,10 @@
 /**
- * Figures, goals and how they are printed: a table for people, one JSON object for machines.
+ * Figures, goals and how they are printed: a table for people, one JSON object for machines. Absolute times move
+ * with the machine, so a goal is a ratio to a floor measured (or computed from the protocol) in the same run:
+ * `ratio` is `value / floor` unless `ratio_is` says otherwise (a speed-up is `floor / value`).
  */
 import os from 'node:os';
+import v8 from 'node:v8';
 
 export interface Figure {
   name: string;
@@ -10,6 +13,12 @@ export interface Figure {
   unit: string;
   /** The goal in words, e.g. "< 300 ms". */
   goal?: string;
+  /** What the value is compared with, measured or computed in the same run (same unit); null when none. */
+  floor?: number | null;
+  /** value / floor (or, for a speed-up, floor / value: see ratioIs); null when there is no floor. */
+  ratio?: number | null;
+  /** How the ratio is computed, when it is not value / floor. */
+  ratioIs?: string;
   /** Whether the goal is met; null when there is no value or no goal. */
   met: boolean | null;
   reason?: string;
@@ -49,21 +58,50 @@ export function toJson(figures: Figure[], options: Record<string, unknown>): Rec
     date: new Date().toISOString(),
     machine: machine(),
     options,
-    figures: Object.fromEntries(figures.map((f) => [f.name, { value: f.value, unit: f.unit, goal: f.goal ?? null, met: f.met, ...(f.reason ? { reason: f.reason } : {}), ...(f.detail ?? {}) }])),
+    figures: Object.fromEntries(figures.map((f) => [f.name, {
+      value: f.value, floor: f.floor ?? null, ratio: f.ratio ?? null, goal: f.goal ?? null, met: f.met, unit: f.unit,
+      ...(f.ratioIs ? { ratio_is: f.ratioIs } : {}), ...(f.reason ? { reason: f.reason } : {}), ...(f.detail ? { detail: f.detail } : {}),
+    }])),
     summary: { met: figures.filter((f) => f.met === true).length, missed: figures.filter((f) => f.met === false).length, pending: figures.filter((f) => f.value === null).length },
   };
 }
 
-/** A plain-text table: figure, value, goal, met. */
+/** A ratio: value / floor, rounded to two places (null without both). */
+export function ratioOf(value: number | null, floor: number | null): number | null {
+  return value === null || floor === null || floor <= 0 ? null : round(value / floor, 2);
+}
+
+/** A plain-text table: figure, value, floor, ratio, goal, met (then each figure's extra rows). */
 export function toTable(figures: Figure[]): string {
-  const rows: string[][] = [['figure', 'value', 'goal', 'met']];
+  const rows: string[][] = [['figure', 'value', 'floor', 'ratio', 'goal', 'met']];
   for (const f of figures) {
     const value = f.value === null ? `null (${f.reason ?? 'not measured'})` : `${f.value} ${f.unit}`;
-    rows.push([f.name, value, f.goal ?? '', f.met === null ? '-' : f.met ? 'yes' : 'NO']);
-    for (const r of f.rows ?? []) rows.push([`  ${r.label}`, r.value, '', '']);
+    const floor = f.floor === undefined || f.floor === null ? '' : `${f.floor} ${f.unit}`;
+    const ratio = f.ratio === undefined || f.ratio === null ? '' : `${f.ratio}×`;
+    rows.push([f.name, value, floor, ratio, f.goal ?? '', f.met === null ? '-' : f.met ? 'yes' : 'NO']);
+    for (const r of f.rows ?? []) rows.push([`  ${r.label}`, r.value, '', '', '', '']);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  // Extra rows' text is long: it does not widen the columns (it runs on past them).
+  const head = rows.filter((r) => !r[0]!.startsWith('  '));
+  const widths = rows[0]!.map((_, i) => Math.max(...head.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const m = machine();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line), '', `node ${m.node}, ${m.cpus} × ${m.cpu_model}, ${m.memory_gb} GB, ${new Date().toISOString()}`].join('\n');
+}
+
+/**
+ * Peak memory of this process while a figure is measured: RSS and V8 heap in use, sampled every 100 ms (the
+ * pipeline's memory; the fakes run in other processes), cheaply (process.memoryUsage() reads /proc and walks
+ * every heap space: sampled every 10 ms it cost a push 100 ms of CPU). `stop()` returns the peaks in bytes.
+ */
+export function memoryPeaks(): { stop(): { rss: number; heap: number } } {
+  let rss = 0;
+  let heap = 0;
+  const sample = () => {
+    rss = Math.max(rss, process.memoryUsage.rss());
+    heap = Math.max(heap, v8.getHeapStatistics().used_heap_size);
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return { stop: () => { clearInterval(timer); sample(); return { rss, heap }; } };
 }

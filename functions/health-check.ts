@@ -4,7 +4,7 @@
  * waits. A throw leaves the message for the host to retry, then `health-poison`.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { HEALTH_QUEUE } from '../shared/pipeline/health-job.ts';
+import { HEALTH_QUEUE } from '../shared/pipeline/queue-names.ts';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';
 

@@ -4,14 +4,14 @@
  * maxDequeueCount); the last failure is logged as `image.poisoned` and the host moves it to `image-release-poison`.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { imageJob } from '../shared/app/handlers.ts';
-import { IMAGE_QUEUE } from '../shared/pipeline/image-job.ts';
+import { IMAGE_QUEUE } from '../shared/pipeline/queue-names.ts';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';
 
 export async function imageReleaseHandler(message: unknown, context: InvocationContext): Promise<void> {
   const log = invocationLogger(context);
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+  const { imageJob } = await import('../shared/app/handlers.ts');
   const result = await imageJob(await getRuntime(), log, message, { dequeueCount });
   log.info('image.done', { result: JSON.stringify(result).slice(0, 2000) });
 }

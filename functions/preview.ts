@@ -3,7 +3,7 @@
  * where allowed, report on GitHub. A throw leaves the message for the host to retry, then `preview-poison`.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { PREVIEW_QUEUE } from '../shared/pipeline/preview-job.ts';
+import { PREVIEW_QUEUE } from '../shared/pipeline/queue-names.ts';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';
 

@@ -3,13 +3,12 @@
  * catches up full syncs the push rate limit deferred); expired delivery records are deleted.
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { expireDeliveries } from '../shared/app/handlers.ts';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';
 
 export async function reconcileHandler(_timer: Timer, context: InvocationContext): Promise<void> {
   const log = invocationLogger(context);
-  const { reconcileAll } = await import('../shared/app/cluster-handlers.ts');
+  const [{ reconcileAll }, { expireDeliveries }] = await Promise.all([import('../shared/app/cluster-handlers.ts'), import('../shared/app/handlers.ts')]);
   const runtime = await getRuntime();
   await expireDeliveries(runtime, log);
   const r = await reconcileAll(runtime, log);

@@ -5,12 +5,12 @@
  * delivery: Event Grid retries per the subscription's policy, then dead-letters.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { registryPush } from '../shared/app/handlers.ts';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';
 
 export async function registryPushHandler(event: unknown, context: InvocationContext): Promise<void> {
   const log = invocationLogger(context);
+  const { registryPush } = await import('../shared/app/handlers.ts');
   const result = await registryPush(await getRuntime(), log, event);
   const id = (event as { id?: unknown } | null)?.id;
   log.info('image.done', { eventId: typeof id === 'string' ? id.slice(0, 256) : undefined, result: JSON.stringify(result).slice(0, 2000) });

@@ -4,7 +4,7 @@
  * it moves to `sync-poison`; a failed cluster never blocks the others' jobs.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { SYNC_QUEUE } from '../shared/pipeline/sync-job.ts';
+import { SYNC_QUEUE } from '../shared/pipeline/queue-names.ts';
 import { invocationLogger } from './log.ts';
 import { getRuntime } from './runtime.ts';
 

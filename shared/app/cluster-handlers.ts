@@ -47,6 +47,7 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
       parseCache: runtime.parseCache,
       applyCache: runtime.applyCache,
       buildCache: runtime.buildCache,
+      renderCache: runtime.renderCache,
       settings: {
         gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare,
         renderLimits: { maxFileBytes: runtime.settings.maxFileBytes, maxEnvironmentBytes: runtime.settings.maxEnvironmentBytes },

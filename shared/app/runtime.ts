@@ -4,6 +4,7 @@
  * no environment itself; `functions/` and `cli/serve` pass settings in.
  */
 import { BuildCache } from '../pipeline/build-cache.ts';
+import { RenderCache } from '../pipeline/render-cache.ts';
 import { ApplyItemCache } from '../clusters/apply-body.ts';
 import type { Clock, ClusterConnector, ClusterTarget } from '../clusters/index.ts';
 import type { Environment } from '../config/index.ts';
@@ -68,6 +69,8 @@ export interface Runtime {
   applyCache: ApplyItemCache;
   /** Generated builds shared by the syncs (keyed by revision and variables). */
   buildCache: BuildCache;
+  /** Renders shared by the syncs: one per environment × revision × variables, single-flight (render-cache.ts). */
+  renderCache: RenderCache;
   /** Tags and manifests of a registry the image scan may read (ACR with the managed identity), or undefined. */
   registryAccess(host: string): RegistryAccess | undefined;
   /** Image creation times by registry/repository@digest, kept across scans (images are immutable). */
@@ -76,7 +79,7 @@ export interface Runtime {
   healthQueue: HealthQueue | undefined;
 }
 
-export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue' | 'previewQueue' | 'previews'> &
+export type RuntimeParts = Omit<Runtime, 'branchLocks' | 'parseCache' | 'applyCache' | 'buildCache' | 'renderCache' | 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'discover' | 'registryAccess' | 'imageCreatedCache' | 'healthQueue' | 'previewQueue' | 'previews'> &
   Partial<Pick<Runtime, 'statuses' | 'proposer' | 'buildTimes' | 'registryTags' | 'registryAccess' | 'healthQueue' | 'previewQueue' | 'previews'>>;
 
 /** How long an environment's discovered clusters are reused: the push webhook must answer fast. */
@@ -97,6 +100,6 @@ export function assembleRuntime(parts: RuntimeParts): Runtime {
   };
   return {
     statuses: undefined, proposer: undefined, buildTimes: undefined, registryTags: undefined, registryAccess: () => undefined, healthQueue: undefined, previewQueue: undefined, previews: undefined, ...rest,
-    discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), buildCache: new BuildCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
+    discover, branchLocks: new KeyedMutex(), parseCache: new ParseCache(), applyCache: new ApplyItemCache(), buildCache: new BuildCache(), renderCache: new RenderCache(), imageCreatedCache: new LruCache({ maxEntries: 50_000 }),
   };
 }

@@ -60,7 +60,15 @@ export function compareForApply(a: OrderKey, b: OrderKey): number {
 
 /** A sorted copy in apply order (Flux v1's ranks; deterministic within a rank). */
 export function sortForApply<T extends OrderKey>(items: readonly T[]): T[] {
-  return [...items].sort(compareForApply);
+  // compareForApply's order, with each item's rank and lowercased kind worked out once, not once per comparison.
+  const keyed = items.map((item) => ({ item, rank: rankOfKind(item.kind), kind: item.kind.toLowerCase() }));
+  keyed.sort((a, b) => a.rank - b.rank
+    || compareCodePoints(a.item.name, b.item.name)
+    || compareCodePoints(a.item.namespace ?? '', b.item.namespace ?? '')
+    || compareCodePoints(a.kind, b.kind)
+    || compareCodePoints(a.item.kind, b.item.kind)
+    || compareCodePoints(a.item.apiVersion ?? '', b.item.apiVersion ?? ''));
+  return keyed.map((k) => k.item);
 }
 
 /** A sorted copy in delete order: exactly the reverse of {@link sortForApply}. */

@@ -41,13 +41,18 @@ export function policyOfAnnotation(key: string): { policy: string; prefix: strin
 /** Reads Flux v1 policies from annotations whose values are already strings. */
 export function policiesFromAnnotations(annotations: Readonly<Record<string, string>>): Policies {
   const raw: Record<string, { value: string; key: string; rank: number }> = {};
-  for (const [key, value] of Object.entries(annotations)) {
+  let any = false;
+  for (const key in annotations) {
+    if (!Object.hasOwn(annotations, key)) continue;
     const p = policyOfAnnotation(key);
     if (!p) continue;
+    any = true;
+    const value = annotations[key]!;
     const rank = PRECEDENCE[p.prefix] ?? 99;
     const prev = raw[p.policy];
     if (!prev || rank < prev.rank) raw[p.policy] = { value, key, rank };
   }
+  if (!any) return { automated: false, locked: false, ignore: undefined, tagFilters: {}, raw: {} };
   const tagFilters: Record<string, string> = {};
   for (const [policy, { value }] of Object.entries(raw)) {
     if (policy.startsWith('tag.') && policy.length > 4) tagFilters[policy.slice(4)] = value;

@@ -71,12 +71,19 @@ export function compareCodePoints(a: string, b: string): number {
  * (Plain string order differs: 'a/b.yaml' < 'a/b/c.yaml' as strings, but Walk visits 'a/b' before 'a/b.yaml'.)
  */
 export function compareWalkOrder(a: string, b: string): number {
-  const as = a.split('/');
-  const bs = b.split('/');
-  const n = Math.min(as.length, bs.length);
+  // Segment by segment without splitting: the first difference decides, a '/' (the end of a segment) sorting
+  // before any other character, as a shorter segment sorts before a longer one it begins.
+  const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compareCodePoints(as[i] as string, bs[i] as string);
-    if (c !== 0) return c;
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x === 0x2f) return -1;
+    if (y === 0x2f) return 1;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs === ys) return x - y;
+    return xs ? 1 : -1;
   }
-  return as.length - bs.length;
+  return a.length - b.length;
 }

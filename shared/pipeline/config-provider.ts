@@ -170,10 +170,20 @@ function defaultBranchProvider(source: SourceReader, bounds: OperatorBounds, ttl
     const branch = (defaultBranch = await source.defaultBranch());
     return withinBounds(await loadConfig(source, await source.resolveBranch(branch)), bounds, branch);
   };
+  // A commit's gitops.yaml never changes: read once per revision (the webhook's read serves the jobs of its push).
+  const atRevision = new Map<string, Promise<GitopsConfig>>();
   return (hint) => {
     if (hint && defaultBranch !== undefined && hint.branch === defaultBranch) {
       cached = undefined;
-      return readFileAt(source, { revision: hint.revision }).then(({ text }) => withinBounds(text === undefined ? DEFAULT_CONFIG : parseConfig(text, CONFIG_FILE), bounds, hint.branch));
+      const key = hint.revision;
+      let value = atRevision.get(key);
+      if (!value) {
+        value = readFileAt(source, { revision: hint.revision }).then(({ text }) => withinBounds(text === undefined ? DEFAULT_CONFIG : parseConfig(text, CONFIG_FILE), bounds, hint.branch));
+        atRevision.set(key, value);
+        value.catch(() => atRevision.delete(key)); // never cache a failure
+        while (atRevision.size > 64) atRevision.delete(atRevision.keys().next().value!);
+      }
+      return value;
     }
     if (cached && now() - cached.at < ttl) return cached.value;
     const value = load();

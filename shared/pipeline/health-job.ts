@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../config/index.ts';
 
-export const HEALTH_QUEUE = 'health';
+export { HEALTH_QUEUE } from './queue-names.ts';
 /** The first check, and the base of the backoff. */
 export const FIRST_HEALTH_CHECK_MS = 15_000;
 

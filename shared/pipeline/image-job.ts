@@ -9,7 +9,7 @@ import { describeIssues } from '../config/index.ts';
 import { MAX_TAG_LENGTH } from '../images/index.ts';
 import type { ImagePushed } from './registry-event.ts';
 
-export const IMAGE_QUEUE = 'image-release';
+export { IMAGE_QUEUE } from './queue-names.ts';
 
 /** Deliveries of a queue message before the host moves it to `<queue>-poison` (host.json `queues.maxDequeueCount`). */
 export const MAX_DEQUEUE_COUNT = 5;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../config/index.ts';
 
-export const PREVIEW_QUEUE = 'preview';
+export { PREVIEW_QUEUE } from './queue-names.ts';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/);
 

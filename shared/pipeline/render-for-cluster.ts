@@ -9,6 +9,7 @@ import type { ClusterConnection } from '../clusters/index.ts';
 import type { ParseCache } from '../manifests/index.ts';
 import type { SourceReader } from '../sources/port.ts';
 import type { BuildCache } from './build-cache.ts';
+import { RenderCache } from './render-cache.ts';
 import { readClusterVariables } from './cluster-variables.ts';
 import { renderEnvironment, type RenderOptions, type RenderedEnvironment } from './render-environment.ts';
 
@@ -16,6 +17,8 @@ export interface RenderForClusterDeps {
   source: SourceReader;
   parseCache?: ParseCache;
   buildCache?: BuildCache;
+  /** Renders shared by this instance's syncs: one per environment × revision × variables (render-cache.ts). */
+  renderCache?: RenderCache;
 }
 
 export type ClusterRender = { ok: true; rendered: RenderedEnvironment } | { ok: false; message: string };
@@ -33,14 +36,17 @@ export async function renderForCluster(
     variables = read.variables;
     variablesSource = read.source;
   }
-  const rendered = await renderEnvironment(deps.source, env, revision, {
+  const render = (scopeOf: RenderOptions['scopeOf']) => renderEnvironment(deps.source, env, revision, {
     ...options,
-    scopeOf: conn.discovery.scopeOf,
+    ...(scopeOf ? { scopeOf } : {}),
     ...(deps.parseCache ? { parseCache: deps.parseCache } : {}),
     ...(deps.buildCache ? { buildCache: deps.buildCache } : {}),
     ...(variables ? { variables } : {}),
     ...(variablesSource ? { variablesSource } : {}),
   });
+  const rendered = deps.renderCache
+    ? await deps.renderCache.get(RenderCache.key({ revision, environment: env, variables, options: { ...options, variablesSource } }), conn.discovery.scopeOf, render)
+    : await render(conn.discovery.scopeOf);
   const notRun = rendered.generators.filter((g) => g.status === 'not-run');
   if (!rendered.refused && notRun.length > 0 && !env.variables) {
     const g = notRun[0]!;

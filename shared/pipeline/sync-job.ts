@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { describeIssues } from '../config/index.ts';
 
-export const SYNC_QUEUE = 'sync';
+export { SYNC_QUEUE } from './queue-names.ts';
 
 export const syncJobSchema = z.strictObject({
   /** Schema version of this message. */

@@ -3,6 +3,7 @@
  * step learnt. The steps in sync-steps.ts read what earlier steps set and add their own part.
  */
 import type { BuildCache } from './build-cache.ts';
+import type { RenderCache } from './render-cache.ts';
 import {
   DEFAULT_STATE_NAMESPACE, type ApplyItem, type ApplyItemCache, type ApplyPlan, type ApplyProgress, type Clock, type ClusterConnection,
   type ClusterConnector, type ClusterTarget, type HeldLease, type ObjectOutcome, type SyncState,
@@ -51,6 +52,8 @@ export interface SyncClusterDeps {
   applyCache?: ApplyItemCache;
   /** Generated (`.flux.yaml`) builds shared by this process's syncs, keyed by revision and variables. */
   buildCache?: BuildCache;
+  /** Renders shared by this process's syncs: one per environment × revision × variables, single-flight. */
+  renderCache?: RenderCache;
   /** Progress for people (the CLI's terminal line): after each object applied. */
   progress?: (cluster: string, p: ApplyProgress) => void;
 }

@@ -9,6 +9,7 @@ import {
   planApply, planPrune, readStateObject, syncSetName, writeSyncState, type ApplyProgress, type ObjectOutcome, type Suspension,
 } from '../clusters/index.ts';
 import { foreignOwned, notYetOwned } from '../clusters/ownership.ts';
+import type { SourceReader } from '../sources/port.ts';
 import { syncSetPaths } from '../config/index.ts';
 import { renderForCluster } from './render-for-cluster.ts';
 import type { SyncRun } from './sync-run.ts';
@@ -94,8 +95,20 @@ export const build: SyncStep = {
   name: 'build',
   async run(run) {
     const { conn, deps, env } = run;
+    // The commit's file list is read while discovery loads (both round trips at once, not one after the other);
+    // the render then gets that same answer.
+    const revision = run.revision!;
+    const tree = deps.source.listFiles(revision);
+    tree.catch(() => undefined); // a failure is the render's to report
     await conn!.discovery.load();
-    const built = await renderForCluster(env, run.revision!, conn!, deps, {
+    const source: SourceReader = {
+      description: deps.source.description,
+      defaultBranch: () => deps.source.defaultBranch(),
+      resolveBranch: (branch) => deps.source.resolveBranch(branch),
+      listFiles: (r) => (r === revision ? tree : deps.source.listFiles(r)),
+      readFiles: (r, paths) => deps.source.readFiles(r, paths),
+    };
+    const built = await renderForCluster(env, revision, conn!, { ...deps, source }, {
       stateNamespace: run.settings.stateNamespace,
       ...(run.settings.renderLimits ? { limits: run.settings.renderLimits } : {}),
     });

@@ -131,3 +131,17 @@ test('hints for the revision already cached cost nothing: one read per new commi
   for (let i = 0; i < 5; i++) { await provider(); await provider({ branch: 'master', revision }); } // five more jobs
   assert.equal(source.calls.readFiles, reads);
 });
+
+test('on a laptop too, a hint for a revision already read costs nothing: the jobs of a push share the webhook\'s read', async () => {
+  const source = memorySource({ master: { 'gitops.yaml': `environments:\n${def('development', 'master')}` } });
+  const provider = createConfigProvider(source, { defaultBranchFallback: true, ttlMs: 3_600_000, now: () => 0 });
+  await provider();
+  const revision = source.commit('master', { 'gitops.yaml': `environments:\n${def('development', 'master')}\n${def('staging', 'master')}` });
+  assert.deepEqual((await provider({ branch: 'master', revision })).environments.map((e) => e.name), ['development', 'staging']); // the push
+  const reads = source.calls.readFiles;
+  for (let i = 0; i < 5; i++) await provider({ branch: 'master', revision }); // five jobs of that push
+  assert.equal(source.calls.readFiles, reads);
+  const next = source.commit('master', { 'gitops.yaml': `environments:\n${def('development', 'master')}` });
+  assert.deepEqual((await provider({ branch: 'master', revision: next })).environments.map((e) => e.name), ['development'], 'a new commit is read');
+  assert.equal(source.calls.readFiles, reads + 1);
+});

@@ -1,10 +1,11 @@
 /**
- * The GitHub fake and a fleet of Kubernetes fakes in a child process, driven over IPC: GitHub and the API
+ * The GitHub fake and a fleet of Kubernetes fakes in two child processes (one each), driven over IPC: GitHub and the API
  * servers do not share the pipeline's CPU (the GitHub fake forks git for most requests, the Kubernetes fakes
  * run server-side apply), so a measurement of the pipeline is not one of the fakes. Both still answer on
  * loopback with their injected latency. The parent side is {@link startFakesProcess}.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '../support/seeded-random.ts';
 import { startGitHubFake, type CommitChange, type GitHubFake, type GitHubFakeOptions, type StatusRecord, type WebhookDelivery } from '../support/github-fake/index.ts';
@@ -40,6 +41,8 @@ export interface RemoteKube {
 export interface FakesProcess {
   github: RemoteGitHub;
   fleet: RemoteKube[];
+  /** CPU the fakes' processes (and the git processes they waited for) have used so far, in ms; undefined off Linux. */
+  cpuMs(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -50,8 +53,21 @@ interface Reply { id: number; ok: boolean; value?: unknown; error?: string }
 const GITHUB_METHODS = ['commit', 'head', 'readFile', 'deliveries', 'requests', 'resetRequests', 'statuses', 'setFaults'] as const;
 const KUBE_METHODS = ['get', 'list', 'requestCount', 'resetCounts', 'setDown', 'setFaults'] as const;
 
-/** Starts the fakes in a child process; `github.repos` and every option must be plain data. */
-export async function startFakesProcess(options: { github: GitHubFakeOptions; kube: KubeFakeOptions[] }): Promise<FakesProcess> {
+type Caller = { pid: number | undefined; call: (target: Target | 'start' | 'close', method: string, ...args: unknown[]) => Promise<any>; close(): Promise<void> };
+
+/** utime + stime + cutime + cstime of a process from /proc (clock ticks of 10 ms), or undefined. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One child process holding some of the fakes, driven over IPC. */
+function spawnFakes(): Caller {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child'], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
@@ -71,15 +87,37 @@ export async function startFakesProcess(options: { github: GitHubFakeOptions; ku
     waiting.set(id, { resolve, reject });
     child.send({ id, target, method, args });
   });
-  const started = (await call('start', 'start', options)) as { github: string; kube: { url: string; name: string }[] };
-  const github = Object.fromEntries(GITHUB_METHODS.map((m) => [m, (...args: unknown[]) => call('github', m, ...args)])) as unknown as RemoteGitHub;
-  Object.assign(github, { url: started.github });
-  const fleet = started.kube.map((k, i) => Object.assign(Object.fromEntries(KUBE_METHODS.map((m) => [m, (...args: unknown[]) => call(i, m, ...args)])), k) as unknown as RemoteKube);
   return {
-    github, fleet,
+    pid: child.pid,
+    call,
     async close() {
       await call('close', 'close').catch(() => undefined);
       if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+/**
+ * Starts the fakes in two child processes, the GitHub fake in one and the Kubernetes fleet in the other: the
+ * GitHub fake forks git, and a fork blocks its process's event loop for milliseconds, which would hold up every
+ * API server's answers behind it. `github.repos` and every option must be plain data.
+ */
+export async function startFakesProcess(options: { github: GitHubFakeOptions; kube: KubeFakeOptions[] }): Promise<FakesProcess> {
+  const gh = spawnFakes();
+  const kube = spawnFakes();
+  const [ghStarted, kubeStarted] = (await Promise.all([gh.call('start', 'start', { github: options.github, kube: [] }), kube.call('start', 'start', { kube: options.kube })])) as [{ github: string }, { kube: { url: string; name: string }[] }];
+  const github = Object.fromEntries(GITHUB_METHODS.map((m) => [m, (...args: unknown[]) => gh.call('github', m, ...args)])) as unknown as RemoteGitHub;
+  Object.assign(github, { url: ghStarted.github });
+  const fleet = kubeStarted.kube.map((k, i) => Object.assign(Object.fromEntries(KUBE_METHODS.map((m) => [m, (...args: unknown[]) => kube.call(i, m, ...args)])), k) as unknown as RemoteKube);
+  return {
+    github, fleet,
+    cpuMs() {
+      const a = processCpuMs(gh.pid);
+      const b = processCpuMs(kube.pid);
+      return a === undefined || b === undefined ? undefined : a + b;
+    },
+    async close() {
+      await Promise.all([gh.close(), kube.close()]);
     },
   };
 }
@@ -90,10 +128,10 @@ async function serve(): Promise<void> {
   let fleet: KubeFake[] = [];
   const handle = async (c: Call): Promise<unknown> => {
     if (c.target === 'start') {
-      const o = c.args[0] as { github: GitHubFakeOptions; kube: KubeFakeOptions[] };
-      github = await startGitHubFake(o.github);
+      const o = c.args[0] as { github?: GitHubFakeOptions; kube: KubeFakeOptions[] };
+      if (o.github) github = await startGitHubFake(o.github);
       fleet = await Promise.all(o.kube.map((k) => startKubeFake(k)));
-      return { github: github.url, kube: fleet.map((f) => ({ url: f.url, name: f.name })) };
+      return { github: github?.url, kube: fleet.map((f) => ({ url: f.url, name: f.name })) };
     }
     if (c.target === 'close') {
       await github?.close();

@@ -27,7 +27,8 @@ import { REGISTRY, tagIn, workload } from './github-harness.ts';
 import { testRuntime } from './test-runtime.ts';
 
 export const RIG_REPO = 'acme/config';
-const TOKEN = 'ghs_cluster-rig-token';
+export const RIG_TOKEN = 'ghs_cluster-rig-token';
+const TOKEN = RIG_TOKEN;
 const SECRET = 'cluster-rig-webhook-secret';
 export const RIG_GITOPS_YAML = 'environments:\n  development:\n    branch: main\n    path: development-configs\n    registries: [radixdev.azurecr.io]\n';
 
@@ -85,6 +86,8 @@ export interface ClusterRig {
   commit(files: Record<string, string | null>, message: string): Promise<{ sha: string; delivery: WebhookDelivery }>;
   /** Hands a delivery to the webhook handler, as the Function's HTTP trigger does (`newId`: as a new delivery). */
   deliver(delivery: WebhookDelivery, options?: { newId?: boolean }): Promise<WebhookResponse>;
+  /** CPU the fakes have used so far (ms; their processes and the git processes they ran); undefined off Linux. */
+  fakesCpuMs(): number | undefined;
   /** Resolves when no job is pending, retrying or running. */
   settle(): Promise<void>;
   /** Resolves once `done()` holds, checked after each handled delivery (rejects after `timeoutMs`). */
@@ -147,6 +150,7 @@ export async function startClusterRig(o: ClusterRigOptions): Promise<ClusterRig>
       return githubWebhook(runtime, log, { header: (n) => headers[n.toLowerCase()], body: delivery.body });
     },
     settle: () => queue.idle(),
+    fakesCpuMs: () => fakes.cpuMs(),
     async until(done, timeoutMs = 60_000) {
       const signal = AbortSignal.timeout(timeoutMs);
       while (!done()) await once(handled, 'attempt', { signal });

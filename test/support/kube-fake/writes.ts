@@ -201,7 +201,12 @@ export function apply(cluster: Cluster, req: WriteRequest, ssaUnknown: SsaUnknow
   const fm = req.query.get('fieldManager');
   if (!fm) throw invalid('PatchOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }]);
   let config: unknown;
-  try { config = parseYaml(req.body, { version: '1.1' }); } catch (e) { throw badRequest(`error decoding YAML: ${(e as Error).message}`); }
+  // A JSON body (what clients send: JSON is YAML) is read with JSON.parse, which gives the same object far
+  // faster than the YAML parser; anything else is YAML 1.1, as the API server reads it.
+  config = jsonObject(req.body);
+  if (config === undefined) {
+    try { config = parseYaml(req.body, { version: '1.1' }); } catch (e) { throw badRequest(`error decoding YAML: ${(e as Error).message}`); }
+  }
   if (!isObject(config)) throw badRequest('error decoding YAML: the apply patch must be an object');
   let obj: Obj = { ...config };
   checkTypeMeta(t, obj, true);
@@ -223,6 +228,17 @@ export function apply(cluster: Cluster, req: WriteRequest, ssaUnknown: SsaUnknow
   const force = req.query.get('force') === 'true';
   const { object } = serverSideApply(existing, obj, cluster.shape(t), { manager: fm, force, apiVersion: obj.apiVersion, omitStatus: t.statusSubresource, now: timestamp() });
   return finish(cluster, req, serverFields(t, object, existing), existing, warnings);
+}
+
+/** The body as a JSON object, or undefined when it is not one (then it is read as YAML). */
+function jsonObject(body: string): Obj | undefined {
+  if (!body.trimStart().startsWith('{')) return undefined;
+  try {
+    const v: unknown = JSON.parse(body);
+    return isObject(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function mergePatch(target: unknown, patch: unknown): unknown {
