@@ -13,9 +13,10 @@
  * servers and child processes it starts, and know that its top-level `before`/`after` hooks run around the
  * whole shard (the files of a shard load first, then their tests run one file after another).
  *
- * Files are dealt to shards longest first, by their durations in the last run (kept in
- * node_modules/.cache/serverless-gitops/test-durations.json), or in path order on a first run. Each shard's
- * spec output is printed when it ends, then one summary; the exit code is 1 when any shard failed.
+ * Files are dealt to shards longest first, by their durations in the last run on this machine (kept in
+ * node_modules/.cache/serverless-gitops/test-durations.json), else by test/shard-weights.json (seconds, measured
+ * once and committed, so a fresh clone's first run is balanced too; a file in neither weighs the median). Each
+ * shard's spec output is printed when it ends, then one summary; the exit code is 1 when any shard failed.
  */
 import { spawn } from 'node:child_process';
 import { globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +50,7 @@ if (files.length === 0) {
 
 const cacheFile = path.join(root, 'node_modules/.cache/serverless-gitops/test-durations.json');
 const previous = readDurations();
+const committed = readWeights();
 const shards = deal(files, Math.min(shardCount, files.length));
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'gitops-test-'));
@@ -123,9 +125,9 @@ function runShard(shard: string[], index: number): Promise<ShardResult> {
 
 /** Longest first, each file to the shard with the least work so far (unknown files weigh the median). */
 function deal(list: string[], n: number): string[][] {
-  const known = Object.values(previous).sort((a, b) => a - b);
+  const known = list.map((f) => previous[f] ?? committed[f]).filter((w): w is number => w !== undefined).sort((a, b) => a - b);
   const median = known.length ? known[Math.floor(known.length / 2)]! : 1;
-  const weight = (f: string) => previous[f] ?? median;
+  const weight = (f: string) => previous[f] ?? committed[f] ?? median;
   const order = [...list].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
   const out = Array.from({ length: n }, () => ({ files: [] as string[], load: 0 }));
   for (const f of order) {
@@ -149,6 +151,17 @@ function readDurations(): Record<string, number> {
     const value = JSON.parse(readFileSync(cacheFile, 'utf8')) as unknown;
     if (typeof value !== 'object' || value === null) return {};
     return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  } catch {
+    return {};
+  }
+}
+
+/** test/shard-weights.json in milliseconds (it holds seconds); empty when absent or unreadable. */
+function readWeights(): Record<string, number> {
+  try {
+    const value = JSON.parse(readFileSync(path.join(root, 'test/shard-weights.json'), 'utf8')) as unknown;
+    if (typeof value !== 'object' || value === null) return {};
+    return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])).map(([f, s]) => [f, s * 1000]));
   } catch {
     return {};
   }
