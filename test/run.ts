@@ -66,7 +66,8 @@ for (const r of results) {
   process.stdout.write(r.spec);
   for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += r.counts[key] ?? 0;
   if (r.code !== 0 || (r.counts.fail ?? 0) > 0 || r.counts.tests === undefined) failed = true;
-  Object.assign(durations, r.durations);
+  // Files outside the repository (a test of this runner runs some from a temporary folder) are not remembered.
+  for (const [file, ms] of Object.entries(r.durations)) if (!file.startsWith('..')) durations[file] = ms;
 }
 rmSync(work, { recursive: true, force: true });
 writeDurations(durations);
@@ -99,7 +100,11 @@ function runShard(shard: string[], index: number): Promise<ShardResult> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     // The shard's own stdout and stderr (console output of tests) are kept for its report, not interleaved.
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Without node:test's marker of a child it runs itself (set when this runner is run from a test): a shard
+    // that saw it would talk node's internal protocol instead of writing its reports.
+    const env = { ...process.env };
+    delete env['NODE_TEST_CONTEXT'];
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d.toString('utf8'); });
     child.stderr.on('data', (d: Buffer) => { output += d.toString('utf8'); });
