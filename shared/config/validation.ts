@@ -20,3 +20,21 @@ export function issuePath(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[
 export function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string {
   return error.issues.map((i) => `${issuePath(i, prefix)}: ${i.message}`).join('; ');
 }
+
+/**
+ * A queue message (JSON text, or an object the trigger already decoded) read with its schema; throws
+ * `<what> is not JSON` or `invalid <what>: <issues>`. Every queue's parser is this one.
+ */
+export function parseMessage<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      throw new Error(`${what} is not JSON`);
+    }
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) throw new Error(`invalid ${what}: ${describeIssues(r.error)}`);
+  return r.data;
+}

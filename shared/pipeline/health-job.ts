@@ -4,7 +4,7 @@
  * one has failed, or the environment's timeout passes. No invocation waits.
  */
 import { z } from 'zod';
-import { describeIssues } from '../config/index.ts';
+import { parseMessage } from '../config/index.ts';
 
 export { HEALTH_QUEUE } from './queue-names.ts';
 /** The first check, and the base of the backoff. */
@@ -28,17 +28,7 @@ export interface HealthQueue {
 }
 
 export function parseHealthJob(body: unknown): HealthJob {
-  let value = body;
-  if (typeof body === 'string') {
-    try {
-      value = JSON.parse(body);
-    } catch {
-      throw new Error('health job is not JSON');
-    }
-  }
-  const r = healthJobSchema.safeParse(value);
-  if (!r.success) throw new Error(`invalid health job: ${describeIssues(r.error)}`);
-  return r.data;
+  return parseMessage(healthJobSchema, body, 'health job');
 }
 
 /** The wait before check `attempt + 1`: 15 s, 30 s, 60 s … never past the deadline (and at least 1 s). */

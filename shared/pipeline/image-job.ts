@@ -5,7 +5,7 @@
  * unreachable), throws so the queue retries it, then moves it to `image-release-poison` (logged).
  */
 import { z } from 'zod';
-import { describeIssues } from '../config/index.ts';
+import { parseMessage } from '../config/index.ts';
 import { MAX_TAG_LENGTH } from '../images/index.ts';
 import type { ImagePushed } from './registry-event.ts';
 
@@ -37,16 +37,6 @@ export function imageJobOf(image: ImagePushed): ImageJob {
 
 /** Reads a queue message body (JSON text or an already-decoded object) back into the pushed image; throws with the reason. */
 export function parseImageJob(body: unknown): ImagePushed {
-  let value = body;
-  if (typeof body === 'string') {
-    try {
-      value = JSON.parse(body);
-    } catch {
-      throw new Error('image job is not JSON');
-    }
-  }
-  const r = imageJobSchema.safeParse(value);
-  if (!r.success) throw new Error(`invalid image job: ${describeIssues(r.error)}`);
-  const { id, registry, repository, tag, digest, pushedAt } = r.data;
+  const { id, registry, repository, tag, digest, pushedAt } = parseMessage(imageJobSchema, body, 'image job');
   return { id, registry, repository, tag, digest, pushedAt: pushedAt ? new Date(pushedAt) : undefined };
 }

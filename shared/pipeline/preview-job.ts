@@ -4,7 +4,7 @@
  * Like a sync job it is a hint: the worker drops it when the pull request has moved on to another head.
  */
 import { z } from 'zod';
-import { describeIssues } from '../config/index.ts';
+import { parseMessage } from '../config/index.ts';
 
 export { PREVIEW_QUEUE } from './queue-names.ts';
 
@@ -30,15 +30,5 @@ export type PreviewJob = z.infer<typeof previewJobSchema>;
 
 /** Parses a queue message body (JSON text or an already-decoded object); throws with the reason. */
 export function parsePreviewJob(body: unknown): PreviewJob {
-  let value = body;
-  if (typeof body === 'string') {
-    try {
-      value = JSON.parse(body);
-    } catch {
-      throw new Error('preview job is not JSON');
-    }
-  }
-  const r = previewJobSchema.safeParse(value);
-  if (!r.success) throw new Error(`invalid preview job: ${describeIssues(r.error)}`);
-  return r.data;
+  return parseMessage(previewJobSchema, body, 'preview job');
 }

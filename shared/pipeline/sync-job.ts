@@ -6,7 +6,7 @@
  * HEAD (architecture rule 1), so duplicated, late or reordered jobs converge.
  */
 import { z } from 'zod';
-import { describeIssues } from '../config/index.ts';
+import { parseMessage } from '../config/index.ts';
 
 export { SYNC_QUEUE } from './queue-names.ts';
 
@@ -44,19 +44,7 @@ export function fullSyncJob(input: { environment: string; cluster: string; reaso
 
 /** Parses a queue message body (JSON text or an already-decoded object); throws with the reason. */
 export function parseSyncJob(body: unknown): SyncJob {
-  let value = body;
-  if (typeof body === 'string') {
-    try {
-      value = JSON.parse(body);
-    } catch {
-      throw new Error('sync job is not JSON');
-    }
-  }
-  const r = syncJobSchema.safeParse(value);
-  if (!r.success) {
-    throw new Error(`invalid sync job: ${describeIssues(r.error)}`);
-  }
-  return r.data;
+  return parseMessage(syncJobSchema, body, 'sync job');
 }
 
 /** Sends jobs somewhere (the storage queue in Azure, an in-process queue locally): sync jobs unless told otherwise. */
