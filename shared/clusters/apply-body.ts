@@ -63,17 +63,11 @@ export function appliedObject(resource: Resource): KubeObject {
 
 /** Builds what is applied for a resource of a sync set. */
 export function buildApplyItem(resource: Resource, setName: string): ApplyItem {
-  const object = structuredClone(resource.object) as KubeObject;
-  const { status: _status, ...rest } = object;
-  const metadata: Record<string, unknown> = { ...(object.metadata ?? {}) };
-  for (const key of SERVER_SET_METADATA) delete metadata[key];
-  if (resource.namespace) metadata.namespace = resource.namespace;
-  else delete metadata.namespace;
+  const applied = appliedObject(resource);
   const mark = gcMark(setName, resource.id);
-  metadata.labels = { ...(metadata.labels as Record<string, unknown> | undefined), [GC_MARK_LABEL]: mark };
+  const metadata = { ...applied.metadata, labels: { ...(applied.metadata?.labels as Record<string, unknown> | undefined), [GC_MARK_LABEL]: mark } } as Record<string, unknown>;
   const annotations = { ...(metadata.annotations as Record<string, unknown> | undefined) };
-  delete annotations[CHECKSUM_ANNOTATION];
-  const unsummed: KubeObject = { ...rest, apiVersion: resource.apiVersion, kind: resource.kind, metadata: { ...metadata, annotations } };
+  const unsummed: KubeObject = { ...applied, metadata: { ...metadata, annotations } };
   const checksum = createHash('sha1').update(stableJson(unsummed)).digest('hex');
   const body: KubeObject = { ...unsummed, metadata: { ...metadata, annotations: { ...annotations, [CHECKSUM_ANNOTATION]: checksum } } };
   return { id: resource.id, resource, body, checksum, mark };
