@@ -5,11 +5,10 @@
  * and that environment's prune would then delete it; so it is reported as a conflict instead, unless the
  * operator allows taking over (GITOPS_TAKE_OVER_OBJECTS). One labelled list per kind, not one read per object.
  */
-import { resourcePath } from './api-discovery.ts';
 import type { ApplyItem } from './apply-body.ts';
 import type { ClusterApi, ObjectOutcome } from './apply.ts';
 import { GC_MARK_LABEL } from './gc-mark.ts';
-import { KubeApiError } from './kube-client.ts';
+import { listMarkedMetadata } from './prune.ts';
 import { mapBounded } from './rank-scheduler.ts';
 import type { SyncState } from './sync-state.ts';
 
@@ -36,21 +35,11 @@ export async function foreignOwned(api: ClusterApi, items: readonly ApplyItem[],
     const r = await api.discovery.resolve(first.apiVersion, first.kind);
     if (!r) return; // an unknown kind has no objects yet (a CRD in this very sync)
     const marks = new Map<string, string>();
-    let token: string | undefined;
-    do {
-      let res;
-      try {
-        res = await api.client.request({ method: 'GET', path: resourcePath(r, undefined), query: { labelSelector: GC_MARK_LABEL, limit: '500', continue: token } });
-      } catch (err) {
-        if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return;
-        throw err;
-      }
-      for (const o of (res.body?.items ?? []) as Array<{ metadata?: { name?: string; namespace?: string; labels?: Record<string, string> } }>) {
-        const mark = o.metadata?.labels?.[GC_MARK_LABEL];
-        if (mark && o.metadata?.name) marks.set(`${r.namespaced ? o.metadata.namespace ?? '' : ''}/${o.metadata.name}`, mark);
-      }
-      token = typeof res.body?.metadata?.continue === 'string' && res.body.metadata.continue ? res.body.metadata.continue : undefined;
-    } while (token);
+    for (const meta of await listMarkedMetadata(api, r)) {
+      const labels = meta.labels as Record<string, unknown> | undefined;
+      const mark = labels?.[GC_MARK_LABEL];
+      if (typeof mark === 'string' && mark && typeof meta.name === 'string') marks.set(`${r.namespaced && typeof meta.namespace === 'string' ? meta.namespace : ''}/${meta.name}`, mark);
+    }
     for (const i of group) {
       const mark = marks.get(`${r.namespaced ? i.resource.namespace ?? '' : ''}/${i.resource.name}`);
       if (mark && mark !== i.mark && mark !== previous.get(i.id)) {

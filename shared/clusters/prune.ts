@@ -19,31 +19,40 @@ function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
-async function listMarkedOf(api: ClusterApi, r: ApiResource): Promise<MarkedObject[]> {
-  const out: MarkedObject[] = [];
+/**
+ * The metadata of every object of one kind that carries a GC mark label, page by page. A kind we may not list
+ * (RBAC) or that went away gives none, as Flux v1 skipped it: never a partial list.
+ */
+export async function listMarkedMetadata(api: ClusterApi, r: ApiResource): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
   let token: string | undefined;
   do {
     let res;
     try {
       res = await api.client.request({ method: 'GET', path: resourcePath(r, undefined), query: { labelSelector: GC_MARK_LABEL, limit: '500', continue: token } });
     } catch (err) {
-      // Kinds we may not list (RBAC) or that went away are skipped, as Flux v1 did.
-      if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return out;
+      if (err instanceof KubeApiError && [403, 404, 405].includes(err.status)) return [];
       throw err;
     }
-    for (const item of (res.body?.items ?? []) as Array<{ metadata?: Record<string, unknown> }>) {
-      const meta = item.metadata ?? {};
-      if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length > 0) continue;
-      const mark = stringMap(meta.labels)[GC_MARK_LABEL];
-      if (!mark || typeof meta.name !== 'string') continue;
-      out.push({
-        apiVersion: r.apiVersion, kind: r.kind, name: meta.name,
-        namespace: r.namespaced && typeof meta.namespace === 'string' ? meta.namespace : undefined,
-        mark, annotations: stringMap(meta.annotations),
-      });
-    }
+    for (const item of (res.body?.items ?? []) as Array<{ metadata?: Record<string, unknown> }>) out.push(item.metadata ?? {});
     token = typeof res.body?.metadata?.continue === 'string' && res.body.metadata.continue ? res.body.metadata.continue : undefined;
   } while (token);
+  return out;
+}
+
+/** The marked objects of one kind that prune may consider (objects another object owns are left to it). */
+async function listMarkedOf(api: ClusterApi, r: ApiResource): Promise<MarkedObject[]> {
+  const out: MarkedObject[] = [];
+  for (const meta of await listMarkedMetadata(api, r)) {
+    if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length > 0) continue;
+    const mark = stringMap(meta.labels)[GC_MARK_LABEL];
+    if (!mark || typeof meta.name !== 'string') continue;
+    out.push({
+      apiVersion: r.apiVersion, kind: r.kind, name: meta.name,
+      namespace: r.namespaced && typeof meta.namespace === 'string' ? meta.namespace : undefined,
+      mark, annotations: stringMap(meta.annotations),
+    });
+  }
   return out;
 }
 
