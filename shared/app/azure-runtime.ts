@@ -13,10 +13,9 @@ import { createConfigProvider } from '../pipeline/config-provider.ts';
 import type { Logger } from '../pipeline/logger.ts';
 import { SYNC_QUEUE } from '../pipeline/sync-job.ts';
 import { DELIVERY_RETENTION_MS } from '../pipeline/delivery-log.ts';
-import { acrManifestReader, type AcrClientOptions } from '../registry/acr-manifest-reader.ts';
-import { acrTagLister } from '../registry/acr-tag-lister.ts';
-import type { TagLister } from '../registry/tag-lister.ts';
-import { readBuildTimes, type ManifestReader } from '../registry/build-times.ts';
+import { acrAccess } from '../registry/acr-access.ts';
+import type { AcrClientOptions } from '../registry/acr-manifest-reader.ts';
+import { readBuildTimes } from '../registry/build-times.ts';
 import { GitHubPreviewReporter, gitHubSourceFromSettings } from '../sources/github/index.ts';
 import { IMAGE_QUEUE, type ImageJob } from '../pipeline/image-job.ts';
 import { PREVIEW_QUEUE, type PreviewJob } from '../pipeline/preview-job.ts';
@@ -66,27 +65,9 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
   const table = tableClient(DELIVERY_TABLE);
   // Proposal branches are built on only at the heads recorded here (the app's storage, out of the repository's reach).
   const source = gitHubSourceFromSettings(github, settings.commitAuthor, {}, { proposalLedger: new TableProposalLedger(tableClient(PROPOSAL_TABLE)) });
-  const readers = new Map<string, ManifestReader>();
-  const readerFor = (host: string) => {
-    if (!host.endsWith('.azurecr.io')) return undefined;
-    let r = readers.get(host);
-    if (!r) readers.set(host, (r = acrManifestReader(host, credential, parts.acrOptions?.(host))));
-    return r;
-  };
-  // Pushed tags are confirmed in ACR (AcrPull or Repository Reader, granted by the template) before a commit.
-  const listers = new Map<string, TagLister>();
-  const registryTags = (host: string) => {
-    if (!host.endsWith('.azurecr.io')) return undefined;
-    let l = listers.get(host);
-    if (!l) listers.set(host, (l = acrTagLister(host, credential, parts.acrOptions?.(host))));
-    return l;
-  };
-  // The image scan reads tags and manifests through the same clients.
-  const registryAccess = (host: string) => {
-    const tags = registryTags(host);
-    const manifests = readerFor(host);
-    return tags && manifests ? { tags, manifests } : undefined;
-  };
+  // Pushed tags are confirmed in ACR (AcrPull or Repository Reader, granted by the template) before a commit; the
+  // image scan and build-time reads use the same clients. Only *.azurecr.io hosts get the identity's tokens.
+  const acr = acrAccess(() => credential, parts.acrOptions);
   return assembleRuntime({
     settings,
     repository: github.repository,
@@ -104,8 +85,8 @@ export function createAzureRuntime(env: Readonly<Record<string, string | undefin
     connector: createClusterConnector({ clock: systemClock, arm: createAzureArm(credential), aksTokens: cachedTokenSource(credential, systemClock), ...connectorBounds(settings) }),
     clock: systemClock,
     gitUrl: settings.gitUrl ?? defaultGitUrl(github.repository),
-    buildTimes: (refs) => readBuildTimes(refs, readerFor, processLog),
-    registryTags,
-    registryAccess,
+    buildTimes: (refs) => readBuildTimes(refs, (host) => acr.manifests(host), processLog),
+    registryTags: (host) => acr.tags(host),
+    registryAccess: (host) => acr.registry(host),
   });
 }
