@@ -25,8 +25,8 @@ export const GITOPS_YAML = `environments:
     registries: [${REGISTRY}]
 `;
 
-/** A workload following `image` with a filter (glob:master-* unless given); one file, one container. */
-export function workload(name: string, tag: string, filter = 'glob:master-*'): string {
+/** A Deployment following `host/name` with `filter` (glob:master-* unless given), running `tag`; one file, one container. */
+export function workloadAt(host: string, name: string, tag: string, filter = 'glob:master-*'): string {
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -44,8 +44,13 @@ spec:
     spec:
       containers:
         - name: ${name}
-          image: ${REGISTRY}/${name}:${tag}
+          image: ${host}/${name}:${tag}
 `;
+}
+
+/** {@link workloadAt} in this harness's registry. */
+export function workload(name: string, tag: string, filter = 'glob:master-*'): string {
+  return workloadAt(REGISTRY, name, tag, filter);
 }
 
 export const workloadPath = (name: string): string => `development-configs/${name}.yaml`;

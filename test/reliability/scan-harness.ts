@@ -15,7 +15,7 @@ import { acrTagLister } from '../../shared/registry/acr-tag-lister.ts';
 import { LruCache } from '../../shared/sources/github/lru-cache.ts';
 import { startAcrFake, type AcrFake, type AcrFakeOptions } from '../support/acr-fake/index.ts';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake/index.ts';
-import { coldSource, REPO, TOKEN } from './github-harness.ts';
+import { coldSource, REPO, TOKEN, workloadAt } from './github-harness.ts';
 
 export interface ScanFixture {
   acr: AcrFake;
@@ -33,27 +33,7 @@ export interface ScanFixture {
 export const scanWorkloadPath = (name: string): string => `development-configs/${name}.yaml`;
 
 /** A Deployment following `host/name` with `filter`, running `tag`. */
-export function scanWorkload(host: string, name: string, tag: string, filter = 'glob:master-*'): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: apps
-  annotations:
-    fluxcd.io/automated: "true"
-    fluxcd.io/tag.${name}: ${filter}
-spec:
-  selector:
-    matchLabels: { app: ${name} }
-  template:
-    metadata:
-      labels: { app: ${name} }
-    spec:
-      containers:
-        - name: ${name}
-          image: ${host}/${name}:${tag}
-`;
-}
+export const scanWorkload = workloadAt;
 
 let n = 0;
 
