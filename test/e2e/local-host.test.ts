@@ -14,36 +14,13 @@ import { startLocalServer, type LocalServer } from '../../cli/host/start-local.t
 import { startAzurite, type Azurite } from '../support/azurite.ts';
 import { startGitHubFake } from '../support/github-fake/index.ts';
 import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+import { webManifest } from './web-manifest.ts';
 
 const REPO = 'acme/config';
 const TOKEN = 'ghs_e2e-token';
 const SECRET = 'e2e webhook secret';
 const RADIXDEV = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/common/providers/Microsoft.ContainerRegistry/registries/radixdev';
-const deployment = (tag: string, replicas = 1) => `apiVersion: v1
-kind: Namespace
-metadata:
-  name: web
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: web
-  annotations:
-    fluxcd.io/automated: "true"
-    filter.fluxcd.io/web: glob:master-*
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: radixdev.azurecr.io/web:${tag}
-`;
+const deployment = webManifest;
 
 const ACR_SECRET = 'local host acr webhook secret';
 let azurite: Azurite;

@@ -14,34 +14,11 @@ import { memoryLogger } from '../../shared/pipeline/logger.ts';
 import { startLocalServer, type LocalServer } from '../../cli/host/start-local.ts';
 import { startGitHubFake, webhookRequest, type GitHubFake, type WebhookDelivery } from '../support/github-fake/index.ts';
 import { startKubeFake, type KubeFake } from '../support/kube-fake/index.ts';
+import { webManifest } from './web-manifest.ts';
 
 const REPO = 'acme/config';
 const SECRET = 'preview webhook secret';
-const web = (tag: string, replicas: number) => `apiVersion: v1
-kind: Namespace
-metadata:
-  name: web
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: web
-  annotations:
-    fluxcd.io/automated: "true"
-    filter.fluxcd.io/web: glob:master-*
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: radixdev.azurecr.io/web:${tag}
-`;
+const web = webManifest;
 const worker = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: worker\n  namespace: web\ndata:\n  threads: "4"\n';
 
 let github: GitHubFake;
