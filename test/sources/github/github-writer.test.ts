@@ -123,8 +123,8 @@ test('commitWithRetry that computes no change commits nothing', async () => {
   }
 });
 
-// Eight writers race here; twenty images on four instances race in test/reliability/image-events.heavy.ts.
-const WRITERS = 8;
+// Five writers race here; twenty images on four instances race in test/reliability/image-events.heavy.ts.
+const WRITERS = 5;
 
 test(`${WRITERS} concurrent commitWithRetry calls changing ${WRITERS} different files all land on a linear history`, async () => {
   const files: Record<string, string> = {};
