@@ -48,3 +48,10 @@ test('a bad shard count is refused with exit code 2, naming the option', async (
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--shards: expected a whole number/);
 });
+
+test('a file that leaves a handle open (a timer, a child process) does not keep its shard from ending', async () => {
+  const leaky = file('leaky.test.ts', "import { spawn } from 'node:child_process';\nspawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });\nsetInterval(() => {}, 1000);\ntest('leaky', () => {});");
+  const r = await run('--shards', '1', leaky);
+  assert.equal(r.code, 0, r.stdout);
+  assert.match(r.stdout, /1 files in 1 shards: 1 tests, 1 passed, 0 failed/);
+});

@@ -48,6 +48,7 @@ if (files.length === 0) {
   process.exit(2);
 }
 
+const SHARD_LIMIT_MS = 20 * 60_000;
 const cacheFile = path.join(root, 'node_modules/.cache/serverless-gitops/test-durations.json');
 const previous = readDurations();
 const committed = readWeights();
@@ -92,7 +93,8 @@ function runShard(shard: string[], index: number): Promise<ShardResult> {
   const spec = path.join(work, `shard-${index}.spec.txt`);
   const timing = path.join(work, `shard-${index}.durations.json`);
   const args = [
-    '--test', '--experimental-test-isolation=none',
+    // --test-force-exit: a shard ends when its tests have, even if a file left a handle open.
+    '--test', '--experimental-test-isolation=none', '--test-force-exit',
     '--test-reporter=spec', `--test-reporter-destination=${spec}`,
     `--test-reporter=${path.join(root, 'test/support/file-durations-reporter.ts')}`, `--test-reporter-destination=${timing}`,
     ...passThrough, ...shard,
@@ -104,12 +106,26 @@ function runShard(shard: string[], index: number): Promise<ShardResult> {
     // that saw it would talk node's internal protocol instead of writing its reports.
     const env = { ...process.env };
     delete env['NODE_TEST_CONTEXT'];
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so what its tests started and left running (a server, Azurite) is stopped with it.
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stopGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    };
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d.toString('utf8'); });
     child.stderr.on('data', (d: Buffer) => { output += d.toString('utf8'); });
     child.on('error', reject);
+    // A shard still running after 20 minutes is stuck (the whole suite takes about 3): stopped and failed.
+    let timedOut = false;
+    const limit = setTimeout(() => { timedOut = true; stopGroup(); }, SHARD_LIMIT_MS);
     child.on('close', (code, signal) => {
+      clearTimeout(limit);
+      stopGroup();
+      if (timedOut) output += `\nshard stopped: still running after ${SHARD_LIMIT_MS / 60_000} minutes\n`;
       const text = readOr(spec, '') + (output.trim() ? `\n${output}` : '');
       const counts: ShardResult['counts'] = {};
       for (const m of text.matchAll(/^ℹ (tests|pass|fail|skipped|todo|cancelled) (\d+)$/gm)) counts[m[1] as keyof typeof total] = Number(m[2]);
@@ -123,7 +139,7 @@ function runShard(shard: string[], index: number): Promise<ShardResult> {
       } catch {
         // a shard that died mid-write has no timings; the next run deals its files by the median
       }
-      resolve({ index, files: shard, code: code ?? (signal ? 128 : 1), ms: performance.now() - t0, spec: text, counts, durations: fileDurations });
+      resolve({ index, files: shard, code: timedOut ? 124 : code ?? (signal ? 128 : 1), ms: performance.now() - t0, spec: text, counts, durations: fileDurations });
     });
   });
 }

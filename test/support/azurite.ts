@@ -59,24 +59,40 @@ async function startService(kind: 'queue' | 'table', port: number): Promise<Chil
   return child;
 }
 
-/** Starts Azurite's queue and table services; close() stops them. */
+/**
+ * Starts Azurite's queue and table services; close() stops them. A port another process took between
+ * freePort() and Azurite's listen fails that start: every service of the attempt is stopped and two more
+ * attempts are made on fresh ports, so no half-started Azurite is left running.
+ */
 export async function startAzurite(): Promise<Azurite> {
-  const [queuePort, tablePort] = [await freePort(), await freePort()];
-  const children = await Promise.all([startService('queue', queuePort), startService('table', tablePort)]);
+  for (let attempt = 1; ; attempt++) {
+    const [queuePort, tablePort] = [await freePort(), await freePort()];
+    const started = await Promise.allSettled([startService('queue', queuePort), startService('table', tablePort)]);
+    const children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) return running(queuePort, tablePort, children);
+    await stop(children);
+    if (attempt === 3) throw new Error('failed to start Azurite three times', { cause: failed.reason });
+  }
+}
+
+async function stop(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (c) => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      c.kill('SIGTERM');
+      await once(c, 'exit');
+    }),
+  );
+}
+
+function running(queuePort: number, tablePort: number, children: ChildProcess[]): Azurite {
   return {
     queuePort,
     tablePort,
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};` +
       `QueueEndpoint=http://127.0.0.1:${queuePort}/${ACCOUNT};TableEndpoint=http://127.0.0.1:${tablePort}/${ACCOUNT};`,
-    async close() {
-      await Promise.all(
-        children.map(async (c) => {
-          if (c.exitCode !== null) return;
-          c.kill('SIGTERM');
-          await once(c, 'exit');
-        }),
-      );
-    },
+    close: () => stop(children),
   };
 }
