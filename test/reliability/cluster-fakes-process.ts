@@ -68,7 +68,8 @@ function processCpuMs(pid: number | undefined): number | undefined {
 
 /** One child process holding some of the fakes, driven over IPC. */
 function spawnFakes(): Caller {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child'], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // execArgv []: not the test runner's flags of this process (a child started with --test would run as a test file).
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child'], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
   child.on('message', (m: Reply) => {
