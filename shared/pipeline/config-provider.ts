@@ -16,6 +16,12 @@ import { CONFIG_FILE, loadConfig } from './load-config.ts';
 export interface ConfigHint {
   branch: string;
   revision: string;
+  /**
+   * Where the branch was before it moved to `revision` (a push's `before`). When the cached tip is at `before`,
+   * `revision` is the newer tip for certain and replaces it, read once; otherwise (no tip cached, or a late or
+   * reordered delivery) the tip is read again on its next use.
+   */
+  before?: string;
 }
 
 export type ConfigProvider = (hint?: ConfigHint) => Promise<GitopsConfig>;
@@ -109,9 +115,11 @@ function perBranchProvider(source: SourceReader, pins: ReadonlyMap<string, strin
   const tip = (branch: string): Promise<BranchPart> => {
     const hit = tips.get(branch);
     if (hit && now() - hit.at < ttl) return hit.part;
-    const part = read(branch, { branch });
+    return setTip(branch, read(branch, { branch }));
+  };
+  const setTip = (branch: string, part: Promise<BranchPart>): Promise<BranchPart> => {
     tips.set(branch, { at: now(), part });
-    void part.then((p) => { if (p.unavailable.some((u) => u.transient) && tips.get(branch)?.part === part) tips.delete(branch); }, () => tips.delete(branch));
+    void part.then((p) => { if (p.unavailable.some((u) => u.transient) && tips.get(branch)?.part === part) tips.delete(branch); }, () => { if (tips.get(branch)?.part === part) tips.delete(branch); });
     return part;
   };
 
@@ -128,12 +136,16 @@ function perBranchProvider(source: SourceReader, pins: ReadonlyMap<string, strin
 
   return async (hint) => {
     const hinted = hint && branches.includes(hint.branch) ? hint : undefined;
-    // The branch moved: its tip is read again next time (whatever order deliveries arrive in). A hint for the
+    // The branch moved. A tip cached at the hint's `before` (the push moved it from there) is replaced by the
+    // hint's revision; any other is read again next time (whatever order deliveries arrive in). A hint for the
     // revision the cache already holds (every sync job of a push after the first) keeps it.
     if (hinted) {
       const cached = tips.get(hinted.branch);
-      const at = cached ? await cached.part.then((p) => p.revision, () => undefined) : undefined;
-      if (at !== hinted.revision && tips.get(hinted.branch) === cached) tips.delete(hinted.branch);
+      const cachedAt = cached ? await cached.part.then((p) => p.revision, () => undefined) : undefined;
+      if (cachedAt !== hinted.revision && tips.get(hinted.branch) === cached) {
+        if (cachedAt !== undefined && cachedAt === hinted.before) setTip(hinted.branch, at(hinted.branch, hinted.revision));
+        else tips.delete(hinted.branch);
+      }
     }
     const parts = await Promise.all(branches.map((b) => (hinted?.branch === b ? at(b, hinted.revision) : tip(b))));
     const byName = new Map(parts.flatMap((p) => p.environments).map((e) => [e.name, e]));
@@ -159,22 +171,30 @@ function withinBounds(config: GitopsConfig, bounds: OperatorBounds, branchOf: st
 
 /** The laptop's source: gitops.yaml at the default branch (the person running it is the operator). */
 function defaultBranchProvider(source: SourceReader, bounds: OperatorBounds, ttl: number, now: () => number): ConfigProvider {
-  let cached: { at: number; value: Promise<GitopsConfig> } | undefined;
+  let cached: { at: number; value: Promise<GitopsConfig>; revision: Promise<string | undefined> } | undefined;
   let defaultBranch: string | undefined;
-  const load = async (): Promise<GitopsConfig> => {
+  const load = async (at: (revision: string) => void): Promise<GitopsConfig> => {
     if (source.readDefaultBranchFile) {
-      const { text, branch } = await source.readDefaultBranchFile(CONFIG_FILE);
+      const { text, branch, revision } = await source.readDefaultBranchFile(CONFIG_FILE);
       defaultBranch = branch;
+      at(revision);
       return withinBounds(text === undefined ? DEFAULT_CONFIG : parseConfig(text, CONFIG_FILE), bounds, branch);
     }
     const branch = (defaultBranch = await source.defaultBranch());
-    return withinBounds(await loadConfig(source, await source.resolveBranch(branch)), bounds, branch);
+    const revision = await source.resolveBranch(branch);
+    at(revision);
+    return withinBounds(await loadConfig(source, revision), bounds, branch);
   };
   // A commit's gitops.yaml never changes: read once per revision (the webhook's read serves the jobs of its push).
   const atRevision = new Map<string, Promise<GitopsConfig>>();
-  return (hint) => {
+  const remember = (entry: { at: number; value: Promise<GitopsConfig>; revision: Promise<string | undefined> }) => {
+    cached = entry;
+    entry.value.catch(() => {
+      if (cached === entry) cached = undefined; // never cache a failure
+    });
+  };
+  return async (hint) => {
     if (hint && defaultBranch !== undefined && hint.branch === defaultBranch) {
-      cached = undefined;
       const key = hint.revision;
       let value = atRevision.get(key);
       if (!value) {
@@ -183,14 +203,19 @@ function defaultBranchProvider(source: SourceReader, bounds: OperatorBounds, ttl
         value.catch(() => atRevision.delete(key)); // never cache a failure
         while (atRevision.size > 64) atRevision.delete(atRevision.keys().next().value!);
       }
+      // The branch moved: a tip cached at the hint's `before` is replaced by the hint's revision; any other is read again.
+      const tip = cached;
+      const tipAt = tip ? await tip.revision : undefined;
+      if (cached === tip && tipAt !== hint.revision) {
+        if (tip && tipAt !== undefined && tipAt === hint.before) remember({ at: now(), value, revision: Promise.resolve(hint.revision) });
+        else cached = undefined;
+      }
       return value;
     }
     if (cached && now() - cached.at < ttl) return cached.value;
-    const value = load();
-    cached = { at: now(), value };
-    value.catch(() => {
-      if (cached?.value === value) cached = undefined; // never cache a failure
-    });
+    let revision: string | undefined;
+    const value = load((r) => { revision = r; });
+    remember({ at: now(), value, revision: value.then(() => revision, () => undefined) });
     return value;
   };
 }

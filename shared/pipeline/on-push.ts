@@ -8,6 +8,7 @@
  * for are rate-limited per environment (one per `fullSyncIntervalMs`): a later one in the same interval is
  * deferred to the reconcile timer, which fully syncs every cluster behind HEAD anyway; nothing is lost.
  */
+import type { ConfigHint } from './config-provider.ts';
 import { ConfigError, findEnvironment, type Environment, type GitopsConfig } from '../config/index.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import type { Logger } from './logger.ts';
@@ -17,7 +18,7 @@ import { pushSyncJob, type JobQueue, type SyncJob } from './sync-job.ts';
 
 export interface OnPushDeps {
   /** The configuration in force once `branch` is at `revision` (a setting, or gitops.yaml there on its branch). */
-  config(hint?: { branch: string; revision: string }): Promise<GitopsConfig>;
+  config(hint?: ConfigHint): Promise<GitopsConfig>;
   /** The clusters an environment deploys to (discovery, cached by the adapter). */
   clusters(env: Environment): Promise<readonly { name: string }[]>;
   queue: JobQueue;
@@ -73,7 +74,7 @@ export async function onBranchUpdate(update: BranchUpdate, delivery: string | De
   const branch = update.ref.startsWith('refs/heads/') ? update.ref.slice('refs/heads/'.length) : undefined;
   try {
     // The push is planned with the definitions as this commit leaves them (a push that edits gitops.yaml included).
-    config = await deps.config(branch && !update.deleted ? { branch, revision: update.after } : undefined);
+    config = await deps.config(branch && !update.deleted ? { branch, revision: update.after, before: update.before } : undefined);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log.error('push.config-invalid', { delivery: deliveryId, commit: update.after, result: err.message });

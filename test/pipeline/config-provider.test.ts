@@ -145,3 +145,45 @@ test('on a laptop too, a hint for a revision already read costs nothing: the job
   assert.deepEqual((await provider({ branch: 'master', revision: next })).environments.map((e) => e.name), ['development'], 'a new commit is read');
   assert.equal(source.calls.readFiles, reads + 1);
 });
+
+const totalCalls = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+
+test('a push from the cached tip replaces it: the jobs after the webhook read nothing, not even the tip', async () => {
+  const source = memorySource({ master: { 'gitops.yaml': `environments:\n${def('development', 'master')}` }, release: { 'gitops.yaml': `environments:\n${def('production', 'release')}` } });
+  const provider = createConfigProvider(source, { environmentBranches: pinned, ttlMs: 3_600_000, now: () => 0 });
+  await provider();
+  const before = await source.resolveBranch('master');
+  const revision = source.commit('master', { 'gitops.yaml': `environments:\n  development:\n    branch: master\n    path: moved\n` });
+  assert.equal((await provider({ branch: 'master', revision, before })).environments[0]!.path, 'moved'); // the push
+  const calls = totalCalls(source.calls);
+  assert.equal((await provider()).environments[0]!.path, 'moved', 'the tip is the pushed revision');
+  await provider({ branch: 'master', revision });
+  assert.equal(totalCalls(source.calls), calls, 'nothing read again');
+});
+
+test('a late push (its before is not the cached tip) does not replace the tip: the tip is read again', async () => {
+  const source = memorySource({ master: { 'gitops.yaml': `environments:\n${def('development', 'master')}` }, release: { 'gitops.yaml': `environments:\n${def('production', 'release')}` } });
+  const provider = createConfigProvider(source, { environmentBranches: pinned, ttlMs: 3_600_000, now: () => 0 });
+  const first = await source.resolveBranch('master');
+  const older = source.commit('master', { 'gitops.yaml': `environments:\n  development:\n    branch: master\n    path: older\n` });
+  source.commit('master', { 'gitops.yaml': `environments:\n  development:\n    branch: master\n    path: newest\n` });
+  assert.equal((await provider()).environments[0]!.path, 'newest');
+  // The delivery of the push first → older arrives after the tip moved on.
+  assert.equal((await provider({ branch: 'master', revision: older, before: first })).environments[0]!.path, 'older');
+  assert.equal((await provider()).environments[0]!.path, 'newest', 'the older push never became the tip');
+});
+
+test('on a laptop, a push from the cached tip replaces it too', async () => {
+  const source = memorySource({ master: { 'gitops.yaml': `environments:\n${def('development', 'master')}` } });
+  const provider = createConfigProvider(source, { defaultBranchFallback: true, ttlMs: 3_600_000, now: () => 0 });
+  await provider();
+  const before = await source.resolveBranch('master');
+  const revision = source.commit('master', { 'gitops.yaml': `environments:\n${def('development', 'master')}\n${def('staging', 'master')}` });
+  await provider({ branch: 'master', revision, before });
+  const calls = totalCalls(source.calls);
+  assert.deepEqual((await provider()).environments.map((e) => e.name), ['development', 'staging']);
+  assert.equal(totalCalls(source.calls), calls, 'nothing read again');
+  const late = await provider({ branch: 'master', revision: before, before: 'f'.repeat(40) });
+  assert.deepEqual(late.environments.map((e) => e.name), ['development'], 'a hint reads its own revision');
+  assert.deepEqual((await provider()).environments.map((e) => e.name), ['development', 'staging'], 'a late hint does not replace the tip');
+});

@@ -116,7 +116,7 @@ export async function startClusterRig(o: ClusterRigOptions): Promise<ClusterRig>
   const jobs: SyncJob[] = [];
   const runtime = testRuntime({
     source, clock, jobs, queue, clusters: o.clusters, fleet: { targets, connector }, configTtlMs: o.configTtlMs ?? 600_000,
-    settings: { GITHUB_REPOSITORY: RIG_REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET },
+    settings: { GITHUB_REPOSITORY: RIG_REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET, GITOPS_ENVIRONMENTS: 'development=main' },
   });
   const log = timedLogger();
   const attempts: JobAttempt[] = [];

@@ -40,13 +40,16 @@ export interface TestRuntimeParts {
 export function testRuntime(p: TestRuntimeParts): Runtime {
   const targets: ClusterTarget[] = p.fleet?.targets ?? Array.from({ length: p.clusters }, (_, i) => ({ name: `cluster-${i + 1}`, origin: 'static', server: `https://cluster-${i + 1}.invalid`, auth: 'none' }));
   const fleet = p.fleet;
+  const settings = loadSettings(p.settings);
   const runtime: Runtime = assembleRuntime({
-    settings: loadSettings(p.settings),
+    settings,
     repository: p.settings.GITHUB_REPOSITORY!,
     source: p.source,
     statuses: p.source,
     proposer: p.source,
-    config: createConfigProvider(p.source, { defaultBranchFallback: true, ...(p.configTtlMs !== undefined ? { ttlMs: p.configTtlMs } : {}) }),
+    // GITOPS_ENVIRONMENTS in the settings: each environment from its own branch, as the Function App reads it;
+    // without it, gitops.yaml at the default branch (the laptop's source).
+    config: createConfigProvider(p.source, { environmentBranches: settings.environmentBranches, defaultBranchFallback: true, ...(p.configTtlMs !== undefined ? { ttlMs: p.configTtlMs } : {}) }),
     queue: { send: async (job) => { p.jobs.push(job); await p.queue?.send(job); } },
     imageQueue: { send: async (job) => void (await imageJob(runtime, silentLogger, job, { dequeueCount: MAX_DEQUEUE_COUNT })) },
     deliveries: new MemoryDeliveryLog(),
