@@ -104,6 +104,8 @@ function immutableKey(args: string[], options: RunOptions): string | undefined {
   return args.join('\0');
 }
 
+type GitObject = { sha: string; type: string; content: Buffer };
+
 /** Every exit code but success: an in-flight read shared by several callers settles, and each applies its own `okCodes`. */
 const ANY_FAILURE = Array.from({ length: 256 }, (_, i) => i).filter((c) => c !== 0).concat(-1);
 
@@ -114,6 +116,8 @@ export class GitRepo {
   private readonly remembered = new LRUCache<string, RunResult>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (r) => r.stdout.length + 64 });
   /** Objects read by `readBatch` under immutable names (`<sha>`, `<sha>:<path>`). */
   private readonly objects = new LRUCache<string, { sha: string; type: string; content: Buffer }>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (o) => o.content.length + 64 });
+  /** Objects `readBatch` is reading under immutable names. */
+  private readonly reading = new Map<string, Promise<GitObject | undefined>>();
   /** Immutable reads in flight, by memo key. */
   private readonly running = new Map<string, Promise<RunResult>>();
   /** Whether refs are plain files here (not reftable, not a linked worktree): then they are read without git. */
@@ -266,11 +270,22 @@ export class GitRepo {
    * the answer for each is its object or undefined (missing, ambiguous or unsafe name).
    */
   async readBatch(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
+    const copy = (o: GitObject | undefined) => o && { ...o, content: Buffer.from(o.content) };
     const known = names.map((n) => (IMMUTABLE_NAME.test(n) ? this.objects.get(n) : undefined));
-    if (known.every(Boolean)) return known.map((o) => o && { ...o, content: Buffer.from(o.content) });
-    const read = await this.readBatchFromGit(names);
-    read.forEach((o, i) => { if (o && IMMUTABLE_NAME.test(names[i]!)) this.objects.set(names[i]!, { ...o, content: Buffer.from(o.content) }); });
-    return read;
+    if (known.every(Boolean)) return known.map(copy);
+    // Immutable names another call is reading already (ten sync jobs resolving one new commit) wait for that read.
+    const shared = names.map((n, i) => (known[i] ? undefined : this.reading.get(n)));
+    const ask = [...new Set(names.filter((_, i) => !known[i] && !shared[i]))];
+    const batch = ask.length ? this.readBatchFromGit(ask) : Promise.resolve([]);
+    ask.forEach((n, i) => {
+      if (!IMMUTABLE_NAME.test(n)) return;
+      const one = batch.then((read) => read[i]);
+      this.reading.set(n, one);
+      void one.then((o) => { if (o) this.objects.set(n, copy(o)!); }, () => undefined).finally(() => { if (this.reading.get(n) === one) this.reading.delete(n); });
+    });
+    const read = await batch;
+    const byName = new Map(ask.map((n, i) => [n, read[i]]));
+    return Promise.all(names.map(async (n, i) => copy(known[i] ?? (byName.has(n) ? byName.get(n) : await shared[i]))));
   }
 
   private async readBatchFromGit(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
