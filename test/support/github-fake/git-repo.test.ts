@@ -69,3 +69,44 @@ test('a name that reads a ref is read again each time: a moved branch answers it
   assert.equal(first[0]!.content.toString('utf8'), 'a: 2\n');
   assert.equal(second[0]!.content.toString('utf8'), 'a: 2\n');
 });
+
+test('one long-lived git reads every object by SHA: objects written after it started, missing ones, and a restart after it died', async () => {
+  const git = new GitRepo(path.join(repo.dir, '.git'));
+  try {
+    rmSync(log(), { force: true });
+    const before = repo.git('rev-parse', 'HEAD');
+    assert.equal((await git.readBatch([`${before}:a.yaml`]))[0]!.content.toString('utf8'), repo.show(before, 'a.yaml'));
+    writeFileSync(path.join(repo.dir, 'b.yaml'), 'b: 1\n');
+    repo.git('add', 'b.yaml');
+    repo.git('commit', '-qm', 'b');
+    const after = repo.git('rev-parse', 'HEAD');
+    const [b, missing, commit] = await git.readBatch([`${after}:b.yaml`, 'e'.repeat(40), after]);
+    assert.equal(b!.content.toString('utf8'), 'b: 1\n', 'an object written after the reader started');
+    assert.equal(missing, undefined);
+    assert.equal(commit!.type, 'commit');
+    assert.equal(starts().filter((s) => s.includes('cat-file --batch')).length, 1, 'all three reads by one git');
+    git.close();
+    assert.equal((await git.readBatch([`${after}:b.yaml`]))[0]!.content.toString('utf8'), 'b: 1\n', 'remembered');
+    assert.equal((await git.readBatch([`${before}:missing.yaml`]))[0], undefined, 'a new read after close starts a new git');
+    assert.equal(starts().filter((s) => s.includes('cat-file --batch')).length, 2);
+  } finally {
+    git.close();
+  }
+});
+
+test('an object larger than a pipe\'s chunk arrives whole, and the objects after it in the same read too', async () => {
+  const git = new GitRepo(path.join(repo.dir, '.git'));
+  try {
+    const big = Array.from({ length: 60_000 }, (_, i) => `line ${i}: ${'x'.repeat(40)}\n`).join('');
+    writeFileSync(path.join(repo.dir, 'big.txt'), big);
+    repo.git('add', 'big.txt');
+    repo.git('commit', '-qm', 'big');
+    const head = repo.git('rev-parse', 'HEAD');
+    const [a, b, c] = await git.readBatch([`${head}:a.yaml`, `${head}:big.txt`, `${head}:a.yaml`]);
+    assert.equal(b!.content.length, Buffer.byteLength(big));
+    assert.equal(b!.content.toString('utf8'), big);
+    assert.equal(a!.content.toString('utf8'), c!.content.toString('utf8'));
+  } finally {
+    git.close();
+  }
+});

@@ -2,12 +2,13 @@
  * Git plumbing over one git directory, through `git` child processes (no shell).
  * Every object and ref the fake serves comes from here, so SHAs, trees and ancestry are git's own.
  *
- * Two things spare most child processes, which cost the test process a fork each: answers about objects named
+ * Three things spare most child processes, which cost the test process a fork each: answers about objects named
  * by full SHA only (a commit's tree, a tree's listing, a diff of two trees, ancestry) never change, so they are
- * remembered; and a ref is read from its file (loose, then packed-refs) as git itself does, falling back to
+ * remembered; objects named by full SHA (or `<sha>:<path>`) are read by one long-lived `git cat-file --batch`
+ * per repository; and a ref is read from its file (loose, then packed-refs) as git itself does, falling back to
  * `git` for anything else (symbolic refs, reftable, linked worktrees).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { LRUCache } from 'lru-cache';
@@ -106,6 +107,134 @@ function immutableKey(args: string[], options: RunOptions): string | undefined {
 
 type GitObject = { sha: string; type: string; content: Buffer };
 
+/** The environment every git of the fake runs with: this git directory, no user or system config, no prompts. */
+function gitEnv(gitDir: string, extra?: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_DIR: gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...extra };
+}
+
+const GIT_OPTIONS = ['-c', 'commit.gpgSign=false', '-c', 'core.quotePath=false'];
+
+/**
+ * One long-lived `git cat-file --batch` for names that can never change answer (a full SHA, `<sha>:<path>`):
+ * reads are written to its input and answered in order, with no process started per read. It is started on the
+ * first read and holds the event loop open only while a read waits; a git that exits fails the reads in flight
+ * and the next read starts another.
+ */
+class BatchReader {
+  private current: BatchProcess | undefined;
+  private readonly gitDir: string;
+
+  constructor(gitDir: string) {
+    this.gitDir = gitDir;
+  }
+
+  read(names: string[]): Promise<Array<GitObject | undefined>> {
+    if (names.length === 0) return Promise.resolve([]);
+    if (!this.current?.alive) this.current = new BatchProcess(this.gitDir);
+    return this.current.read(names);
+  }
+
+  close(): void {
+    this.current?.close();
+    this.current = undefined;
+  }
+}
+
+/** One `git cat-file --batch` and the reads waiting for its answers. */
+class BatchProcess {
+  alive = true;
+  private readonly child: ChildProcess;
+  private readonly waiting: Array<{ count: number; answers: Array<GitObject | undefined>; resolve: (a: Array<GitObject | undefined>) => void; reject: (e: Error) => void }> = [];
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** The header of the object whose bytes are being received. */
+  private expect: { sha: string; type: string; size: number } | undefined;
+
+  constructor(gitDir: string) {
+    const child = spawn('git', [...GIT_OPTIONS, 'cat-file', '--batch'], { env: gitEnv(gitDir), stdio: ['pipe', 'pipe', 'ignore'] });
+    this.child = child;
+    child.stdout!.on('data', (chunk: Buffer) => this.received(chunk));
+    const ended = (why: string) => {
+      this.alive = false;
+      for (const w of this.waiting.splice(0)) w.reject(new Error(`failed to run git cat-file --batch: ${why}`));
+    };
+    child.on('error', (err) => ended(err.message));
+    child.on('exit', (code, signal) => ended(`exited (${signal ?? code})`));
+    child.stdin!.on('error', () => { /* the exit reports it */ });
+    this.hold(false);
+  }
+
+  read(names: string[]): Promise<Array<GitObject | undefined>> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ count: names.length, answers: [], resolve, reject });
+      this.hold(true);
+      this.child.stdin!.write(`${names.join('\n')}\n`);
+    });
+  }
+
+  close(): void {
+    this.alive = false;
+    this.child.kill();
+  }
+
+  /** Keeps the event loop open while a read waits, and only then. */
+  private hold(on: boolean): void {
+    const c = this.child;
+    for (const h of [c, c.stdout, c.stdin] as Array<{ ref?(): void; unref?(): void } | null>) (on ? h?.ref?.() : h?.unref?.());
+  }
+
+  private take(n: number): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    const out = all.subarray(0, n);
+    const rest = all.subarray(n);
+    this.chunks = rest.length ? [rest] : [];
+    this.buffered = rest.length;
+    return out;
+  }
+
+  private peekLine(): number {
+    let offset = 0;
+    for (const c of this.chunks) {
+      const i = c.indexOf(10);
+      if (i >= 0) return offset + i;
+      offset += c.length;
+    }
+    return -1;
+  }
+
+  private received(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      const w = this.waiting[0];
+      if (!w) return;
+      if (!this.expect) {
+        const eol = this.peekLine();
+        if (eol < 0) return;
+        const header = /^([0-9a-f]{40}) (\w+) (\d+)$/.exec(this.take(eol + 1).subarray(0, eol).toString('utf8'));
+        if (!header) {
+          this.answer(w, undefined); // `<name> missing` or `<name> ambiguous`
+          continue;
+        }
+        this.expect = { sha: header[1]!, type: header[2]!, size: Number(header[3]) };
+      }
+      // The object's bytes and the newline after them (they may come in many chunks).
+      if (this.buffered < this.expect.size + 1) return;
+      const { sha, type, size } = this.expect;
+      this.expect = undefined;
+      this.answer(w, { sha, type, content: Buffer.from(this.take(size + 1).subarray(0, size)) });
+    }
+  }
+
+  private answer(w: (typeof this.waiting)[number], object: GitObject | undefined): void {
+    w.answers.push(object);
+    if (w.answers.length < w.count) return;
+    this.waiting.shift();
+    if (this.waiting.length === 0) this.hold(false);
+    w.resolve(w.answers);
+  }
+}
+
 /** Every exit code but success: an in-flight read shared by several callers settles, and each applies its own `okCodes`. */
 const ANY_FAILURE = Array.from({ length: 256 }, (_, i) => i).filter((c) => c !== 0).concat(-1);
 
@@ -116,6 +245,8 @@ export class GitRepo {
   private readonly remembered = new LRUCache<string, RunResult>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (r) => r.stdout.length + 64 });
   /** Objects read by `readBatch` under immutable names (`<sha>`, `<sha>:<path>`). */
   private readonly objects = new LRUCache<string, { sha: string; type: string; content: Buffer }>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (o) => o.content.length + 64 });
+  /** The long-lived reader of objects under immutable names. */
+  private readonly batch: BatchReader;
   /** Objects `readBatch` is reading under immutable names. */
   private readonly reading = new Map<string, Promise<GitObject | undefined>>();
   /** Immutable reads in flight, by memo key. */
@@ -125,6 +256,7 @@ export class GitRepo {
 
   constructor(gitDir: string) {
     this.gitDir = gitDir;
+    this.batch = new BatchReader(gitDir);
     this.fileRefs = !existsSync(path.join(gitDir, 'reftable')) && !existsSync(path.join(gitDir, 'commondir'));
   }
 
@@ -149,12 +281,9 @@ export class GitRepo {
   }
 
   private spawn(args: string[], options: RunOptions): Promise<RunResult> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env, GIT_DIR: this.gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull,
-      GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env,
-    };
+    const env = gitEnv(this.gitDir, options.env);
     return new Promise((resolve, reject) => {
-      const child = execFile('git', ['-c', 'commit.gpgSign=false', '-c', 'core.quotePath=false', ...args],
+      const child = execFile('git', [...GIT_OPTIONS, ...args],
         { env, encoding: 'buffer', maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
           const result = { stdout, stderr: stderr.toString('utf8'), code };
@@ -288,7 +417,13 @@ export class GitRepo {
     return Promise.all(names.map(async (n, i) => copy(known[i] ?? (byName.has(n) ? byName.get(n) : await shared[i]))));
   }
 
+  /** Ends the long-lived reader (the fake's close). */
+  close(): void {
+    this.batch.close();
+  }
+
   private async readBatchFromGit(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
+    if (names.every((n) => IMMUTABLE_NAME.test(n))) return this.batch.read(names);
     const safe = names.map((n) => !/[\n\r\0]/.test(n) && n.length > 0);
     const asked = names.filter((_, i) => safe[i]);
     const out = asked.length ? (await this.run(['cat-file', '--batch'], { input: asked.join('\n') + '\n' })).stdout : Buffer.alloc(0);
