@@ -23,6 +23,55 @@ export function stable(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+const enumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * Whether `stable(a) === stable(b)`, without building the strings: key order does not matter, an
+ * `undefined` value (like a function or NaN) equals `null` (so `{a: undefined}` equals `{a: null}`, not `{}`),
+ * and an array hole prints as nothing (`[ , 1]` is `[,1]`, a one-hole array is `[]`). Stops at the first difference.
+ */
+export function stableEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b)) return false;
+    // stable() prints a hole as nothing, so a one-hole array prints as `[]`.
+    if (a.length !== b.length) return a.length + b.length === 1 && !(0 in (a.length ? a : b));
+    for (let i = 0; i < a.length; i++) {
+      const x: unknown = a[i];
+      const y: unknown = b[i];
+      if ((x === undefined || y === undefined) && (i in a) !== (i in b)) return false;
+      if (!stableEqual(x, y)) return false;
+    }
+    return true;
+  }
+  if (isObject(a)) return isObject(b) && sameMembers(a, b, undefined);
+  if (Array.isArray(b) || isObject(b)) return false;
+  if (typeof a === 'string' && typeof b === 'string') return false;
+  return (JSON.stringify(a) ?? 'null') === (JSON.stringify(b) ?? 'null');
+}
+
+/** Whether two objects are {@link stableEqual} once the top-level keys in `except` are taken out of both. */
+export function stableEqualExcept(a: Record<string, unknown>, b: Record<string, unknown>, except: readonly string[]): boolean {
+  return a === b || sameMembers(a, b, except);
+}
+
+function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>, except: readonly string[] | undefined): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  let na = ka.length;
+  let nb = kb.length;
+  if (except) {
+    for (const k of ka) if (except.includes(k)) na--;
+    for (const k of kb) if (except.includes(k)) nb--;
+  }
+  if (na !== nb) return false;
+  for (const k of ka) {
+    if (except?.includes(k)) continue;
+    if (!enumerable.call(b, k) || !stableEqual(a[k], b[k])) return false;
+  }
+  return true;
+}
+
 /** The `k:{...}` segment of an associative-list item, or undefined when the item is not an object. */
 export function keySegment(item: unknown, keys: string[]): string | undefined {
   if (!isObject(item)) return undefined;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { recordUpdate, serverSideApply, timestamp } from './apply.ts';
 import { Cluster, withNamespaceDefaults } from './cluster.ts';
-import { stable } from './managed-fields.ts';
+import { stable, stableEqualExcept } from './managed-fields.ts';
 import { groupVersion, type ResourceType } from './registry.ts';
 import { isObject, pruneUnknown } from './shapes.ts';
 import { alreadyExists, badRequest, invalid, KubeError, staleConflict } from './status.ts';
@@ -91,14 +91,18 @@ function checkMeta(t: ResourceType, obj: Obj, req: WriteRequest): void {
   if (req.name !== undefined) meta.name = req.name;
 }
 
-function specPart(o: Obj): string {
-  const { metadata: _m, status: _s, ...rest } = o;
-  return stable(rest);
+/** Whether `a` and `b` differ outside metadata and status (what bumps generation). */
+function specChanged(a: Obj, b: Obj): boolean {
+  return !stableEqualExcept(a, b, ['metadata', 'status']);
 }
 
+/** Whether `a` and `b` are the same object but for metadata.resourceVersion (key order aside). */
 function sameExceptVersion(a: Obj, b: Obj): boolean {
-  const strip = (o: Obj) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return stable(strip(a)) === stable(strip(b));
+  if (!isObject(a.metadata) || !isObject(b.metadata)) {
+    const strip = (o: Obj) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+    return stable(strip(a)) === stable(strip(b));
+  }
+  return stableEqualExcept(a, b, ['metadata']) && stableEqualExcept(a.metadata, b.metadata, ['resourceVersion']);
 }
 
 /** Keeps server-set fields of `existing` (or sets them on create), status of status-subresource kinds, and bumps generation. */
@@ -109,7 +113,7 @@ function serverFields(t: ResourceType, next: Obj, existing: Obj | undefined): Ob
   if (existing) {
     for (const k of SERVER_META) if (k !== 'managedFields' && existing.metadata[k] !== undefined) meta[k] = existing.metadata[k];
     if (t.statusSubresource) { if (existing.status === undefined) delete out.status; else out.status = existing.status; }
-    if (t.generation && specPart(out) !== specPart(existing)) meta.generation = (existing.metadata.generation ?? 0) + 1;
+    if (t.generation && specChanged(out, existing)) meta.generation = (existing.metadata.generation ?? 0) + 1;
   } else {
     meta.uid = randomUUID();
     meta.creationTimestamp = timestamp();
