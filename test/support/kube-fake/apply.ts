@@ -17,27 +17,54 @@ interface Entry {
   time: string;
   subresource?: string;
   set: Set<string>;
+  /** Set whenever `set` or the entry changed. */
   changed?: boolean;
+  /** The FieldsV1 object `set` was copied from, when this fake encoded it (see encodedSets). */
+  encoded?: Obj;
 }
 
 /** The time format of managedFields and creationTimestamp (RFC 3339, whole seconds). */
-export function timestamp(now = new Date()): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export function timestamp(now?: Date): string {
+  if (now) return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const ms = Date.now();
+  const second = Math.floor(ms / 1000);
+  if (second !== lastStamp.second) lastStamp = { second, text: timestamp(new Date(ms)) };
+  return lastStamp.text;
 }
+
+/** The timestamp of the current second, made once per second (it is taken on every write). */
+let lastStamp = { second: NaN, text: '' };
+
+/**
+ * The field set of each FieldsV1 object this fake encoded. Decoding one of them is a copy of its set
+ * instead of a walk, and an entry whose set did not change keeps the object (encoding its set again gives
+ * an equal one). Stored objects are never changed in place, so neither are these.
+ */
+const encodedSets = new WeakMap<object, Set<string>>();
 
 function decode(obj: Obj | undefined): Entry[] {
   const mf = obj?.metadata?.managedFields;
   if (!Array.isArray(mf)) return [];
-  return mf.map((e: Obj) => ({
-    manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time,
-    ...(e.subresource ? { subresource: e.subresource } : {}), set: fromFieldsV1(e.fieldsV1),
-  }));
+  return mf.map((e: Obj) => {
+    const known = isObject(e.fieldsV1) ? encodedSets.get(e.fieldsV1) : undefined;
+    return {
+      manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time,
+      ...(e.subresource ? { subresource: e.subresource } : {}),
+      set: known ? new Set(known) : fromFieldsV1(e.fieldsV1), ...(known ? { encoded: e.fieldsV1 as Obj } : {}),
+    };
+  });
+}
+
+function encodeSet(set: Set<string>): Obj {
+  const fields = toFieldsV1(set);
+  encodedSets.set(fields, set);
+  return fields;
 }
 
 function encode(entries: Entry[], now: string): Obj[] {
   return entries.filter((e) => e.set.size > 0).map((e) => ({
     manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.changed ? now : e.time,
-    fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(e.set), ...(e.subresource ? { subresource: e.subresource } : {}),
+    fieldsType: 'FieldsV1', fieldsV1: !e.changed && e.encoded ? e.encoded : encodeSet(e.set), ...(e.subresource ? { subresource: e.subresource } : {}),
   }));
 }
 
