@@ -16,11 +16,18 @@ interface Entry {
   apiVersion: string;
   time: string;
   subresource?: string;
+  /** Read-only while `encoded` is set (it is then shared with encodedSets): change it through {@link writable}. */
   set: Set<string>;
   /** Set whenever `set` or the entry changed. */
   changed?: boolean;
-  /** The FieldsV1 object `set` was copied from, when this fake encoded it (see encodedSets). */
+  /** The FieldsV1 object `set` was decoded from, when this fake encoded it (see encodedSets). */
   encoded?: Obj;
+}
+
+/** The entry's set, copied first if it is shared with encodedSets. */
+function writable(e: Entry): Set<string> {
+  if (e.encoded) { e.set = new Set(e.set); delete e.encoded; }
+  return e.set;
 }
 
 /** The time format of managedFields and creationTimestamp (RFC 3339, whole seconds). */
@@ -36,9 +43,9 @@ export function timestamp(now?: Date): string {
 let lastStamp = { second: NaN, text: '' };
 
 /**
- * The field set of each FieldsV1 object this fake encoded. Decoding one of them is a copy of its set
- * instead of a walk, and an entry whose set did not change keeps the object (encoding its set again gives
- * an equal one). Stored objects are never changed in place, so neither are these.
+ * The field set of each FieldsV1 object this fake encoded (never changed afterwards). Decoding one of them
+ * shares its set instead of walking FieldsV1, and an entry whose set did not change keeps the object
+ * (encoding its set again gives an equal one). Nothing changes a stored FieldsV1 object in place.
  */
 const encodedSets = new WeakMap<object, Set<string>>();
 
@@ -50,7 +57,7 @@ function decode(obj: Obj | undefined): Entry[] {
     return {
       manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time,
       ...(e.subresource ? { subresource: e.subresource } : {}),
-      set: known ? new Set(known) : fromFieldsV1(e.fieldsV1), ...(known ? { encoded: e.fieldsV1 as Obj } : {}),
+      set: known ?? fromFieldsV1(e.fieldsV1), ...(known ? { encoded: e.fieldsV1 as Obj } : {}),
     };
   });
 }
@@ -64,7 +71,7 @@ function encodeSet(set: Set<string>): Obj {
 function encode(entries: Entry[], now: string): Obj[] {
   return entries.filter((e) => e.set.size > 0).map((e) => ({
     manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.changed ? now : e.time,
-    fieldsType: 'FieldsV1', fieldsV1: !e.changed && e.encoded ? e.encoded : encodeSet(e.set), ...(e.subresource ? { subresource: e.subresource } : {}),
+    fieldsType: 'FieldsV1', fieldsV1: e.encoded && !e.changed ? e.encoded : encodeSet(e.set), ...(e.subresource ? { subresource: e.subresource } : {}),
   }));
 }
 
@@ -122,24 +129,29 @@ export function serverSideApply(
   opts: { manager: string; force: boolean; apiVersion: string; omitStatus: boolean; now: string },
 ): OwnershipResult {
   const entries = decode(live);
-  const liveFlat = live ? flatten(live, shape, opts) : new Map<string, string>();
+  // The live object's field set is only read for fields that another manager owns: made on first need.
+  let liveFlat: Map<string, string> | undefined;
   const applied = flatten(config, shape, opts);
   const conflicts: Array<{ entry: Entry; path: string }> = [];
   for (const e of entries) {
     if (e.manager === opts.manager && e.operation === 'Apply') continue;
     for (const [p, v] of applied) {
       if (v === ELEMENT || !e.set.has(p)) continue;
+      liveFlat ??= live ? flatten(live, shape, opts) : new Map<string, string>();
       if (liveFlat.get(p) !== v) conflicts.push({ entry: e, path: p });
     }
   }
   if (conflicts.length && !opts.force) throw conflictError(conflicts);
-  for (const { entry, path } of conflicts) { entry.set.delete(path); entry.changed = true; }
+  for (const { entry, path } of conflicts) { writable(entry).delete(path); entry.changed = true; }
 
   let mine = entries.find((e) => e.manager === opts.manager && e.operation === 'Apply');
   const last = mine?.set ?? new Set<string>();
   const next = new Set(applied.keys());
   if (!mine) entries.push((mine = { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, time: opts.now, set: next, changed: true }));
-  else if (!sameSet(last, next) || mine.apiVersion !== opts.apiVersion) Object.assign(mine, { set: next, changed: true, apiVersion: opts.apiVersion });
+  else if (!sameSet(last, next) || mine.apiVersion !== opts.apiVersion) {
+    Object.assign(mine, { set: next, changed: true, apiVersion: opts.apiVersion });
+    delete mine.encoded;
+  }
 
   const merged = merge(live ?? {}, config, shape) as Obj;
   const others = entries.filter((e) => e !== mine);
@@ -171,9 +183,10 @@ export function recordUpdate(
   }
   for (const e of entries) {
     const size = e.set.size;
-    for (const p of removed) e.set.delete(p);
-    if (e === mine) for (const p of changed) e.set.add(p);
-    else for (const p of changed) e.set.delete(p);
+    const set = writable(e);
+    for (const p of removed) set.delete(p);
+    if (e === mine) for (const p of changed) set.add(p);
+    else for (const p of changed) set.delete(p);
     if (e.set.size !== size || (e === mine && changed.length)) e.changed = true;
   }
   return finish(next, entries, opts.now);

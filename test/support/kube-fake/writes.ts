@@ -9,7 +9,7 @@ import { recordUpdate, serverSideApply, timestamp } from './apply.ts';
 import { Cluster, withNamespaceDefaults } from './cluster.ts';
 import { stable, stableEqualExcept } from './managed-fields.ts';
 import { groupVersion, type ResourceType } from './registry.ts';
-import { isObject, pruneUnknown } from './shapes.ts';
+import { findUnknown, isObject, pruneUnknown } from './shapes.ts';
 import { alreadyExists, badRequest, invalid, KubeError, staleConflict } from './status.ts';
 import { validateObject } from './validation.ts';
 
@@ -218,7 +218,7 @@ export function apply(cluster: Cluster, req: WriteRequest, ssaUnknown: SsaUnknow
   cluster.requireNamespace(t, req.namespace);
   if (ssaUnknown === 'reject') {
     const found: string[] = [];
-    pruneUnknown(obj, cluster.shape(t), found);
+    findUnknown(obj, cluster.shape(t), found);
     if (found.length) {
       const where = `${t.namespaced ? req.namespace : ''}/${req.name}; ${gvk(t)}`;
       throw new KubeError(500, undefined, `failed to create typed patch object (${where}): ${found.map((f) => `.${f}: field not declared in schema`).join('\n')}`);
