@@ -75,7 +75,8 @@ function encode(entries: Entry[], now: string): Obj[] {
   }));
 }
 
-function sameSet(a: Set<string>, b: Set<string>): boolean {
+/** Whether the set holds exactly the map's keys. */
+function sameKeys(a: Set<string>, b: Map<string, unknown>): boolean {
   if (a.size !== b.size) return false;
   for (const p of a) if (!b.has(p)) return false;
   return true;
@@ -146,17 +147,17 @@ export function serverSideApply(
 
   let mine = entries.find((e) => e.manager === opts.manager && e.operation === 'Apply');
   const last = mine?.set ?? new Set<string>();
-  const next = new Set(applied.keys());
-  if (!mine) entries.push((mine = { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, time: opts.now, set: next, changed: true }));
-  else if (!sameSet(last, next) || mine.apiVersion !== opts.apiVersion) {
-    Object.assign(mine, { set: next, changed: true, apiVersion: opts.apiVersion });
+  // The applied paths are the keys of `applied`; a Set of them is made only when the manager's set changes.
+  if (!mine) entries.push((mine = { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, time: opts.now, set: new Set(applied.keys()), changed: true }));
+  else if (!sameKeys(last, applied) || mine.apiVersion !== opts.apiVersion) {
+    Object.assign(mine, { set: new Set(applied.keys()), changed: true, apiVersion: opts.apiVersion });
     delete mine.encoded;
   }
 
   const merged = merge(live ?? {}, config, shape) as Obj;
   const others = entries.filter((e) => e !== mine);
   for (const p of last) {
-    if (next.has(p) || others.some((e) => ownsAtOrBelow(e.set, p))) continue;
+    if (applied.has(p) || others.some((e) => ownsAtOrBelow(e.set, p))) continue;
     removePath(merged, p, (segs) => shapeAt(shape, segs));
   }
   return finish(merged, entries, opts.now);

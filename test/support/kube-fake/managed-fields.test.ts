@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { stable, stableEqual, stableEqualExcept } from './managed-fields.ts';
+import { keySegment, stable, stableEqual, stableEqualExcept } from './managed-fields.ts';
 
 // Values that stable() renders alike or apart in the ways that matter: undefined/null/missing keys,
 // key order, array order and holes, numbers that print the same, nesting.
@@ -64,3 +64,14 @@ function reordered(v: unknown): unknown {
   if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reordered(x)]));
   return v;
 }
+
+describe('kube-fake associative list keys', () => {
+  it('prints the k: segment of one key as JSON of the key object, with the key\'s default and without an absent key', () => {
+    assert.equal(keySegment({ name: 'app', image: 'x' }, ['name']), 'k:{"name":"app"}');
+    assert.equal(keySegment({ port: 80 }, ['protocol']), 'k:{"protocol":"TCP"}');
+    assert.equal(keySegment({ image: 'x' }, ['name']), 'k:{}');
+    assert.equal(keySegment({ name: { a: 1 } }, ['name']), 'k:{"name":{"a":1}}');
+    assert.equal(keySegment({ protocol: 'UDP', containerPort: 53 }, ['protocol', 'containerPort']), 'k:{"containerPort":53,"protocol":"UDP"}');
+    assert.equal(keySegment('app', ['name']), undefined);
+  });
+});

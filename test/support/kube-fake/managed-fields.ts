@@ -75,6 +75,12 @@ function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>, exc
 /** The `k:{...}` segment of an associative-list item, or undefined when the item is not an object. */
 export function keySegment(item: unknown, keys: string[]): string | undefined {
   if (!isObject(item)) return undefined;
+  if (keys.length === 1 && keys[0] !== '__proto__') {
+    // What the general case gives for one key, without building the key object.
+    const name = keys[0]!;
+    const text = JSON.stringify(item[name] ?? KEY_DEFAULTS[name]);
+    return text === undefined ? 'k:{}' : `k:{${JSON.stringify(name)}:${text}}`;
+  }
   const k: Record<string, unknown> = {};
   for (const name of [...keys].sort()) {
     const v = item[name] ?? KEY_DEFAULTS[name];
@@ -99,19 +105,26 @@ export function flatten(obj: Record<string, any>, shape: Shape, opts: { omitStat
   return out;
 }
 
+const DEDUCED: Shape = { t: 'deduced' };
+
+/** Whether `v` has no own enumerable string keys (what `Object.keys(v).length === 0` says, without the array). */
+function noKeys(v: Record<string, unknown>): boolean {
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) return false;
+  return true;
+}
+
 function visitField(k: string, v: unknown, child: Shape | undefined, undeclared: boolean, prefix: string, out: Map<string, string>): void {
   const p = prefix ? `${prefix}${SEP}f:${k}` : `f:${k}`;
-  const s = child ?? { t: 'deduced' };
-  if (v === null || (isObject(v) && Object.keys(v).length === 0)) out.set(p, stable(v));
-  else walk(v, s, p, out, undeclared);
+  if (v === null || (isObject(v) && noKeys(v))) out.set(p, stable(v));
+  else walk(v, child ?? DEDUCED, p, out, undeclared);
 }
 
 function walk(v: unknown, shape: Shape, p: string, out: Map<string, string>, member: boolean): void {
   if ((shape.t === 'struct' || shape.t === 'map' || shape.t === 'deduced') && isObject(v)) {
     if (member) out.set(p, ELEMENT);
-    for (const [k, cv] of Object.entries(v)) {
+    for (const k of Object.keys(v)) {
       const child = shape.t === 'struct' ? shape.field(k) : shape.t === 'map' ? shape.elem : shape;
-      visitField(k, cv, child, shape.t !== 'struct' || !child, p, out);
+      visitField(k, v[k], child, shape.t !== 'struct' || !child, p, out);
     }
     return;
   }
