@@ -191,7 +191,11 @@ export function ownsAtOrBelow(set: Set<string>, path: string): boolean {
   return false;
 }
 
-/** Removes the value at a flat path from `obj` (in place); missing paths are ignored. */
+/**
+ * Removes the value at a flat path from `obj` (in place); missing paths are ignored. Only `obj` itself is
+ * changed: each plain object or array on the way down is replaced by a shallow copy first, as the parts of
+ * a merged object that the apply did not touch are the stored object's own.
+ */
 export function removePath(obj: Record<string, any>, path: string, shapeOf: (segs: string[]) => Shape | undefined): void {
   const segs = path.split(SEP);
   let node: any = obj;
@@ -201,7 +205,7 @@ export function removePath(obj: Record<string, any>, path: string, shapeOf: (seg
     if (seg.startsWith('f:')) {
       if (!isObject(node)) return;
       if (last) { delete node[seg.slice(2)]; return; }
-      node = node[seg.slice(2)];
+      node = ownChild(node, seg.slice(2));
     } else if (Array.isArray(node)) {
       const shape = shapeOf(segs.slice(0, i));
       const idx = node.findIndex((item) => (seg.startsWith('v:')
@@ -209,9 +213,19 @@ export function removePath(obj: Record<string, any>, path: string, shapeOf: (seg
         : shape?.t === 'list' && keySegment(item, shape.keys) === seg));
       if (idx < 0) return;
       if (last) { node.splice(idx, 1); return; }
-      node = node[idx];
+      node = ownChild(node, idx);
     } else return;
   }
+}
+
+/** `parent[key]`, replaced in `parent` by a shallow copy first when it is a plain object or an array. */
+function ownChild(parent: any, key: string | number): unknown {
+  const v: unknown = parent[key];
+  let copy = v;
+  if (Array.isArray(v)) copy = v.slice();
+  else if (isObject(v) && Object.getPrototypeOf(v) === Object.prototype) copy = { ...v };
+  if (copy !== v) parent[key] = copy;
+  return copy;
 }
 
 /** The shape at a flat path below `root`, if the path follows declared structure. */
