@@ -82,14 +82,17 @@ function sameKeys(a: Set<string>, b: Map<string, unknown>): boolean {
   return true;
 }
 
+const DEDUCED: Shape = { t: 'deduced' };
+
 /** Merges an apply configuration into a live value the way SSA does (structs and maps field by field, lists by their type). */
 export function merge(live: unknown, config: unknown, shape: Shape): unknown {
   if (config === undefined) return live;
   if (isObject(config) && isObject(live) && shape.t !== 'scalar' && shape.t !== 'list') {
     const out: Obj = { ...live };
-    for (const [k, v] of Object.entries(config)) {
+    for (const k of Object.keys(config)) {
+      const v: unknown = config[k];
       if (v === null) { delete out[k]; continue; }
-      const child = shape.t === 'struct' ? shape.field(k) ?? { t: 'deduced' } : shape.t === 'map' ? shape.elem : shape;
+      const child = shape.t === 'struct' ? shape.field(k) ?? DEDUCED : shape.t === 'map' ? shape.elem : shape;
       out[k] = merge(live[k], v, child);
     }
     return out;
