@@ -5,7 +5,7 @@
  */
 import { KubeError } from './status.ts';
 import { isObject, type Shape } from './shapes.ts';
-import { ELEMENT, flatten, fromFieldsV1, keySegment, ownsAtOrBelow, printPath, removePath, shapeAt, stable, toFieldsV1 } from './managed-fields.ts';
+import { ELEMENT, flatten, fromFieldsV1, keySegment, ownsAtOrBelow, printPath, removePath, sameFlat, shapeAt, stable, toFieldsV1 } from './managed-fields.ts';
 
 type Obj = Record<string, any>;
 
@@ -134,15 +134,15 @@ export function serverSideApply(
 ): OwnershipResult {
   const entries = decode(live);
   // The live object's field set is only read for fields that another manager owns: made on first need.
-  let liveFlat: Map<string, string> | undefined;
+  let liveFlat: Map<string, unknown> | undefined;
   const applied = flatten(config, shape, opts);
   const conflicts: Array<{ entry: Entry; path: string }> = [];
   for (const e of entries) {
     if (e.manager === opts.manager && e.operation === 'Apply') continue;
     for (const [p, v] of applied) {
       if (v === ELEMENT || !e.set.has(p)) continue;
-      liveFlat ??= live ? flatten(live, shape, opts) : new Map<string, string>();
-      if (liveFlat.get(p) !== v) conflicts.push({ entry: e, path: p });
+      liveFlat ??= live ? flatten(live, shape, opts) : new Map<string, unknown>();
+      if (!liveFlat.has(p) || !sameFlat(liveFlat.get(p), v)) conflicts.push({ entry: e, path: p });
     }
   }
   if (conflicts.length && !opts.force) throw conflictError(conflicts);
@@ -175,10 +175,10 @@ export function recordUpdate(
   opts: { manager: string; apiVersion: string; omitStatus: boolean; now: string; subresource?: string },
 ): OwnershipResult {
   const entries = decode(old);
-  const before = old ? flatten(old, shape, opts) : new Map<string, string>();
+  const before = old ? flatten(old, shape, opts) : new Map<string, unknown>();
   const after = flatten(next, shape, opts);
   const changed: string[] = [];
-  for (const [p, v] of after) if (before.get(p) !== v) changed.push(p);
+  for (const [p, v] of after) if (!before.has(p) || !sameFlat(before.get(p), v)) changed.push(p);
   const removed = [...before.keys()].filter((p) => !after.has(p));
   let mine = entries.find((e) => e.manager === opts.manager && e.operation === 'Update' && e.subresource === opts.subresource);
   if (!mine && changed.length) {

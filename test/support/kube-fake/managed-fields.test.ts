@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { keySegment, stable, stableEqual, stableEqualExcept } from './managed-fields.ts';
+import { ELEMENT, keySegment, sameFlat, stable, stableEqual, stableEqualExcept } from './managed-fields.ts';
 
 // Values that stable() renders alike or apart in the ways that matter: undefined/null/missing keys,
 // key order, array order and holes, numbers that print the same, nesting.
@@ -73,5 +73,16 @@ describe('kube-fake associative list keys', () => {
     assert.equal(keySegment({ name: { a: 1 } }, ['name']), 'k:{"name":{"a":1}}');
     assert.equal(keySegment({ protocol: 'UDP', containerPort: 53 }, ['protocol', 'containerPort']), 'k:{"containerPort":53,"protocol":"UDP"}');
     assert.equal(keySegment('app', ['name']), undefined);
+  });
+});
+
+describe('kube-fake flat field values', () => {
+  it('counts ELEMENT equal only to itself, and other values equal when their stable JSON is', () => {
+    assert.equal(sameFlat(ELEMENT, ELEMENT), true);
+    assert.equal(sameFlat(ELEMENT, '\u0000'), false);
+    assert.equal(sameFlat(null, ELEMENT), false);
+    assert.equal(sameFlat({ a: 1, b: [1] }, { b: [1], a: 1 }), true);
+    assert.equal(sameFlat(undefined, null), true);
+    assert.equal(sameFlat('1', 1), false);
   });
 });

@@ -2,15 +2,20 @@
  * Field sets as server-side apply records them in `metadata.managedFields` (FieldsV1):
  * `f:<field>` for struct fields and map keys, `k:{"name":"x"}` for items of associative lists,
  * `v:<json>` for items of set lists; atomic lists and scalars are leaves.
- * A field set is held flat: a Map from a path (segments joined by SEP) to the leaf's value
- * (stable JSON), or ELEMENT for a list item / map entry that has children.
+ * A field set is held flat: a Map from a path (segments joined by SEP) to the leaf's value (two values
+ * are the same when their stable JSON is, see sameFlat), or ELEMENT for a list item / map entry that has children.
  */
 import { isObject, KEY_DEFAULTS, type Shape } from './shapes.ts';
 
 /** Separates path segments inside a flat path. */
 export const SEP = '\u0001';
 /** The value recorded for a member that has children (its children carry the values). */
-export const ELEMENT = '\u0000';
+export const ELEMENT: unique symbol = Symbol('element');
+
+/** Whether two values of flat field sets are the same: both ELEMENT, or values with the same stable() JSON. */
+export function sameFlat(a: unknown, b: unknown): boolean {
+  return a === ELEMENT || b === ELEMENT ? a === b : stableEqual(a, b);
+}
 
 /** Server-set metadata fields that SSA leaves out of field sets. */
 const STRIPPED_META = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
@@ -90,8 +95,8 @@ export function keySegment(item: unknown, keys: string[]): string | undefined {
 }
 
 /** The flat field set of an object (or of an apply configuration), leaving out server-set fields and, if asked, status. */
-export function flatten(obj: Record<string, any>, shape: Shape, opts: { omitStatus?: boolean } = {}): Map<string, string> {
-  const out = new Map<string, string>();
+export function flatten(obj: Record<string, any>, shape: Shape, opts: { omitStatus?: boolean } = {}): Map<string, unknown> {
+  const out = new Map<string, unknown>();
   for (const [k, v] of Object.entries(obj)) {
     if (k === 'apiVersion' || k === 'kind' || (k === 'status' && opts.omitStatus)) continue;
     const child = shape.t === 'struct' ? shape.field(k) : undefined;
@@ -113,13 +118,13 @@ function noKeys(v: Record<string, unknown>): boolean {
   return true;
 }
 
-function visitField(k: string, v: unknown, child: Shape | undefined, undeclared: boolean, prefix: string, out: Map<string, string>): void {
+function visitField(k: string, v: unknown, child: Shape | undefined, undeclared: boolean, prefix: string, out: Map<string, unknown>): void {
   const p = prefix ? `${prefix}${SEP}f:${k}` : `f:${k}`;
-  if (v === null || (isObject(v) && noKeys(v))) out.set(p, stable(v));
+  if (v === null || (isObject(v) && noKeys(v))) out.set(p, v);
   else walk(v, child ?? DEDUCED, p, out, undeclared);
 }
 
-function walk(v: unknown, shape: Shape, p: string, out: Map<string, string>, member: boolean): void {
+function walk(v: unknown, shape: Shape, p: string, out: Map<string, unknown>, member: boolean): void {
   if ((shape.t === 'struct' || shape.t === 'map' || shape.t === 'deduced') && isObject(v)) {
     if (member) out.set(p, ELEMENT);
     for (const k of Object.keys(v)) {
@@ -130,16 +135,16 @@ function walk(v: unknown, shape: Shape, p: string, out: Map<string, string>, mem
   }
   if (shape.t === 'list' && shape.listType !== 'atomic' && Array.isArray(v)) {
     for (const item of v) {
-      if (shape.listType === 'set') out.set(`${p}${SEP}v:${stable(item)}`, stable(item));
+      if (shape.listType === 'set') out.set(`${p}${SEP}v:${stable(item)}`, item);
       else {
         const seg = keySegment(item, shape.keys);
-        if (seg === undefined) out.set(p, stable(v));
+        if (seg === undefined) out.set(p, v);
         else walk(item, shape.elem, `${p}${SEP}${seg}`, out, true);
       }
     }
     return;
   }
-  out.set(p, stable(v));
+  out.set(p, v);
 }
 
 /** FieldsV1 (the nested `{"f:spec":{...}}` form) of a set of flat paths. */

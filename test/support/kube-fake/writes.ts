@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { recordUpdate, serverSideApply, timestamp } from './apply.ts';
-import { Cluster, withNamespaceDefaults } from './cluster.ts';
+import { Cluster, resourceKey, withNamespaceDefaults } from './cluster.ts';
 import { stable, stableEqualExcept } from './managed-fields.ts';
 import { groupVersion, type ResourceType } from './registry.ts';
 import { findUnknown, isObject, pruneUnknown } from './shapes.ts';
@@ -166,7 +166,7 @@ export function create(cluster: Cluster, req: WriteRequest): WriteResult {
   if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomUUID().replace(/-/g, '').slice(0, 5);
   cluster.requireNamespace(t, req.namespace);
   obj = unknownFields(cluster, t, obj, req.query, warnings);
-  if (cluster.store.get(`${t.group}/${t.plural}`, t.namespaced ? req.namespace : '', obj.metadata.name ?? '')) throw alreadyExists(t.plural, t.group, obj.metadata.name);
+  if (cluster.store.get(resourceKey(t), t.namespaced ? req.namespace : '', obj.metadata.name ?? '')) throw alreadyExists(t.plural, t.group, obj.metadata.name);
   delete obj.metadata.managedFields;
   const next = serverFields(t, obj, undefined);
   const { object } = recordUpdate(undefined, next, cluster.shape(t), { manager: manager(req), apiVersion: obj.apiVersion, omitStatus: t.statusSubresource, now: timestamp() });
@@ -224,7 +224,7 @@ export function apply(cluster: Cluster, req: WriteRequest, ssaUnknown: SsaUnknow
       throw new KubeError(500, undefined, `failed to create typed patch object (${where}): ${found.map((f) => `.${f}: field not declared in schema`).join('\n')}`);
     }
   } else obj = unknownFields(cluster, t, obj, req.query, warnings);
-  const key = `${t.group}/${t.plural}`;
+  const key = resourceKey(t);
   const existing = cluster.store.get(key, t.namespaced ? req.namespace : '', req.name!);
   if (existing) checkVersion(t, obj, existing);
   for (const k of SERVER_META) delete obj.metadata[k];
