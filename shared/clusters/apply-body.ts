@@ -80,6 +80,19 @@ export function buildApplyItem(resource: Resource, setName: string): ApplyItem {
  */
 export class ApplyItemCache {
   private readonly byObject = new WeakMap<object, Map<string, Omit<ApplyItem, 'resource'>>>();
+  /** The items of one rendered list under one sync set (the clusters of an environment share a render). */
+  private readonly byList = new WeakMap<readonly Resource[], Map<string, readonly ApplyItem[]>>();
+
+  /** The items of `resources` (one render's list, unchanged after rendering) under `setName`, built once per list. */
+  items(resources: readonly Resource[], setName: string): readonly ApplyItem[] {
+    let perList = this.byList.get(resources);
+    const hit = perList?.get(setName);
+    if (hit) return hit;
+    const items = Object.freeze(resources.map((r) => this.build(r, setName)));
+    if (!perList) this.byList.set(resources, (perList = new Map()));
+    perList.set(setName, items);
+    return items;
+  }
 
   build(resource: Resource, setName: string): ApplyItem {
     const key = `${setName}\0${resource.id}\0${resource.apiVersion}`;

@@ -9,8 +9,8 @@ import type { ObjectOutcome } from './apply.ts';
 import type { InventoryEntry, SyncState } from './sync-state.ts';
 
 /** The apply items of rendered resources (already in apply order). */
-export function applyItems(resources: readonly Resource[], setName: string, cache?: ApplyItemCache): ApplyItem[] {
-  return resources.map((r) => (cache ? cache.build(r, setName) : buildApplyItem(r, setName)));
+export function applyItems(resources: readonly Resource[], setName: string, cache?: ApplyItemCache): readonly ApplyItem[] {
+  return cache ? cache.items(resources, setName) : resources.map((r) => buildApplyItem(r, setName));
 }
 
 export interface ApplyPlan {

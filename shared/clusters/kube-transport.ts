@@ -1,33 +1,47 @@
 /**
  * The HTTP transport of one cluster, configured by a `KubeConfig` from @kubernetes/client-node (server, CA,
  * client certificates, tokens, exec plugins and our own authenticators, applied on every request so tokens
- * refresh). Bodies are sent as JSON text exactly as given.
+ * refresh). Requests go through undici, as the client library's own API calls do: one connection pool per
+ * cluster, kept alive, with the TLS material and proxy the kubeconfig names (the library's own mapping,
+ * `createDispatcherOptions`). Bodies are sent as JSON text exactly as given.
+ *
+ * undici rather than node:http: a request costs the pipeline about a third less CPU (a push applies tens of
+ * objects to every cluster of an environment from one Functions instance).
  */
-import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { Agent, ProxyAgent, request as send, type Dispatcher } from 'undici';
 import { KubeApiError, queryString, type KubeRequest, type KubeResponse, type KubeTransport } from './kube-client.ts';
 
 export interface TransportOptions {
-  /** Time allowed for one request (default 30 s). */
+  /** Time allowed for the answer's headers, and then between body chunks (default 30 s). */
   timeoutMs?: number;
 }
 
-/**
- * The same agent with keep-alive. @kubernetes/client-node builds its (cached) `http.Agent`/`https.Agent`
- * without `keepAlive`, so every request would open a new connection: a TCP and a TLS handshake, two to three
- * round trips more per request to a real API server. Proxy agents are left as they are.
- */
-function keepAliveAgent(agent: unknown, cache: WeakMap<object, http.Agent>): unknown {
-  if (!(agent instanceof http.Agent) || (agent as http.Agent & { keepAlive?: boolean }).keepAlive) return agent;
-  const kind = agent.constructor === https.Agent ? https.Agent : agent.constructor === http.Agent ? http.Agent : undefined;
-  if (!kind) return agent;
-  let kept = cache.get(agent);
-  if (!kept) {
-    kept = new kind({ ...(agent as http.Agent & { options: http.AgentOptions }).options, keepAlive: true });
-    cache.set(agent, kept);
+/** The TLS fields of a request's options that shape its connections (a change means new connections). */
+const TLS_FIELDS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+type TlsMaterial = Pick<https.RequestOptions, (typeof TLS_FIELDS)[number]>;
+
+function sameMaterial(a: TlsMaterial, b: TlsMaterial): boolean {
+  return TLS_FIELDS.every((f) => {
+    const x = a[f] as unknown;
+    const y = b[f] as unknown;
+    if (Buffer.isBuffer(x) && Buffer.isBuffer(y)) return x.equals(y);
+    return x === y;
+  });
+}
+
+/** The kubeconfig's TLS material and proxy as an undici dispatcher (kept alive: 30 s keep-alive probes, as client-go). */
+function dispatcherFor(kc: KubeConfig, material: TlsMaterial): Dispatcher {
+  const agentOptions: https.AgentOptions = {};
+  for (const f of TLS_FIELDS) if (material[f] !== undefined) Object.assign(agentOptions, { [f]: material[f] });
+  const options = kc.createDispatcherOptions(kc.getCurrentCluster(), agentOptions);
+  switch (options.type) {
+    case 'agent': return new Agent({ connect: options.connect });
+    case 'proxy': return new ProxyAgent({ uri: options.uri, requestTls: options.requestTls, connect: options.connect });
+    case 'none': return new Agent({ connect: { keepAlive: true, keepAliveInitialDelay: 30_000 } });
+    case 'socks': throw new Error(`kubeconfig cluster ${kc.getCurrentCluster()?.name ?? ''}: a SOCKS proxy-url is not supported (use an HTTP(S) proxy, or none)`);
   }
-  return kept;
 }
 
 /** A transport to the current context's cluster of `kc` (build one KubeConfig per cluster). */
@@ -36,39 +50,36 @@ export function kubeConfigTransport(kc: KubeConfig, options: TransportOptions = 
   if (!cluster) throw new Error(`kubeconfig context ${kc.getCurrentContext() || '(none)'} names no cluster`);
   const server = cluster.server.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const agents = new WeakMap<object, http.Agent>();
+  let pool: { material: TlsMaterial; dispatcher: Dispatcher } | undefined;
   return async (request: KubeRequest): Promise<KubeResponse> => {
-    const opts: https.RequestOptions = { method: request.method, headers: { Accept: 'application/json' } };
+    const opts: https.RequestOptions = { headers: { Accept: 'application/json' } };
     await kc.applyToHTTPSOptions(opts);
-    opts.agent = keepAliveAgent(opts.agent, agents) as http.Agent | undefined;
-    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const headers = opts.headers as Record<string, string>;
-    if (body !== undefined) {
-      headers['Content-Type'] = request.contentType ?? 'application/json';
-      headers['Content-Length'] = String(Buffer.byteLength(body));
+    // New TLS material (a rotated client certificate, a new CA): new connections; the old pool ends with its requests.
+    if (!pool || !sameMaterial(pool.material, opts)) {
+      const previous = pool?.dispatcher;
+      pool = { material: Object.fromEntries(TLS_FIELDS.map((f) => [f, opts[f]])) as TlsMaterial, dispatcher: dispatcherFor(kc, opts) };
+      void previous?.close().catch(() => undefined);
     }
-    headers['User-Agent'] = 'serverless-gitops';
-    const url = new URL(server + request.path + queryString(request.query));
-    const lib = url.protocol === 'http:' ? http : https;
-    return new Promise<KubeResponse>((resolve, reject) => {
-      const req = lib.request(url, opts, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(new KubeApiError(0, err.message, { cause: err })));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
-          const h: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolve({ status: res.statusCode ?? 0, body: parsed, headers: h });
-        });
+    const headers: Record<string, string> = { ...(opts.headers as Record<string, string>), 'User-Agent': 'serverless-gitops' };
+    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    if (body !== undefined) headers['Content-Type'] = request.contentType ?? 'application/json';
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await send(server + request.path + queryString(request.query), {
+        dispatcher: pool.dispatcher, method: request.method, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
       });
-      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      text = await res.body.text();
+    } catch (err) {
       // No HTTP answer (refused, reset, timeout, TLS): status 0, which the client retries.
-      req.on('error', (err: NodeJS.ErrnoException) => reject(new KubeApiError(0, `${server}: ${err.code ?? err.message}`, { cause: err })));
-      if (body !== undefined) req.write(body);
-      req.end();
-    });
+      const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      throw new KubeApiError(0, `${server}: ${e.cause?.code ?? e.code ?? e.message}`, { cause: err });
+    }
+    let parsed: unknown = text;
+    try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
+    const h: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
+    return { status: res.statusCode, body: parsed, headers: h };
   };
 }

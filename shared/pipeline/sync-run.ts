@@ -132,7 +132,7 @@ export interface SyncRun {
   /** build */
   rendered?: RenderedEnvironment;
   setName?: string;
-  items: ApplyItem[];
+  items: readonly ApplyItem[];
   plan?: ApplyPlan;
   /** Objects another sync set owns: reported as conflicts, not applied. */
   conflicts?: ObjectOutcome[];

@@ -18,3 +18,17 @@ test('a cached apply item equals a freshly built one, and is built once per pars
   const otherSet = applyItems(again, 'set-b', cache);
   assert.notEqual(otherSet[0]!.mark, first[0]!.mark, 'another sync set gets its own marks');
 });
+
+test('the clusters of one render share its apply items: one list per render and sync set, never another render\'s', () => {
+  const parses = new ParseCache();
+  const cache = new ApplyItemCache();
+  const rendered = render(parses);
+  const forFirstCluster = applyItems(rendered, 'set-a', cache);
+  assert.equal(applyItems(rendered, 'set-a', cache), forFirstCluster, 'the second cluster gets the same list');
+  assert.ok(Object.isFrozen(forFirstCluster), 'a shared list cannot be changed by one cluster\'s sync');
+  assert.notEqual(applyItems(rendered, 'set-b', cache), forFirstCluster);
+  const next = render(parses);
+  const fromNext = applyItems(next, 'set-a', cache);
+  assert.notEqual(fromNext, forFirstCluster);
+  assert.equal(fromNext[0]!.resource, next[0], 'a new render gets items carrying its own resources');
+});

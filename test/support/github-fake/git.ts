@@ -104,6 +104,11 @@ function immutableKey(args: string[], options: RunOptions): string | undefined {
   return args.join('\0');
 }
 
+type GitObject = { sha: string; type: string; content: Buffer };
+
+/** Every exit code but success: an in-flight read shared by several callers settles, and each applies its own `okCodes`. */
+const ANY_FAILURE = Array.from({ length: 256 }, (_, i) => i).filter((c) => c !== 0).concat(-1);
+
 /** A git directory (bare, or the `.git` of a work tree) driven through plumbing commands. */
 export class GitRepo {
   readonly gitDir: string;
@@ -111,6 +116,10 @@ export class GitRepo {
   private readonly remembered = new LRUCache<string, RunResult>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (r) => r.stdout.length + 64 });
   /** Objects read by `readBatch` under immutable names (`<sha>`, `<sha>:<path>`). */
   private readonly objects = new LRUCache<string, { sha: string; type: string; content: Buffer }>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (o) => o.content.length + 64 });
+  /** Objects `readBatch` is reading under immutable names. */
+  private readonly reading = new Map<string, Promise<GitObject | undefined>>();
+  /** Immutable reads in flight, by memo key. */
+  private readonly running = new Map<string, Promise<RunResult>>();
   /** Whether refs are plain files here (not reftable, not a linked worktree): then they are read without git. */
   private readonly fileRefs: boolean;
 
@@ -122,11 +131,21 @@ export class GitRepo {
   /** Runs `git` with GIT_DIR set and user/system config ignored. Throws unless the exit code is 0 or in `okCodes`. */
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
     const key = immutableKey(args, options);
-    const hit = key === undefined ? undefined : this.remembered.get(key);
+    if (key === undefined) return this.spawn(args, options);
+    const hit = this.remembered.get(key);
     if (hit && (hit.code === 0 || options.okCodes?.includes(hit.code))) return hit;
-    const result = await this.spawn(args, options);
-    if (key !== undefined && (result.code === 0 || (result.code === 1 && args[0] === 'merge-base'))) this.remembered.set(key, result);
-    return result;
+    // Concurrent asks for the same immutable answer (ten sync jobs posting statuses on a new commit) share one git.
+    let running = this.running.get(key);
+    if (!running) {
+      running = this.spawn(args, { ...options, okCodes: [...(options.okCodes ?? []), ...ANY_FAILURE] });
+      this.running.set(key, running);
+      void running.then((result) => {
+        if (result.code === 0 || (result.code === 1 && args[0] === 'merge-base')) this.remembered.set(key, result);
+      }, () => undefined).finally(() => this.running.delete(key));
+    }
+    const result = await running;
+    if (result.code === 0 || options.okCodes?.includes(result.code)) return result;
+    throw new Error(`failed to run git ${args.join(' ')}: ${result.stderr.trim() || `exit code ${result.code}`}`);
   }
 
   private spawn(args: string[], options: RunOptions): Promise<RunResult> {
@@ -251,11 +270,22 @@ export class GitRepo {
    * the answer for each is its object or undefined (missing, ambiguous or unsafe name).
    */
   async readBatch(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
+    const copy = (o: GitObject | undefined) => o && { ...o, content: Buffer.from(o.content) };
     const known = names.map((n) => (IMMUTABLE_NAME.test(n) ? this.objects.get(n) : undefined));
-    if (known.every(Boolean)) return known.map((o) => o && { ...o, content: Buffer.from(o.content) });
-    const read = await this.readBatchFromGit(names);
-    read.forEach((o, i) => { if (o && IMMUTABLE_NAME.test(names[i]!)) this.objects.set(names[i]!, { ...o, content: Buffer.from(o.content) }); });
-    return read;
+    if (known.every(Boolean)) return known.map(copy);
+    // Immutable names another call is reading already (ten sync jobs resolving one new commit) wait for that read.
+    const shared = names.map((n, i) => (known[i] ? undefined : this.reading.get(n)));
+    const ask = [...new Set(names.filter((_, i) => !known[i] && !shared[i]))];
+    const batch = ask.length ? this.readBatchFromGit(ask) : Promise.resolve([]);
+    ask.forEach((n, i) => {
+      if (!IMMUTABLE_NAME.test(n)) return;
+      const one = batch.then((read) => read[i]);
+      this.reading.set(n, one);
+      void one.then((o) => { if (o) this.objects.set(n, copy(o)!); }, () => undefined).finally(() => { if (this.reading.get(n) === one) this.reading.delete(n); });
+    });
+    const read = await batch;
+    const byName = new Map(ask.map((n, i) => [n, read[i]]));
+    return Promise.all(names.map(async (n, i) => copy(known[i] ?? (byName.has(n) ? byName.get(n) : await shared[i]))));
   }
 
   private async readBatchFromGit(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
