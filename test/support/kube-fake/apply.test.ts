@@ -123,6 +123,20 @@ describe('kube-fake server-side apply', () => {
     assert.equal(res.status, 201);
     assert.equal(res.body.status, undefined);
   });
+  it('removes fields the manager stopped applying from the new version only: generation is bumped, and after a dry run the stored object still has them', async () => {
+    const plain = deployment('drop');
+    const annotated = { ...plain, spec: { ...plain.spec, template: { ...plain.spec.template, metadata: { ...plain.spec.template.metadata, annotations: { a: '1', b: '2' } } } } };
+    const first = await applyAt(fake.url, `${DEPLOY}/drop`, annotated, 'm');
+    assert.equal(first.status, 201);
+    const dry = await applyAt(fake.url, `${DEPLOY}/drop`, plain, 'm', '&dryRun=All');
+    assert.equal(dry.body.spec.template.metadata.annotations?.a, undefined);
+    const stored = await call(fake.url, 'GET', `${DEPLOY}/drop`);
+    assert.deepEqual(stored.body.spec.template.metadata.annotations, { a: '1', b: '2' });
+    assert.equal(stored.body.metadata.resourceVersion, first.body.metadata.resourceVersion);
+    const applied = await applyAt(fake.url, `${DEPLOY}/drop`, plain, 'm');
+    assert.equal(applied.body.spec.template.metadata.annotations?.a, undefined);
+    assert.equal(applied.body.metadata.generation, first.body.metadata.generation + 1);
+  });
   it('answers a dryRun=All apply with the merged object and stores nothing; another dryRun value is a 422 as on a real server', async () => {
     await applyAt(fake.url, `${CM}/dry`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' }, data: { a: '1' } }, 'm');
     const before = await call(fake.url, 'GET', `${CM}/dry`);

@@ -23,8 +23,13 @@ export interface ListOptions {
 
 /** Storage key of a resource: group and plural (every version of a CRD shares it). */
 export function resourceKey(t: ResourceType): string {
-  return `${t.group}/${t.plural}`;
+  let key = resourceKeys.get(t);
+  if (key === undefined) resourceKeys.set(t, (key = `${t.group}/${t.plural}`));
+  return key;
 }
+
+/** One key string per type, so the store's maps hash it once rather than a new string on every call. */
+const resourceKeys = new WeakMap<ResourceType, string>();
 
 const NAMESPACES = '/namespaces';
 

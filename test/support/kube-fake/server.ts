@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, resourceKey } from './cluster.ts';
 import { dispatch, type Response } from './dispatch.ts';
@@ -128,7 +129,9 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
     counts.byVerbAndPath[key] = (counts.byVerbAndPath[key] ?? 0) + 1;
 
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    // What `for await (const c of req)` does (it waits on the same end-of-stream), without an async iterator.
+    req.on('data', (c: Buffer) => chunks.push(c));
+    await finished(req);
     const delay = faults.latency();
     if (delay > 0) await sleep(delay);
     const fault = faults.decide(req.method ?? 'GET');

@@ -105,6 +105,16 @@ export function schemaShape(s: Schema | undefined): Shape {
 
 /** The root shape of a custom resource: apiVersion, kind, metadata (ObjectMeta), then the schema's fields. */
 export function customResourceShape(openAPIV3Schema: unknown): Shape {
+  if (typeof openAPIV3Schema !== 'object' || openAPIV3Schema === null) return crdShape(openAPIV3Schema);
+  let shape = crdShapes.get(openAPIV3Schema);
+  if (!shape) crdShapes.set(openAPIV3Schema, (shape = crdShape(openAPIV3Schema)));
+  return shape;
+}
+
+/** Shapes of custom resources by their schema object (stored objects, so never changed in place). */
+const crdShapes = new WeakMap<object, Shape>();
+
+function crdShape(openAPIV3Schema: unknown): Shape {
   const inner = openAPIV3Schema ? schemaShape(openAPIV3Schema as Schema) : ({ t: 'struct', preserveUnknown: true, field: () => undefined } as Shape);
   const meta = modelShape('V1ObjectMeta');
   return {
@@ -119,6 +129,24 @@ export function customResourceShape(openAPIV3Schema: unknown): Shape {
 
 export function isObject(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The paths of the fields of `value` that its shape does not declare, pushed to `unknown` in the order
+ * {@link pruneUnknown} finds them, without copying anything.
+ */
+export function findUnknown(value: unknown, shape: Shape, unknown: string[], path = ''): void {
+  if (shape.t === 'struct' && isObject(value)) {
+    for (const k of Object.keys(value)) {
+      const fs = shape.field(k);
+      if (fs) findUnknown(value[k], fs, unknown, path ? `${path}.${k}` : k);
+      else if (!shape.preserveUnknown) unknown.push(path ? `${path}.${k}` : k);
+    }
+  } else if (shape.t === 'map' && isObject(value)) {
+    for (const k of Object.keys(value)) findUnknown(value[k], shape.elem, unknown, path ? `${path}.${k}` : k);
+  } else if (shape.t === 'list' && Array.isArray(value)) {
+    value.forEach((v, i) => findUnknown(v, shape.elem, unknown, `${path}[${i}]`));
+  }
 }
 
 /**

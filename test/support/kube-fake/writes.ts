@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { recordUpdate, serverSideApply, timestamp } from './apply.ts';
-import { Cluster, withNamespaceDefaults } from './cluster.ts';
-import { stable } from './managed-fields.ts';
+import { Cluster, resourceKey, withNamespaceDefaults } from './cluster.ts';
+import { stable, stableEqualExcept } from './managed-fields.ts';
 import { groupVersion, type ResourceType } from './registry.ts';
-import { isObject, pruneUnknown } from './shapes.ts';
+import { findUnknown, isObject, pruneUnknown } from './shapes.ts';
 import { alreadyExists, badRequest, invalid, KubeError, staleConflict } from './status.ts';
 import { validateObject } from './validation.ts';
 
@@ -91,14 +91,18 @@ function checkMeta(t: ResourceType, obj: Obj, req: WriteRequest): void {
   if (req.name !== undefined) meta.name = req.name;
 }
 
-function specPart(o: Obj): string {
-  const { metadata: _m, status: _s, ...rest } = o;
-  return stable(rest);
+/** Whether `a` and `b` differ outside metadata and status (what bumps generation). */
+function specChanged(a: Obj, b: Obj): boolean {
+  return !stableEqualExcept(a, b, ['metadata', 'status']);
 }
 
+/** Whether `a` and `b` are the same object but for metadata.resourceVersion (key order aside). */
 function sameExceptVersion(a: Obj, b: Obj): boolean {
-  const strip = (o: Obj) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return stable(strip(a)) === stable(strip(b));
+  if (!isObject(a.metadata) || !isObject(b.metadata)) {
+    const strip = (o: Obj) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+    return stable(strip(a)) === stable(strip(b));
+  }
+  return stableEqualExcept(a, b, ['metadata']) && stableEqualExcept(a.metadata, b.metadata, ['resourceVersion']);
 }
 
 /** Keeps server-set fields of `existing` (or sets them on create), status of status-subresource kinds, and bumps generation. */
@@ -109,7 +113,7 @@ function serverFields(t: ResourceType, next: Obj, existing: Obj | undefined): Ob
   if (existing) {
     for (const k of SERVER_META) if (k !== 'managedFields' && existing.metadata[k] !== undefined) meta[k] = existing.metadata[k];
     if (t.statusSubresource) { if (existing.status === undefined) delete out.status; else out.status = existing.status; }
-    if (t.generation && specPart(out) !== specPart(existing)) meta.generation = (existing.metadata.generation ?? 0) + 1;
+    if (t.generation && specChanged(out, existing)) meta.generation = (existing.metadata.generation ?? 0) + 1;
   } else {
     meta.uid = randomUUID();
     meta.creationTimestamp = timestamp();
@@ -162,7 +166,7 @@ export function create(cluster: Cluster, req: WriteRequest): WriteResult {
   if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomUUID().replace(/-/g, '').slice(0, 5);
   cluster.requireNamespace(t, req.namespace);
   obj = unknownFields(cluster, t, obj, req.query, warnings);
-  if (cluster.store.get(`${t.group}/${t.plural}`, t.namespaced ? req.namespace : '', obj.metadata.name ?? '')) throw alreadyExists(t.plural, t.group, obj.metadata.name);
+  if (cluster.store.get(resourceKey(t), t.namespaced ? req.namespace : '', obj.metadata.name ?? '')) throw alreadyExists(t.plural, t.group, obj.metadata.name);
   delete obj.metadata.managedFields;
   const next = serverFields(t, obj, undefined);
   const { object } = recordUpdate(undefined, next, cluster.shape(t), { manager: manager(req), apiVersion: obj.apiVersion, omitStatus: t.statusSubresource, now: timestamp() });
@@ -214,13 +218,13 @@ export function apply(cluster: Cluster, req: WriteRequest, ssaUnknown: SsaUnknow
   cluster.requireNamespace(t, req.namespace);
   if (ssaUnknown === 'reject') {
     const found: string[] = [];
-    pruneUnknown(obj, cluster.shape(t), found);
+    findUnknown(obj, cluster.shape(t), found);
     if (found.length) {
       const where = `${t.namespaced ? req.namespace : ''}/${req.name}; ${gvk(t)}`;
       throw new KubeError(500, undefined, `failed to create typed patch object (${where}): ${found.map((f) => `.${f}: field not declared in schema`).join('\n')}`);
     }
   } else obj = unknownFields(cluster, t, obj, req.query, warnings);
-  const key = `${t.group}/${t.plural}`;
+  const key = resourceKey(t);
   const existing = cluster.store.get(key, t.namespaced ? req.namespace : '', req.name!);
   if (existing) checkVersion(t, obj, existing);
   for (const k of SERVER_META) delete obj.metadata[k];
