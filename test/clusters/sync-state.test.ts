@@ -37,6 +37,12 @@ describe('sync state in a ConfigMap', () => {
     assert.equal(fake.get('v1', 'ConfigMap', 'gitops-system', 'gitops-development')?.data.revision, s.revision);
   });
 
+  it('keeps an inventory of hundreds of objects as plain JSON (no compression on every sync)', () => {
+    const data = encodeSyncState(state(500));
+    assert.equal(data['inventory.json.gz'], undefined);
+    assert.equal((JSON.parse(data['inventory.json']!) as unknown[]).length, 500);
+  });
+
   it('compresses a large inventory, and reads it back', async () => {
     const s = state(5000);
     const data = encodeSyncState(s);
