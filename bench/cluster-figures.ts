@@ -226,6 +226,9 @@ export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
     const floor = median(floors);
     const ratio = round(ms / floor, 2);
     const last = runs.at(-1)!;
+    const cores = availableParallelism();
+    const cpu = { pipeline: median(runs.map((r) => r.cpu_ms.pipeline)), fakes: runs.every((r) => r.cpu_ms.fakes !== null) ? median(runs.map((r) => r.cpu_ms.fakes!)) : null };
+    const cpuBound = cpu.fakes === null ? undefined : round((cpu.pipeline + cpu.fakes) / cores);
     const formula = 'webhook GitHub calls × G + lease get+create/update 2K + max(state read K, resolve HEAD G) + tree G + changed texts G + ranks × K + state write K';
     const values = `G = ${G} ms, K = ${K} ms, webhook GitHub calls = ${last.webhook_github_calls}, ranks = ${last.ranks}`;
     return [{
@@ -233,7 +236,8 @@ export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
       rows: [
         ...runs.map((r, i) => ({ label: `run ${i + 1}`, value: `${round(r.ms)} ms to the last sync.done, jobs returned at ${round(r.returned_ms)} ms (webhook ${round(r.webhook_ms)} ms, slowest job ${round(r.slowest_job_ms)} ms, ${r.applied_per_cluster} objects applied per cluster in ${r.ranks} ranks, ${r.renders} render(s))` })),
         { label: 'floor', value: `${formula}; ${values}` },
-        { label: 'CPU per push (median)', value: `pipeline ${median(runs.map((r) => r.cpu_ms.pipeline))} ms, fakes ${runs.every((r) => r.cpu_ms.fakes !== null) ? `${median(runs.map((r) => r.cpu_ms.fakes!))} ms` : 'n/a'}, on ${availableParallelism()} cores shared with the rest of the machine` },
+        { label: 'CPU per push (median)', value: `pipeline ${cpu.pipeline} ms, fakes ${cpu.fakes ?? 'n/a'} ms, on ${cores} cores shared with the rest of the machine` },
+        ...(cpuBound === undefined ? [] : [{ label: 'CPU bound on this machine', value: `(pipeline + fakes CPU) / ${cores} cores = ${cpuBound} ms = ${round(cpuBound / floor, 2)} × floor: no schedule of this push on these cores is faster` }]),
       ],
       detail: {
         runs: runs.map((r) => round(r.ms)),
@@ -242,7 +246,8 @@ export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
         queue: 'in-process MemoryJobQueue, one worker per cluster (jobs in parallel), one warm instance',
         push: `${o.changed} workload manifests (HelmReleases, Deployments) get a new image tag; ${o.manifests} manifests + platform.yaml in the environment`,
         renders_per_push: last.renders,
-        cpu_ms_median: { pipeline: median(runs.map((r) => r.cpu_ms.pipeline)), fakes: runs.every((r) => r.cpu_ms.fakes !== null) ? median(runs.map((r) => r.cpu_ms.fakes!)) : null },
+        cpu_ms_median: cpu,
+        ...(cpuBound === undefined ? {} : { cpu_bound_ms: cpuBound, cores }),
         memory: { peak_rss_mb: round(Math.max(...runs.map((r) => r.peak_rss_mb))), peak_heap_mb: round(Math.max(...runs.map((r) => r.peak_heap_mb))) },
         profile_last_run: { render_spread_ms: last.render_spread_ms, phases_median_ms: last.phases_ms, github_calls: last.github_calls, kube_requests_per_cluster: last.kube_requests_per_cluster, webhook_ms: round(last.webhook_ms) },
       },
