@@ -5,8 +5,9 @@
  * cluster, kept alive, with the TLS material and proxy the kubeconfig names (the library's own mapping,
  * `createDispatcherOptions`). Bodies are sent as JSON text exactly as given.
  *
- * undici rather than node:http: a request costs the pipeline about a third less CPU (a push applies tens of
- * objects to every cluster of an environment from one Functions instance).
+ * undici rather than node:http: a request costs the pipeline about a quarter less CPU (195 against 270 µs per
+ * apply, measured 2026-11-30), and a push applies tens of objects to every cluster of an environment from one
+ * Functions instance.
  */
 import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
