@@ -5,22 +5,9 @@ import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../support/run-cli.ts';
+import { devProdConfig } from '../promote/dev-prod-config.ts';
 
-const CONFIG = `environments:
-  dev:
-    branch: master
-    path: dev
-    registries: [dev.azurecr.io]
-  prod:
-    branch: release
-    path: prod
-    registries: [prod.azurecr.io]
-    promotion:
-      from: dev
-      rewrite:
-        registries: { dev.azurecr.io: prod.azurecr.io }
-        filters: { "glob:master-*": "glob:release-*" }
-`;
+const CONFIG = devProdConfig({ filters: true });
 
 const app = (image: string, filter: string, replicas = '') => `apiVersion: apps/v1
 kind: Deployment

@@ -4,22 +4,9 @@ import { startFixture, REPO } from '../sources/github/fixture.ts';
 import { findEnvironment, parseConfig } from '../../shared/config/index.ts';
 import { autoPromote, type ClusterApplied } from '../../shared/pipeline/auto-promote.ts';
 import { memoryLogger } from '../../shared/pipeline/logger.ts';
+import { devProdConfig } from './dev-prod-config.ts';
 
-const config = parseConfig(`environments:
-  dev:
-    branch: master
-    path: dev
-    registries: [dev.azurecr.io]
-  prod:
-    branch: release
-    path: prod
-    registries: [prod.azurecr.io]
-    promotion:
-      from: dev
-      rewrite:
-        registries: { dev.azurecr.io: prod.azurecr.io }
-      auto: true
-`, 'gitops.yaml');
+const config = parseConfig(devProdConfig({ auto: true }), 'gitops.yaml');
 const dev = findEnvironment(config, 'dev')!;
 const cm = (level: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  level: ${level}\n`;
 

@@ -3,22 +3,9 @@ import assert from 'node:assert/strict';
 import { parseConfig, findEnvironment } from '../../shared/config/index.ts';
 import { planPromotion, type PromotionInput } from '../../shared/promote/plan-promotion.ts';
 import { rewriteText } from '../../shared/promote/rewrite-text.ts';
+import { devProdConfig } from './dev-prod-config.ts';
 
-const config = parseConfig(`environments:
-  dev:
-    branch: master
-    path: dev
-    registries: [dev.azurecr.io]
-  prod:
-    branch: release
-    path: prod
-    registries: [prod.azurecr.io]
-    promotion:
-      from: dev
-      rewrite:
-        registries: { dev.azurecr.io: prod.azurecr.io }
-        filters: { "glob:master-*": "glob:release-*" }
-`, 'gitops.yaml');
+const config = parseConfig(devProdConfig({ filters: true }), 'gitops.yaml');
 const from = findEnvironment(config, 'dev')!;
 const to = findEnvironment(config, 'prod')!;
 

@@ -3,21 +3,9 @@ import assert from 'node:assert/strict';
 import { startFixture, REPO } from '../sources/github/fixture.ts';
 import { parseConfig } from '../../shared/config/index.ts';
 import { proposeEnvironmentPromotion } from '../../shared/pipeline/propose-promotion.ts';
+import { devProdConfig } from './dev-prod-config.ts';
 
-const config = parseConfig(`environments:
-  dev:
-    branch: master
-    path: dev
-    registries: [dev.azurecr.io]
-  prod:
-    branch: release
-    path: prod
-    registries: [prod.azurecr.io]
-    promotion:
-      from: dev
-      rewrite:
-        registries: { dev.azurecr.io: prod.azurecr.io }
-`, 'gitops.yaml');
+const config = parseConfig(devProdConfig(), 'gitops.yaml');
 
 const cm = (level: string, image = 'dev.azurecr.io/tool:1') => `apiVersion: v1
 kind: ConfigMap
