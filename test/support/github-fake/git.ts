@@ -4,16 +4,17 @@
  *
  * Three things spare most child processes, which cost the test process a fork each: answers about objects named
  * by full SHA only (a commit's tree, a tree's listing, a diff of two trees, ancestry) never change, so they are
- * remembered; objects named by full SHA (or `<sha>:<path>`) are read by one long-lived `git cat-file --batch`
- * per repository; and a ref is read from its file (loose, then packed-refs) as git itself does, falling back to
+ * remembered; objects named by full SHA (or `<sha>:<path>`) are read by one long-lived `git cat-file --batch-command`
+ * per repository (git-batch.ts); and a ref is read from its file (loose, then packed-refs) as git itself does, falling back to
  * `git` for anything else (symbolic refs, reftable, linked worktrees).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { LRUCache } from 'lru-cache';
 import os from 'node:os';
 import path from 'node:path';
+import { BatchReader, GIT_OPTIONS, gitEnv, type GitObject } from './git-batch.ts';
 
 /** The all-zero SHA git and GitHub use for "no object" (a created or deleted ref). */
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -103,136 +104,6 @@ function immutableKey(args: string[], options: RunOptions): string | undefined {
     if (a.startsWith('--') ? REF_OPTIONS.test(a) : a.startsWith('-') ? false : !(IMMUTABLE_REV.test(a) || (args[0] === 'cat-file' && /^(blob|tree|commit|tag)$/.test(a)))) return undefined;
   }
   return args.join('\0');
-}
-
-type GitObject = { sha: string; type: string; content: Buffer };
-
-/** The environment every git of the fake runs with: this git directory, no user or system config, no prompts. */
-function gitEnv(gitDir: string, extra?: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_DIR: gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...extra };
-}
-
-const GIT_OPTIONS = ['-c', 'commit.gpgSign=false', '-c', 'core.quotePath=false'];
-
-/**
- * One long-lived `git cat-file --batch` for names that can never change answer (a full SHA, `<sha>:<path>`):
- * reads are written to its input and answered in order, with no process started per read. It is started on the
- * first read and holds the event loop open only while a read waits; a git that exits fails the reads in flight
- * and the next read starts another.
- */
-class BatchReader {
-  private current: BatchProcess | undefined;
-  private readonly gitDir: string;
-
-  constructor(gitDir: string) {
-    this.gitDir = gitDir;
-  }
-
-  read(names: string[]): Promise<Array<GitObject | undefined>> {
-    if (names.length === 0) return Promise.resolve([]);
-    if (!this.current?.alive) this.current = new BatchProcess(this.gitDir);
-    return this.current.read(names);
-  }
-
-  close(): void {
-    this.current?.close();
-    this.current = undefined;
-  }
-}
-
-/** One `git cat-file --batch` and the reads waiting for its answers. */
-class BatchProcess {
-  alive = true;
-  private readonly child: ChildProcess;
-  private readonly waiting: Array<{ count: number; answers: Array<GitObject | undefined>; resolve: (a: Array<GitObject | undefined>) => void; reject: (e: Error) => void }> = [];
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  /** The header of the object whose bytes are being received. */
-  private expect: { sha: string; type: string; size: number } | undefined;
-
-  constructor(gitDir: string) {
-    const child = spawn('git', [...GIT_OPTIONS, 'cat-file', '--batch'], { env: gitEnv(gitDir), stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child = child;
-    child.stdout!.on('data', (chunk: Buffer) => this.received(chunk));
-    const ended = (why: string) => {
-      this.alive = false;
-      for (const w of this.waiting.splice(0)) w.reject(new Error(`failed to run git cat-file --batch: ${why}`));
-    };
-    child.on('error', (err) => ended(err.message));
-    child.on('exit', (code, signal) => ended(`exited (${signal ?? code})`));
-    child.stdin!.on('error', () => { /* the exit reports it */ });
-    this.hold(false);
-  }
-
-  read(names: string[]): Promise<Array<GitObject | undefined>> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ count: names.length, answers: [], resolve, reject });
-      this.hold(true);
-      this.child.stdin!.write(`${names.join('\n')}\n`);
-    });
-  }
-
-  close(): void {
-    this.alive = false;
-    this.child.kill();
-  }
-
-  /** Keeps the event loop open while a read waits, and only then. */
-  private hold(on: boolean): void {
-    const c = this.child;
-    for (const h of [c, c.stdout, c.stdin] as Array<{ ref?(): void; unref?(): void } | null>) (on ? h?.ref?.() : h?.unref?.());
-  }
-
-  private take(n: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.chunks = rest.length ? [rest] : [];
-    this.buffered = rest.length;
-    return out;
-  }
-
-  private peekLine(): number {
-    let offset = 0;
-    for (const c of this.chunks) {
-      const i = c.indexOf(10);
-      if (i >= 0) return offset + i;
-      offset += c.length;
-    }
-    return -1;
-  }
-
-  private received(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    for (;;) {
-      const w = this.waiting[0];
-      if (!w) return;
-      if (!this.expect) {
-        const eol = this.peekLine();
-        if (eol < 0) return;
-        const header = /^([0-9a-f]{40}) (\w+) (\d+)$/.exec(this.take(eol + 1).subarray(0, eol).toString('utf8'));
-        if (!header) {
-          this.answer(w, undefined); // `<name> missing` or `<name> ambiguous`
-          continue;
-        }
-        this.expect = { sha: header[1]!, type: header[2]!, size: Number(header[3]) };
-      }
-      // The object's bytes and the newline after them (they may come in many chunks).
-      if (this.buffered < this.expect.size + 1) return;
-      const { sha, type, size } = this.expect;
-      this.expect = undefined;
-      this.answer(w, { sha, type, content: Buffer.from(this.take(size + 1).subarray(0, size)) });
-    }
-  }
-
-  private answer(w: (typeof this.waiting)[number], object: GitObject | undefined): void {
-    w.answers.push(object);
-    if (w.answers.length < w.count) return;
-    this.waiting.shift();
-    if (this.waiting.length === 0) this.hold(false);
-    w.resolve(w.answers);
-  }
 }
 
 /** Every exit code but success: an in-flight read shared by several callers settles, and each applies its own `okCodes`. */
