@@ -34,15 +34,52 @@ after(() => {
   rmSync(repo.dir, { recursive: true, force: true });
 });
 
-test('ten concurrent asks for one object\'s type start one git, and the answer is remembered', async () => {
+/** Git starts other than the long-lived reader's. */
+const forks = (): string[] => starts().filter((s) => !s.includes('cat-file --batch-command'));
+
+test('an object\'s type, a peeled full SHA, a commit and a blob by SHA are answered by the long-lived reader: no git starts for them', async () => {
+  const git = new GitRepo(path.join(repo.dir, '.git'));
+  try {
+    const head = repo.git('rev-parse', 'HEAD');
+    const tree = repo.git('rev-parse', 'HEAD^{tree}');
+    const blob = repo.git('rev-parse', 'HEAD:a.yaml');
+    repo.git('tag', '-a', '-m', 'annotated', 'v-types', head);
+    const tag = repo.git('rev-parse', 'v-types');
+    rmSync(log(), { force: true });
+    const types = await Promise.all(Array.from({ length: 10 }, () => git.objectType(head)));
+    assert.deepEqual(new Set(types), new Set(['commit']));
+    assert.deepEqual(await Promise.all([tree, blob, tag, 'f'.repeat(40)].map((s) => git.objectType(s))), ['tree', 'blob', 'tag', undefined]);
+    assert.equal(await git.revParse(head, 'tree'), tree, 'a commit peels to its tree');
+    assert.equal(await git.revParse(tree, 'tree'), tree, 'a tree is its own tree');
+    assert.equal(await git.revParse(tag, 'commit'), head, 'a tag peels to its commit');
+    assert.equal(await git.revParse(blob, 'tree'), undefined, 'a blob has no tree');
+    assert.equal(await git.revParse('e'.repeat(40), 'tree'), undefined, 'a missing object');
+    assert.equal(await git.revParse(`${head}~5`, 'commit'), undefined, 'an ancestor past the root');
+    assert.equal((await git.readCommit(head))!.tree, tree);
+    assert.deepEqual(await git.readCommit(tag), { ...(await git.readCommit(head))!, sha: tag }, 'a tag reads as its commit, as git cat-file commit does');
+    assert.equal(await git.readCommit(tree), undefined);
+    assert.equal((await git.readBlob(blob))!.toString('utf8'), 'a: 1\n');
+    assert.equal(await git.readBlob(head), undefined);
+    assert.deepEqual(forks(), [], 'no git started but the reader');
+    assert.equal(starts().length, 1, 'one long-lived reader');
+    assert.equal(await git.objectType(head.slice(0, 12)), 'commit', 'a short SHA is still git\'s to resolve');
+    assert.equal(forks().length, 1);
+  } finally {
+    git.close();
+  }
+});
+
+test('ten concurrent asks for one immutable answer git must compute start one git, and the answer is remembered', async () => {
   const git = new GitRepo(path.join(repo.dir, '.git'));
   const head = repo.git('rev-parse', 'HEAD');
+  const root = repo.git('rev-list', '--max-parents=0', 'HEAD');
   rmSync(log(), { force: true });
-  const types = await Promise.all(Array.from({ length: 10 }, () => git.objectType(head)));
-  assert.deepEqual(new Set(types), new Set(['commit']));
-  assert.equal(await git.objectType(head), 'commit');
-  assert.deepEqual(starts().filter((s) => s.includes('cat-file -t')), [`-c commit.gpgSign=false -c core.quotePath=false cat-file -t ${head}`]);
-  assert.equal(await git.objectType('f'.repeat(40)), undefined, 'a missing object is no type (and a failed git is not shared into a throw)');
+  const answers = await Promise.all(Array.from({ length: 10 }, () => git.isAncestor(root, head)));
+  assert.deepEqual(new Set(answers), new Set([true]));
+  assert.equal(await git.isAncestor(root, head), true);
+  assert.deepEqual(forks(), [`-c commit.gpgSign=false -c core.quotePath=false merge-base --is-ancestor ${root} ${head}`]);
+  assert.equal(await git.objectType(head.slice(0, 10)), 'commit', 'a short SHA (which a new object can make ambiguous) is git\'s to resolve');
+  assert.equal(await git.objectType('f'.repeat(12)), undefined, 'a missing object is no type (and a failed git is not shared into a throw)');
 });
 
 test('ten concurrent batch reads of one new object start one git, and each caller gets its own bytes', async () => {
@@ -68,6 +105,10 @@ test('a name that reads a ref is read again each time: a moved branch answers it
   const [first, second] = await Promise.all([git.readBatch(['master:a.yaml']), git.readBatch(['master:a.yaml'])]);
   assert.equal(first[0]!.content.toString('utf8'), 'a: 2\n');
   assert.equal(second[0]!.content.toString('utf8'), 'a: 2\n');
+  const first1 = repo.git('rev-list', '--max-parents=0', 'HEAD');
+  const mixed = await git.readBatch(['master:a.yaml', `${first1}:a.yaml`, 'master:nope', 'master:a.yaml', `${first1}:nope`]);
+  assert.deepEqual(mixed.map((o) => o?.content.toString('utf8')), ['a: 2\n', 'a: 1\n', undefined, 'a: 2\n', undefined], 'names of both kinds in one read answer in order');
+  git.close();
 });
 
 test('one long-lived git reads every object by SHA: objects written after it started, missing ones, and a restart after it died', async () => {

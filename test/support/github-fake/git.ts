@@ -14,7 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { LRUCache } from 'lru-cache';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchReader, GIT_OPTIONS, gitEnv, type GitObject } from './git-batch.ts';
+import { BatchReader, GIT_OPTIONS, gitEnv, type GitObject, type GitObjectInfo } from './git-batch.ts';
 
 /** The all-zero SHA git and GitHub use for "no object" (a created or deleted ref). */
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -86,8 +86,13 @@ export function parseCommit(sha: string, raw: string): GitCommit {
   return { sha, tree, parents, author, committer, message };
 }
 
-/** An object name that always names the same object: a full SHA, or a path in the tree of one. */
-const IMMUTABLE_NAME = /^[0-9a-f]{40}(:[^\n\r\0]*)?$/;
+/**
+ * An object name that always names the same object: a full SHA with ancestry (`~N`, `^N`) and then a peel
+ * (`^{tree}`) or a path in its tree (`:<path>`).
+ */
+const IMMUTABLE_NAME = /^[0-9a-f]{40}(?:[~^]\d*)*(?:\^\{(?:tree|commit|blob|tag|object)\}|:[^\n\r\0]*)?$/;
+/** A revision of full SHAs only (it reads no ref). */
+const SHA_REV = /^[0-9a-f]{40}(?:[~^]\d*)*$/;
 /** A revision argument that always means the same: a full SHA with ancestry, a peel or a path (or `^` to exclude it). */
 const IMMUTABLE_REV = /^\^?[0-9a-f]{40}(?:[~^]\d*)*(?:\^\{(?:tree|commit)\})?(?::[^\n\r\0]*)?$/;
 const READ_ONLY = new Set(['rev-parse', 'cat-file', 'ls-tree', 'diff-tree', 'merge-base', 'rev-list']);
@@ -109,17 +114,40 @@ function immutableKey(args: string[], options: RunOptions): string | undefined {
 /** Every exit code but success: an in-flight read shared by several callers settles, and each applies its own `okCodes`. */
 const ANY_FAILURE = Array.from({ length: 256 }, (_, i) => i).filter((c) => c !== 0).concat(-1);
 
+/**
+ * Answers for `names`, each from `cached`, else from a read in flight for the same name (ten sync jobs resolving
+ * one new commit share one read), else from one `read` of the rest. What is found is `store`d; absence is not.
+ */
+function shareReads<T>(names: string[], inFlight: Map<string, Promise<T | undefined>>, cached: (name: string) => T | undefined,
+  read: (names: string[]) => Promise<Array<T | undefined>>, store: (name: string, found: T) => void): Promise<Array<T | undefined>> {
+  const answers: Array<T | undefined | Promise<T | undefined>> = names.map((n) => cached(n) ?? inFlight.get(n));
+  const ask = [...new Set(names.filter((_, i) => answers[i] === undefined))];
+  if (ask.length) {
+    const batch = read(ask);
+    ask.forEach((n, i) => {
+      const one = batch.then((found) => found[i]);
+      inFlight.set(n, one);
+      void one.then((found) => { if (found) store(n, found); }, () => undefined).finally(() => { if (inFlight.get(n) === one) inFlight.delete(n); });
+    });
+    names.forEach((n, i) => { answers[i] ??= inFlight.get(n); });
+  }
+  return Promise.all(answers);
+}
+
 /** A git directory (bare, or the `.git` of a work tree) driven through plumbing commands. */
 export class GitRepo {
   readonly gitDir: string;
   /** Answers of read-only commands whose every revision is a full SHA (see {@link immutableKey}). */
   private readonly remembered = new LRUCache<string, RunResult>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (r) => r.stdout.length + 64 });
-  /** Objects read by `readBatch` under immutable names (`<sha>`, `<sha>:<path>`). */
-  private readonly objects = new LRUCache<string, { sha: string; type: string; content: Buffer }>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (o) => o.content.length + 64 });
+  /** Objects read under immutable names (`<sha>`, `<sha>:<path>`, `<sha>^{tree}`), and under their SHAs. */
+  private readonly objects = new LRUCache<string, GitObject>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (o) => o.content.length + 64 });
+  /** Headers (type, size) read under immutable names without the objects' bytes. */
+  private readonly infos = new LRUCache<string, GitObjectInfo>({ max: 100_000 });
   /** The long-lived reader of objects under immutable names. */
   private readonly batch: BatchReader;
-  /** Objects `readBatch` is reading under immutable names. */
+  /** Objects and headers being read under immutable names. */
   private readonly reading = new Map<string, Promise<GitObject | undefined>>();
+  private readonly asking = new Map<string, Promise<GitObjectInfo | undefined>>();
   /** Immutable reads in flight, by memo key. */
   private readonly running = new Map<string, Promise<RunResult>>();
   /** Whether refs are plain files here (not reftable, not a linked worktree): then they are read without git. */
@@ -173,6 +201,8 @@ export class GitRepo {
   /** Resolves a safe revision (branch, tag, full ref or SHA) with an optional `^{type}` peel; undefined when absent. */
   async revParse(rev: string, peel?: 'commit' | 'tree'): Promise<string | undefined> {
     if (!isSafeRev(rev)) return undefined;
+    // A peeled revision of full SHAs names one object for good: the long-lived reader answers it (`missing` is absent).
+    if (peel && SHA_REV.test(rev)) return (await this.info([`${rev}^{${peel}}`]))[0]?.sha;
     const r = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', peel ? `${rev}^{${peel}}` : rev], { okCodes: [1, 128] });
     return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
   }
@@ -180,6 +210,7 @@ export class GitRepo {
   /** The type of an object, or undefined when it does not exist. */
   async objectType(sha: string): Promise<string | undefined> {
     if (!/^[0-9a-f]{4,40}$/.test(sha)) return undefined;
+    if (sha.length === 40) return (await this.info([sha]))[0]?.type;
     const r = await this.run(['cat-file', '-t', sha], { okCodes: [1, 128] });
     return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
   }
@@ -254,38 +285,48 @@ export class GitRepo {
   /** Reads and parses a commit, or undefined when `sha` is not a commit. */
   async readCommit(sha: string): Promise<GitCommit | undefined> {
     if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
-    const r = await this.run(['cat-file', 'commit', sha], { okCodes: [128] });
-    return r.code === 0 ? parseCommit(sha, r.stdout.toString('utf8')) : undefined;
+    // `git cat-file commit <sha>` peels a tag to its commit, as `^{commit}` does.
+    const [commit] = await this.readObjects([`${sha}^{commit}`]);
+    return commit ? parseCommit(sha, commit.content.toString('utf8')) : undefined;
   }
 
   /** The bytes of a blob, or undefined. */
   async readBlob(sha: string): Promise<Buffer | undefined> {
     if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
-    const r = await this.run(['cat-file', 'blob', sha], { okCodes: [128] });
-    return r.code === 0 ? r.stdout : undefined;
+    const [blob] = await this.readObjects([`${sha}^{blob}`]);
+    return blob && Buffer.from(blob.content);
   }
 
   /**
-   * Reads many objects in one `git cat-file --batch` process. Names are SHAs or `<rev>:<path>` expressions;
-   * the answer for each is its object or undefined (missing, ambiguous or unsafe name).
+   * Reads many objects. Names are SHAs or `<rev>:<path>` expressions; the answer for each is its object or
+   * undefined (missing, ambiguous or unsafe name). Immutable names are answered by the long-lived reader (or
+   * remembered); the others, which read refs, by one `git cat-file --batch` started for them.
    */
-  async readBatch(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
-    const copy = (o: GitObject | undefined) => o && { ...o, content: Buffer.from(o.content) };
-    const known = names.map((n) => (IMMUTABLE_NAME.test(n) ? this.objects.get(n) : undefined));
-    if (known.every(Boolean)) return known.map(copy);
-    // Immutable names another call is reading already (ten sync jobs resolving one new commit) wait for that read.
-    const shared = names.map((n, i) => (known[i] ? undefined : this.reading.get(n)));
-    const ask = [...new Set(names.filter((_, i) => !known[i] && !shared[i]))];
-    const batch = ask.length ? this.readBatchFromGit(ask) : Promise.resolve([]);
-    ask.forEach((n, i) => {
-      if (!IMMUTABLE_NAME.test(n)) return;
-      const one = batch.then((read) => read[i]);
-      this.reading.set(n, one);
-      void one.then((o) => { if (o) this.objects.set(n, copy(o)!); }, () => undefined).finally(() => { if (this.reading.get(n) === one) this.reading.delete(n); });
+  async readBatch(names: string[]): Promise<Array<GitObject | undefined>> {
+    const immutable = names.filter((n) => IMMUTABLE_NAME.test(n));
+    const other = [...new Set(names.filter((n) => !IMMUTABLE_NAME.test(n)))];
+    const [read, forked] = await Promise.all([this.readObjects(immutable), this.readBatchFromGit(other)]);
+    const byName = new Map<string, GitObject | undefined>([...immutable.map((n, i) => [n, read[i]] as const), ...other.map((n, i) => [n, forked[i]] as const)]);
+    return names.map((n) => { const o = byName.get(n); return o && { ...o, content: Buffer.from(o.content) }; });
+  }
+
+  /** The headers (type, size) of objects under immutable names, without their bytes; undefined when missing. */
+  async info(names: string[]): Promise<Array<GitObjectInfo | undefined>> {
+    return shareReads(names, this.asking, (n) => {
+      const o = this.objects.get(n);
+      return this.infos.get(n) ?? (o && { sha: o.sha, type: o.type, size: o.content.length });
+    }, (ask) => this.batch.info(ask), (n, i) => {
+      this.infos.set(n, i);
+      if (n !== i.sha) this.infos.set(i.sha, i);
     });
-    const read = await batch;
-    const byName = new Map(ask.map((n, i) => [n, read[i]]));
-    return Promise.all(names.map(async (n, i) => copy(known[i] ?? (byName.has(n) ? byName.get(n) : await shared[i]))));
+  }
+
+  /** Objects under immutable names, shared with the cache (callers must not change the bytes). */
+  private readObjects(names: string[]): Promise<Array<GitObject | undefined>> {
+    return shareReads(names, this.reading, (n) => this.objects.get(n), (ask) => this.batch.read(ask), (n, o) => {
+      this.objects.set(n, o);
+      if (n !== o.sha) this.objects.set(o.sha, o);
+    });
   }
 
   /** Ends the long-lived reader (the fake's close). */
@@ -293,8 +334,7 @@ export class GitRepo {
     this.batch.close();
   }
 
-  private async readBatchFromGit(names: string[]): Promise<Array<{ sha: string; type: string; content: Buffer } | undefined>> {
-    if (names.every((n) => IMMUTABLE_NAME.test(n))) return this.batch.read(names);
+  private async readBatchFromGit(names: string[]): Promise<Array<GitObject | undefined>> {
     const safe = names.map((n) => !/[\n\r\0]/.test(n) && n.length > 0);
     const asked = names.filter((_, i) => safe[i]);
     const out = asked.length ? (await this.run(['cat-file', '--batch'], { input: asked.join('\n') + '\n' })).stdout : Buffer.alloc(0);
