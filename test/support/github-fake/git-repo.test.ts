@@ -5,37 +5,26 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GitRepo } from './git.ts';
+import { installGitShim, type GitShim } from './git-shim.ts';
 import { makeRepo, type TestRepo } from '../git-repo.ts';
 
-let shim: string;
-let savedPath: string | undefined;
+let shim: GitShim;
 let repo: TestRepo;
-const log = () => path.join(shim, 'starts.log');
-const starts = (): string[] => { try { return readFileSync(log(), 'utf8').split('\n').filter(Boolean); } catch { return []; } };
+const starts = (): string[] => shim.starts();
+const forks = (): string[] => shim.forks();
 
 before(() => {
-  shim = mkdtempSync(path.join(os.tmpdir(), 'git-shim-'));
-  const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  writeFileSync(path.join(shim, 'git'), `#!/bin/sh\necho "$*" >> '${log()}'\nexec '${real}' "$@"\n`);
-  chmodSync(path.join(shim, 'git'), 0o755);
-  savedPath = process.env.PATH;
-  process.env.PATH = `${shim}${path.delimiter}${savedPath ?? ''}`;
+  shim = installGitShim();
   repo = makeRepo({ 'a.yaml': 'a: 1\n' });
 });
 
 after(() => {
-  process.env.PATH = savedPath;
-  rmSync(shim, { recursive: true, force: true });
+  shim.close();
   rmSync(repo.dir, { recursive: true, force: true });
 });
-
-/** Git starts other than the long-lived reader's. */
-const forks = (): string[] => starts().filter((s) => !s.includes('cat-file --batch-command'));
 
 test('an object\'s type, a peeled full SHA, a commit and a blob by SHA are answered by the long-lived reader: no git starts for them', async () => {
   const git = new GitRepo(path.join(repo.dir, '.git'));
@@ -45,7 +34,7 @@ test('an object\'s type, a peeled full SHA, a commit and a blob by SHA are answe
     const blob = repo.git('rev-parse', 'HEAD:a.yaml');
     repo.git('tag', '-a', '-m', 'annotated', 'v-types', head);
     const tag = repo.git('rev-parse', 'v-types');
-    rmSync(log(), { force: true });
+    shim.reset();
     const types = await Promise.all(Array.from({ length: 10 }, () => git.objectType(head)));
     assert.deepEqual(new Set(types), new Set(['commit']));
     assert.deepEqual(await Promise.all([tree, blob, tag, 'f'.repeat(40)].map((s) => git.objectType(s))), ['tree', 'blob', 'tag', undefined]);
@@ -73,7 +62,7 @@ test('ten concurrent asks for one immutable answer git must compute start one gi
   const git = new GitRepo(path.join(repo.dir, '.git'));
   const head = repo.git('rev-parse', 'HEAD');
   const root = repo.git('rev-list', '--max-parents=0', 'HEAD');
-  rmSync(log(), { force: true });
+  shim.reset();
   const answers = await Promise.all(Array.from({ length: 10 }, () => git.isAncestor(root, head)));
   assert.deepEqual(new Set(answers), new Set([true]));
   assert.equal(await git.isAncestor(root, head), true);
@@ -85,7 +74,7 @@ test('ten concurrent asks for one immutable answer git must compute start one gi
 test('ten concurrent batch reads of one new object start one git, and each caller gets its own bytes', async () => {
   const git = new GitRepo(path.join(repo.dir, '.git'));
   const blob = repo.git('rev-parse', 'HEAD:a.yaml');
-  rmSync(log(), { force: true });
+  shim.reset();
   const reads = await Promise.all(Array.from({ length: 10 }, () => git.readBatch([blob, `${repo.git('rev-parse', 'HEAD')}:a.yaml`])));
   assert.equal(starts().filter((s) => s.includes('cat-file --batch')).length, 1);
   for (const [a, b] of reads) {
@@ -114,7 +103,7 @@ test('a name that reads a ref is read again each time: a moved branch answers it
 test('one long-lived git reads every object by SHA: objects written after it started, missing ones, and a restart after it died', async () => {
   const git = new GitRepo(path.join(repo.dir, '.git'));
   try {
-    rmSync(log(), { force: true });
+    shim.reset();
     const before = repo.git('rev-parse', 'HEAD');
     assert.equal((await git.readBatch([`${before}:a.yaml`]))[0]!.content.toString('utf8'), repo.show(before, 'a.yaml'));
     writeFileSync(path.join(repo.dir, 'b.yaml'), 'b: 1\n');

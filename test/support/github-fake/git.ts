@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { LRUCache } from 'lru-cache';
 import os from 'node:os';
 import path from 'node:path';
+import { readAllRefs, readRef } from './git-refs.ts';
 import { BatchReader, GIT_OPTIONS, gitEnv, type GitObject, type GitObjectInfo } from './git-batch.ts';
 
 /** The all-zero SHA git and GitHub use for "no object" (a created or deleted ref). */
@@ -215,8 +216,17 @@ export class GitRepo {
     return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
   }
 
-  /** Every ref as `{ ref, sha, type }` (type of the object it names), sorted by name. */
+  /**
+   * Every ref as `{ ref, sha, type }` (type of the object it names), sorted by name: from the ref files with the
+   * types from the long-lived reader, or from `git for-each-ref` when the files cannot say for sure or a ref names
+   * a missing object (git's own answer to that is an error).
+   */
   async listRefs(): Promise<Array<{ ref: string; sha: string; type: string }>> {
+    const files = this.fileRefs ? await readAllRefs(this.gitDir) : 'ask-git';
+    if (files !== 'ask-git') {
+      const infos = await this.info(files.map((f) => f.sha));
+      if (infos.every(Boolean)) return files.map((f, i) => ({ ref: f.ref, sha: f.sha, type: infos[i]!.type }));
+    }
     const out = await this.text(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)']);
     return out.split('\n').filter(Boolean).map((line) => {
       const [sha, type, ...ref] = line.split(' ');
@@ -227,23 +237,10 @@ export class GitRepo {
   /** The SHA a full ref name points at, or undefined. */
   async refValue(ref: string): Promise<string | undefined> {
     if (!ref.startsWith('refs/') || !isSafeRefName(ref)) return undefined;
-    const read = await this.readRefFile(ref);
+    const read = this.fileRefs ? await readRef(this.gitDir, ref) : 'ask-git';
     if (read !== 'ask-git') return read;
     const r = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', ref], { okCodes: [1, 128] });
     return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
-  }
-
-  /** A ref from its loose file, else packed-refs; `ask-git` when the files cannot say for sure. */
-  private async readRefFile(ref: string): Promise<string | undefined | 'ask-git'> {
-    if (!this.fileRefs) return 'ask-git';
-    const loose = await readFile(path.join(this.gitDir, ref), 'utf8').catch((err: NodeJS.ErrnoException) => (['ENOENT', 'ENOTDIR', 'EISDIR'].includes(err.code ?? '') ? undefined : 'ask-git'));
-    if (loose !== undefined) return /^[0-9a-f]{40}\n?$/.test(loose) ? loose.trim() : 'ask-git';
-    const packed = await readFile(path.join(this.gitDir, 'packed-refs'), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : undefined));
-    if (packed === undefined) return 'ask-git';
-    for (const line of packed.split('\n')) {
-      if (line.length === 41 + ref.length && line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40);
-    }
-    return undefined;
   }
 
   /** The branch HEAD names (the default branch), e.g. `main`. */

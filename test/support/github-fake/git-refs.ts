@@ -1,0 +1,85 @@
+/**
+ * Refs read from their files as git's files backend keeps them: a loose file `refs/...` holding a SHA, else a
+ * line of `packed-refs`. Read at each ask (never remembered), so a read sees every ref update that completed
+ * before it, whoever made it (the fake's `git update-ref`, or a test running git in a repository served in
+ * place). Anything these readers cannot answer for sure (a symbolic ref, a name git might refuse or treat
+ * specially, a lock file, an unreadable file) is `ask-git`: the caller asks git instead.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A ref and the SHA its file holds. */
+export interface RefFile { ref: string; sha: string }
+
+/** What the files cannot answer for sure. */
+export type AskGit = 'ask-git';
+
+/**
+ * A ref name whose every component is plain (letters, digits, `_`, `+`, `-`, inner dots; not a lock file), under
+ * a namespace every worktree shares: git lists it as it is, and `localeCompare`-free sorting orders it as git does.
+ */
+function isPlainRef(ref: string): boolean {
+  const parts = ref.split('/');
+  if (parts[0] !== 'refs' || parts.length < 3 || ['bisect', 'worktree', 'rewritten'].includes(parts[1]!)) return false;
+  return parts.slice(1).every((p) => /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/.test(p) && !p.endsWith('.') && !p.endsWith('.lock') && !p.includes('..'));
+}
+
+const LOOSE = /^([0-9a-f]{40})\n?$/;
+
+/** The value of one ref from its loose file, else its line of packed-refs; undefined when it does not exist. */
+export async function readRef(gitDir: string, ref: string): Promise<string | undefined | AskGit> {
+  const loose = await readFile(path.join(gitDir, ref), 'utf8').catch((err: NodeJS.ErrnoException) => (['ENOENT', 'ENOTDIR', 'EISDIR'].includes(err.code ?? '') ? undefined : 'ask-git'));
+  if (loose !== undefined) return loose === 'ask-git' ? loose : LOOSE.exec(loose)?.[1] ?? 'ask-git';
+  const packed = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : undefined));
+  if (packed === undefined) return 'ask-git';
+  for (const line of packed.split('\n')) {
+    if (line.length === 41 + ref.length && line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40);
+  }
+  return undefined;
+}
+
+/**
+ * Every ref under `refs/`, sorted by name as `git for-each-ref` sorts them: loose files first, then packed-refs
+ * for names without a loose file (git packs refs by writing packed-refs before removing the loose files, and
+ * deletes a ref from packed-refs before its loose file, so this order misses no ref that exists throughout).
+ */
+export async function readAllRefs(gitDir: string): Promise<RefFile[] | AskGit> {
+  const loose: RefFile[] = [];
+  const walk = async (dir: string): Promise<boolean> => {
+    const entries = await readdir(path.join(gitDir, dir), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : undefined));
+    if (!entries) return false;
+    for (const e of entries) {
+      const ref = `${dir}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!/^[A-Za-z0-9_][A-Za-z0-9._+-]*$/.test(e.name) || e.name.endsWith('.lock') || !(await walk(ref))) return false;
+        continue;
+      }
+      if (!e.isFile() || !isPlainRef(ref)) return false;
+      const text = await readFile(path.join(gitDir, ref), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : undefined));
+      if (text === null) continue; // deleted since the listing: packed-refs (read after) says whether it still exists
+      const sha = text === undefined ? undefined : LOOSE.exec(text)?.[1];
+      if (!sha) return false;
+      loose.push({ ref, sha });
+    }
+    return true;
+  };
+  if (!(await walk('refs'))) return 'ask-git';
+  const packed = await readPacked(gitDir);
+  if (packed === 'ask-git') return 'ask-git';
+  const names = new Set(loose.map((r) => r.ref));
+  return [...loose, ...packed.filter((r) => !names.has(r.ref))].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+}
+
+/** The refs of packed-refs (none when it does not exist). */
+async function readPacked(gitDir: string): Promise<RefFile[] | AskGit> {
+  const text = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : undefined));
+  if (text === undefined) return 'ask-git';
+  const refs: RefFile[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# pack-refs with:') || /^\^[0-9a-f]{40}$/.test(line)) continue;
+    const m = /^([0-9a-f]{40}) (\S+)$/.exec(line);
+    if (!m || !isPlainRef(m[2]!)) return 'ask-git';
+    refs.push({ ref: m[2]!, sha: m[1]! });
+  }
+  return refs;
+}
