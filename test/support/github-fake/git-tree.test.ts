@@ -1,0 +1,121 @@
+/**
+ * The fake lists trees from their objects exactly as `git ls-tree -l [-r -t]` lists them (modes made canonical,
+ * submodules, symlinks, executables, names git sorts specially, non-ASCII and invalid UTF-8 names, sizes), with
+ * no git started; a tree git refuses, a blob, or a missing name is still git's to answer.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { GitRepo, type TreeEntry } from './git.ts';
+import { installGitShim, type GitShim } from './git-shim.ts';
+import { makeRepo, type TestRepo } from '../git-repo.ts';
+
+let shim: GitShim;
+let repo: TestRepo;
+let git: GitRepo;
+let head: string;
+
+/** Writes a tree object from raw entries (any mode text, any name bytes), as git would never write it itself. */
+function literalTree(entries: Array<{ mode: string; name: Buffer | string; sha: string }>): string {
+  const bytes = Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} `), Buffer.from(e.name), Buffer.from([0]), Buffer.from(e.sha, 'hex')])));
+  return execFileSync('git', ['-C', repo.dir, 'hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], { input: bytes, encoding: 'utf8' }).trim();
+}
+
+before(() => {
+  shim = installGitShim();
+  const files: Record<string, string> = {
+    'a.yaml': 'a: 1\n', 'a-b': 'dash\n', 'a.b': 'dot\n', a0: 'zero\n', 'a/b/c.yaml': 'deep\n', 'a/z': 'z\n',
+    'with space/tab\there.txt': 'tab\n', 'unicodé/日本.yaml': 'ja: 1\n', 'empty.txt': '', 'big/x.bin': 'x'.repeat(70_000),
+  };
+  repo = makeRepo(files);
+  chmodSync(path.join(repo.dir, 'a.yaml'), 0o755);
+  symlinkSync('a.yaml', path.join(repo.dir, 'link'));
+  mkdirSync(path.join(repo.dir, 'deep/1/2/3/4'), { recursive: true });
+  writeFileSync(path.join(repo.dir, 'deep/1/2/3/4/leaf'), 'leaf\n');
+  repo.git('add', '-A');
+  repo.git('update-index', '--add', '--cacheinfo', `160000,${repo.git('rev-parse', 'HEAD')},vendor/sub`);
+  repo.git('commit', '-qm', 'odd entries');
+  head = repo.git('rev-parse', 'HEAD');
+  git = new GitRepo(path.join(repo.dir, '.git'));
+});
+
+after(() => {
+  git.close();
+  shim.close();
+  rmSync(repo.dir, { recursive: true, force: true });
+});
+
+/** What `git ls-tree` says, parsed as the fake parsed it before it read tree objects itself. */
+function lsTreeByGit(treeish: string, recursive: boolean): TreeEntry[] {
+  const out = execFileSync('git', ['-C', repo.dir, '-c', 'core.quotePath=false', 'ls-tree', '-z', '-l', ...(recursive ? ['-r', '-t'] : []), treeish]).toString('utf8');
+  return out.split('\0').filter(Boolean).map((rec) => {
+    const tab = rec.indexOf('\t');
+    const [mode, type, sha, size] = rec.slice(0, tab).split(/\s+/);
+    return { mode: mode!, type: type as TreeEntry['type'], sha: sha!, size: size === '-' ? undefined : Number(size), path: rec.slice(tab + 1) };
+  });
+}
+
+async function listedLikeGit(treeish: string, recursive: boolean): Promise<TreeEntry[]> {
+  const expected = lsTreeByGit(treeish, recursive);
+  shim.reset();
+  const listed = await git.lsTree(treeish, recursive);
+  assert.deepEqual(listed, expected, `${treeish} recursive=${recursive}`);
+  assert.deepEqual(shim.forks(), [], `${treeish} recursive=${recursive}: no git started`);
+  return listed;
+}
+
+test('a commit\'s tree, recursive and not, lists as git ls-tree lists it, with no git started', async () => {
+  const all = await listedLikeGit(head, true);
+  assert.ok(all.some((e) => e.mode === '100755') && all.some((e) => e.mode === '120000') && all.some((e) => e.type === 'commit'), 'the odd entries are there');
+  assert.ok(all.some((e) => e.path === 'deep/1/2/3/4/leaf'));
+  await listedLikeGit(head, false);
+  const tree = repo.git('rev-parse', 'HEAD^{tree}');
+  await listedLikeGit(tree, true);
+  await listedLikeGit(`${head}:a`, false);
+  await listedLikeGit(`${head}:a`, true);
+  await listedLikeGit(`${head}:`, false);
+  await listedLikeGit(`${head}~0:unicodé`, false);
+});
+
+test('a new commit, whose unchanged subtrees were listed before, lists as git lists it, and again from memory', async () => {
+  await git.lsTree(head, true);
+  writeFileSync(path.join(repo.dir, 'deep/1/2/3/4/leaf'), 'leaf 2\n');
+  repo.git('commit', '-qam', 'leaf 2');
+  const next = repo.git('rev-parse', 'HEAD');
+  await listedLikeGit(next, true);
+  const expected = lsTreeByGit(next, true);
+  shim.reset();
+  assert.deepEqual(await git.lsTree(next, true), expected, 'again, from memory');
+  assert.deepEqual(shim.starts(), [], 'not even the reader was asked');
+});
+
+test('modes git would not write are shown canonical, names of invalid UTF-8 decoded as git\'s output decodes, as git ls-tree shows them', async () => {
+  const blob = repo.git('rev-parse', `${head}:a.yaml`);
+  const sub = repo.git('rev-parse', `${head}:a`);
+  const odd = literalTree([
+    { mode: '100664', name: 'group-writable', sha: blob }, { mode: '100775', name: 'group-exec', sha: blob }, { mode: '100600', name: 'private', sha: blob },
+    { mode: '040000', name: 'padded-dir', sha: sub }, { mode: '120777', name: 'odd-link', sha: blob }, { mode: '170000', name: 'odd-format', sha: head },
+    { mode: '100644', name: Buffer.from([0x62, 0xff, 0xfe, 0x2e, 0x74]), sha: blob }, { mode: '100644', name: Buffer.from([0xe6, 0x97]), sha: blob },
+  ]);
+  await listedLikeGit(odd, true);
+  const listed = await listedLikeGit(odd, false);
+  assert.deepEqual(listed.slice(0, 6).map((e) => `${e.mode} ${e.type}`), ['100644 blob', '100755 blob', '100644 blob', '040000 tree', '120000 blob', '160000 commit']);
+  assert.ok(listed.slice(6).every((e) => e.path.includes('\uFFFD')), 'invalid UTF-8 shows as U+FFFD');
+});
+
+test('what git refuses is git\'s to say: a malformed tree, a blob, a missing name', async () => {
+  const blob = repo.git('rev-parse', `${head}:a.yaml`);
+  const malformed = literalTree([{ mode: '10x644', name: 'bad-mode', sha: blob }]);
+  shim.reset();
+  await assert.rejects(git.lsTree(malformed, false), /failed to run git ls-tree/);
+  assert.equal(shim.forks().filter((s) => s.includes('ls-tree')).length, 1, 'git asked');
+  await assert.rejects(git.lsTree(`${head}:a.yaml`, false), /failed to run git ls-tree/);
+  await assert.rejects(git.lsTree('e'.repeat(40), true), /failed to run git ls-tree/);
+  const missingBlob = literalTree([{ mode: '100644', name: 'gone', sha: 'd'.repeat(40) }]);
+  let gitSays: unknown;
+  try { gitSays = lsTreeByGit(missingBlob, false); } catch (error) { gitSays = error; }
+  if (gitSays instanceof Error) await assert.rejects(git.lsTree(missingBlob, false), /failed to run git ls-tree/, 'a missing blob: git fails, and so does the fake');
+  else assert.deepEqual(await git.lsTree(missingBlob, false), gitSays, 'a missing blob: as git lists it');
+});
