@@ -49,9 +49,11 @@ export class BatchReader {
     return this.ask(names, 'info') as Promise<Array<GitObjectInfo | undefined>>;
   }
 
-  close(): void {
-    this.current?.close();
+  /** Ends the reader's git; resolves once it has exited. */
+  close(): Promise<void> {
+    const current = this.current;
     this.current = undefined;
+    return current ? current.close() : Promise.resolve();
   }
 
   private ask(names: string[], kind: BatchKind): Promise<Array<GitObject | GitObjectInfo | undefined>> {
@@ -71,6 +73,8 @@ type Waiting = {
 /** One `git cat-file --batch-command` and the reads waiting for its answers. */
 class BatchProcess {
   alive = true;
+  /** Resolves when the git has exited (or failed to start). */
+  private readonly exited: Promise<void>;
   private readonly child: ChildProcess;
   private readonly waiting: Waiting[] = [];
   private chunks: Buffer[] = [];
@@ -86,8 +90,10 @@ class BatchProcess {
       this.alive = false;
       for (const w of this.waiting.splice(0)) w.reject(new Error(`failed to run git cat-file --batch-command: ${why}`));
     };
-    child.on('error', (err) => ended(err.message));
-    child.on('exit', (code, signal) => ended(`exited (${signal ?? code})`));
+    this.exited = new Promise((resolve) => {
+      child.on('error', (err) => { ended(err.message); resolve(); });
+      child.on('exit', (code, signal) => { ended(`exited (${signal ?? code})`); resolve(); });
+    });
     child.stdin!.on('error', () => { /* the exit reports it */ });
     this.hold(false);
   }
@@ -100,9 +106,11 @@ class BatchProcess {
     });
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.alive = false;
+    this.hold(true); // until it has exited
     this.child.kill();
+    return this.exited;
   }
 
   /** Keeps the event loop open while a read waits, and only then. */

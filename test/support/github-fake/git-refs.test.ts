@@ -21,8 +21,8 @@ before(() => {
   git = new GitRepo(path.join(repo.dir, '.git'));
 });
 
-after(() => {
-  git.close();
+after(async () => {
+  await git.close();
   shim.close();
   rmSync(repo.dir, { recursive: true, force: true });
 });

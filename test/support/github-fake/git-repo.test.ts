@@ -54,7 +54,7 @@ test('an object\'s type, a peeled full SHA, a commit and a blob by SHA are answe
     assert.equal(await git.objectType(head.slice(0, 12)), 'commit', 'a short SHA is still git\'s to resolve');
     assert.equal(forks().length, 1);
   } finally {
-    git.close();
+    await git.close();
   }
 });
 
@@ -97,7 +97,7 @@ test('a name that reads a ref is read again each time: a moved branch answers it
   const first1 = repo.git('rev-list', '--max-parents=0', 'HEAD');
   const mixed = await git.readBatch(['master:a.yaml', `${first1}:a.yaml`, 'master:nope', 'master:a.yaml', `${first1}:nope`]);
   assert.deepEqual(mixed.map((o) => o?.content.toString('utf8')), ['a: 2\n', 'a: 1\n', undefined, 'a: 2\n', undefined], 'names of both kinds in one read answer in order');
-  git.close();
+  await git.close();
 });
 
 test('one long-lived git reads every object by SHA: objects written after it started, missing ones, and a restart after it died', async () => {
@@ -115,12 +115,12 @@ test('one long-lived git reads every object by SHA: objects written after it sta
     assert.equal(missing, undefined);
     assert.equal(commit!.type, 'commit');
     assert.equal(starts().filter((s) => s.includes('cat-file --batch')).length, 1, 'all three reads by one git');
-    git.close();
+    await git.close();
     assert.equal((await git.readBatch([`${after}:b.yaml`]))[0]!.content.toString('utf8'), 'b: 1\n', 'remembered');
     assert.equal((await git.readBatch([`${before}:missing.yaml`]))[0], undefined, 'a new read after close starts a new git');
     assert.equal(starts().filter((s) => s.includes('cat-file --batch')).length, 2);
   } finally {
-    git.close();
+    await git.close();
   }
 });
 
@@ -137,6 +137,6 @@ test('an object larger than a pipe\'s chunk arrives whole, and the objects after
     assert.equal(b!.content.toString('utf8'), big);
     assert.equal(a!.content.toString('utf8'), c!.content.toString('utf8'));
   } finally {
-    git.close();
+    await git.close();
   }
 });

@@ -2,7 +2,7 @@
  * Counts git starts: a `git` first on PATH that logs each start's arguments and runs the real git. Child processes
  * the test process starts from then on (the fake's git runs, and a fake started in a child process) find it.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,4 +36,17 @@ export function installGitShim(): GitShim {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The pids of the gits this process started that are still running (from /proc; Linux only). */
+export function runningGits(): number[] {
+  if (!existsSync('/proc/self/stat')) throw new Error('failed to list running gits: no /proc (Linux only)');
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === String(process.pid) && stat.includes('(git)');
+    } catch {
+      return false; // ended while listed
+    }
+  }).map(Number);
 }

@@ -329,9 +329,9 @@ export class GitRepo {
     });
   }
 
-  /** Ends the long-lived reader (the fake's close). */
-  close(): void {
-    this.batch.close();
+  /** Ends the long-lived reader (the fake's close); resolves once its git has exited. A later read starts another. */
+  close(): Promise<void> {
+    return this.batch.close();
   }
 
   private async readBatchFromGit(names: string[]): Promise<Array<GitObject | undefined>> {

@@ -11,6 +11,8 @@ import { loginForEmail, simpleUser, stableId, type Bases } from './shapes.ts';
 export interface PushPayloadInput {
   /** The git directory (bare repository, or the `.git` of a work tree). */
   gitDir: string;
+  /** The fake's reader of that directory (its remembered objects and long-lived reader); else one for this call. */
+  git?: GitRepo;
   /** `owner/name`. */
   fullName: string;
   /** Full ref name, e.g. `refs/heads/main`. */
@@ -95,7 +97,16 @@ function repositoryOf(template: Record<string, unknown>, input: PushPayloadInput
 
 /** Builds the `push` payload for moving `ref` from `before` to `after` (either may be ZERO_SHA). */
 export async function buildPushPayload(input: PushPayloadInput): Promise<PushPayload> {
+  if (input.git) return pushPayload(input, input.git);
   const git = new GitRepo(input.gitDir);
+  try {
+    return await pushPayload(input, git);
+  } finally {
+    await git.close();
+  }
+}
+
+async function pushPayload(input: PushPayloadInput, git: GitRepo): Promise<PushPayload> {
   const bases = input.bases ?? { api: 'https://api.github.com', html: 'https://github.com' };
   const html = `${bases.html}/${input.fullName}`;
   const { ref, before, after } = input;

@@ -111,7 +111,7 @@ export class FakeRepo {
 
   /** Removes the temporary directory, if any. */
   async dispose(): Promise<void> {
-    this.git.close();
+    await this.git.close();
     if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }
 }

@@ -116,7 +116,7 @@ export class FakeState {
     if (!ref.startsWith('refs/heads/') && !ref.startsWith('refs/tags/')) return;
     const bases = this.bases;
     this.webhooks.enqueue('push', async () => ({ ...await buildPushPayload({
-      gitDir: repo.git.gitDir, fullName: repo.fullName, ref, before, after, pusher: this.user, bases, repositoryId: repo.id,
+      gitDir: repo.git.gitDir, git: repo.git, fullName: repo.fullName, ref, before, after, pusher: this.user, bases, repositoryId: repo.id,
     }) }), repo.id);
     // A push to an open pull request's head branch synchronizes it (GitHub sends `pull_request` `synchronize`).
     if (!ref.startsWith('refs/heads/') || after === ZERO_SHA) return;

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verify } from '@octokit/webhooks-methods';
+import { runningGits } from './git-shim.ts';
 import { buildPushPayload, examplePushPayload, webhookRequest, ZERO_SHA, type PushPayload } from './index.ts';
 import { setup, REPO, FULL } from './test-kit.ts';
 import { startReceiver } from './webhook-receiver.ts';
@@ -89,6 +90,7 @@ test('the payload builder works for any before/after pair, including forced push
     const two = await fake.commit(FULL, 'main', { files: { 'c.txt': 'c\n' } });
     const side = await fake.commit(FULL, 'other', { files: { 'd.txt': 'd\n' } });
     const gitDir = fake.gitDir(FULL);
+    const running = runningGits();
     const ff = await buildPushPayload({ gitDir, fullName: FULL, ref: 'refs/heads/main', before: base, after: two });
     assert.deepEqual(ff.commits.map((c) => [c.id, c.added]), [[one, ['b.txt']], [two, ['c.txt']]]);
     assert.equal(ff.forced, false);
@@ -97,6 +99,7 @@ test('the payload builder works for any before/after pair, including forced push
     assert.deepEqual(forced.commits.map((c) => [c.id, c.distinct]), [[side, false]], 'a commit already on another branch is not distinct');
     const fresh = await buildPushPayload({ gitDir, fullName: FULL, ref: 'refs/heads/new', before: ZERO_SHA, after: two, pusher: 'dev' });
     assert.deepEqual([fresh.created, fresh.base_ref, fresh.pusher.name, fresh.sender['login']], [true, 'refs/heads/main', 'dev', 'dev']);
+    assert.deepEqual(runningGits(), running, 'a builder given only a git directory ends the reader it started');
     const { headers, body } = await webhookRequest('push', ff, SECRET);
     assert.ok(await verify(SECRET, body, headers['x-hub-signature-256']!));
   } finally {
