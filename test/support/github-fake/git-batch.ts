@@ -2,7 +2,8 @@
  * One long-lived `git cat-file --batch-command` per repository, for names that can never change answer (a full
  * SHA, `<sha>:<path>`, `<sha>^{tree}`): reads are written to its input and answered in order, with no process
  * started per read. `contents <name>` answers the object's header and bytes, `info <name>` its header only
- * (type and size, as `--batch-check`), so sizes of many blobs cost no transfer of their bytes.
+ * (type and size, as `--batch-check`), so sizes of many blobs cost no transfer of their bytes. Each read's
+ * commands end with `flush` (`--buffer`): git answers them in one write, not one per object.
  *
  * It is started on the first read and holds the event loop open only while a read waits; a git that exits fails
  * the reads in flight and the next read starts another. Names that read refs must never be sent here: a
@@ -83,7 +84,7 @@ class BatchProcess {
   private expect: GitObjectInfo | undefined;
 
   constructor(gitDir: string) {
-    const child = spawn('git', [...GIT_OPTIONS, 'cat-file', '--batch-command'], { env: gitEnv(gitDir), stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('git', [...GIT_OPTIONS, 'cat-file', '--batch-command', '--buffer'], { env: gitEnv(gitDir), stdio: ['pipe', 'pipe', 'ignore'] });
     this.child = child;
     child.stdout!.on('data', (chunk: Buffer) => this.received(chunk));
     const ended = (why: string) => {
@@ -102,7 +103,7 @@ class BatchProcess {
     return new Promise((resolve, reject) => {
       this.waiting.push({ kind, count: names.length, answers: [], resolve, reject });
       this.hold(true);
-      this.child.stdin!.write(names.map((n) => `${kind} ${n}\n`).join(''));
+      this.child.stdin!.write(`${names.map((n) => `${kind} ${n}\n`).join('')}flush\n`);
     });
   }
 

@@ -119,3 +119,38 @@ test('what git refuses is git\'s to say: a malformed tree, a blob, a missing nam
   if (gitSays instanceof Error) await assert.rejects(git.lsTree(missingBlob, false), /failed to run git ls-tree/, 'a missing blob: git fails, and so does the fake');
   else assert.deepEqual(await git.lsTree(missingBlob, false), gitSays, 'a missing blob: as git lists it');
 });
+
+/** What `git cat-file --batch` answers for each name: its SHA and bytes, or undefined. */
+function catFile(names: string[]): Array<{ sha: string; content: string } | undefined> {
+  return names.map((n) => {
+    const out = execFileSync('git', ['-C', repo.dir, 'cat-file', '--batch'], { input: `${n}\n` });
+    const eol = out.indexOf(10);
+    const m = /^([0-9a-f]{40}) \w+ (\d+)$/.exec(out.subarray(0, eol).toString('utf8'));
+    return m ? { sha: m[1]!, content: out.subarray(eol + 1, eol + 1 + Number(m[2])).toString('latin1') } : undefined;
+  });
+}
+
+test('paths in a listed tree are read by the SHAs its listing names, answering as git does, and a tree out of git\'s order is git\'s to search', async () => {
+  const listed = await git.lsTree(head, true);
+  await git.readBatch(listed.map((e) => e.sha));
+  const names = [
+    ...listed.map((e) => `${head}:${e.path}`), `${head}:nope`, `${head}:a/nope`, `${head}:a.yaml/x`, `${head}:link/x`, `${head}:vendor/sub/x`,
+    `${head}:a/`, `${head}:./a.yaml`, `${head}:a//z`, `${head}:a/../a.yaml`, `${head}:`, `${head}:\uD800`, `${repo.git('rev-parse', 'HEAD^{tree}')}:a/z`,
+  ];
+  const expected = catFile(names);
+  await git.close();
+  shim.reset();
+  const known = names.slice(0, listed.length + 5);
+  const fromListings = await git.readBatch(known);
+  assert.deepEqual(shim.starts(), [], 'remembered listings and blobs answer paths (and absent paths) without the reader');
+  assert.deepEqual(fromListings.map((o) => o && { sha: o.sha, content: o.content.toString('latin1') }), expected.slice(0, known.length));
+  const all = await git.readBatch(names);
+  assert.deepEqual(all.map((o) => o && { sha: o.sha, content: o.content.toString('latin1') }), expected, 'and the paths git reads its own way, by the reader');
+
+  const blob = repo.git('rev-parse', `${head}:a.yaml`);
+  const unsorted = literalTree([{ mode: '100644', name: 'b', sha: blob }, { mode: '100644', name: 'a', sha: blob }]);
+  await git.lsTree(unsorted, false);
+  const [a, b] = await git.readBatch([`${unsorted}:a`, `${unsorted}:b`]);
+  assert.deepEqual([a?.sha, b?.sha], catFile([`${unsorted}:a`, `${unsorted}:b`]).map((o) => o?.sha), 'git stops at the first entry after the name');
+  assert.equal(a, undefined, 'so an entry out of order is not found');
+});

@@ -15,7 +15,7 @@ import { LRUCache } from 'lru-cache';
 import os from 'node:os';
 import path from 'node:path';
 import { readAllRefs, readRef } from './git-refs.ts';
-import { parseTree } from './git-tree.ts';
+import { TreeListings } from './git-tree.ts';
 import { BatchReader, GIT_OPTIONS, gitEnv, type GitObject, type GitObjectInfo } from './git-batch.ts';
 
 /** The all-zero SHA git and GitHub use for "no object" (a created or deleted ref). */
@@ -143,8 +143,8 @@ export class GitRepo {
   private readonly remembered = new LRUCache<string, RunResult>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (r) => r.stdout.length + 64 });
   /** Objects read under immutable names (`<sha>`, `<sha>:<path>`, `<sha>^{tree}`), and under their SHAs. */
   private readonly objects = new LRUCache<string, GitObject>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (o) => o.content.length + 64 });
-  /** The entries of trees (not recursive), by tree SHA, with blob sizes. */
-  private readonly listings = new LRUCache<string, TreeEntry[]>({ max: 20_000, maxSize: 64 << 20, sizeCalculation: (entries) => entries.length * 128 + 64 });
+  /** Tree listings read from tree objects, and paths resolved in them. */
+  private readonly trees = new TreeListings({ read: (n) => this.readObjects(n), info: (n) => this.info(n), remembered: (n) => this.objects.get(n) });
   /** Headers (type, size) read under immutable names without the objects' bytes. */
   private readonly infos = new LRUCache<string, GitObjectInfo>({ max: 100_000 });
   /** The long-lived reader of objects under immutable names. */
@@ -323,10 +323,24 @@ export class GitRepo {
 
   /** Objects under immutable names, shared with the cache (callers must not change the bytes). */
   private readObjects(names: string[]): Promise<Array<GitObject | undefined>> {
-    return shareReads(names, this.reading, (n) => this.objects.get(n), (ask) => this.batch.read(ask), (n, o) => {
+    return shareReads(names, this.reading, (n) => this.objects.get(n), (ask) => this.readNamed(ask), (n, o) => {
       this.objects.set(n, o);
       if (n !== o.sha) this.objects.set(o.sha, o);
     });
+  }
+
+  /**
+   * Objects under immutable names from the long-lived reader. A `<sha>:<path>` the remembered tree listings
+   * resolve (the pipeline lists a commit's tree before it reads its files) is read by the SHA it names, which
+   * git finds without walking trees (or is remembered already), and one that names nothing is not asked.
+   */
+  private async readNamed(names: string[]): Promise<Array<GitObject | undefined>> {
+    const targets = names.map((n) => this.trees.resolveRemembered(n));
+    const known = targets.map((t) => (t ? this.objects.get(t) : undefined));
+    const send = [...new Set(names.flatMap((n, i) => (targets[i] === undefined ? [n] : targets[i] && !known[i] ? [targets[i]!] : [])))];
+    const read = send.length ? await this.batch.read(send) : [];
+    const byName = new Map(send.map((s, i) => [s, read[i]]));
+    return names.map((n, i) => (targets[i] === null ? undefined : known[i] ?? byName.get(targets[i] ?? n)));
   }
 
   /** Ends the long-lived reader (the fake's close); resolves once its git has exited. A later read starts another. */
@@ -361,7 +375,7 @@ export class GitRepo {
    */
   async lsTree(treeish: string, recursive: boolean): Promise<TreeEntry[]> {
     if (IMMUTABLE_NAME.test(treeish)) {
-      const listed = await this.walkTree(treeish, recursive);
+      const listed = await this.trees.list(treeish, recursive);
       if (listed) return listed;
     }
     const out = await this.text(['ls-tree', '-z', '-l', ...(recursive ? ['-r', '-t'] : []), treeish]);
@@ -370,46 +384,6 @@ export class GitRepo {
       const [mode, type, sha, size] = rec.slice(0, tab).split(/\s+/);
       return { mode: mode!, type: type as TreeEntry['type'], sha: sha!, size: size === '-' ? undefined : Number(size), path: rec.slice(tab + 1) };
     });
-  }
-
-  private async walkTree(treeish: string, recursive: boolean): Promise<TreeEntry[] | undefined> {
-    const [named] = await this.readObjects([treeish]);
-    const root = named?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(named.content.toString('latin1'))?.[1] : named?.type === 'tree' ? named.sha : undefined;
-    if (!root) return undefined;
-    const own = new Map<string, TreeEntry[]>();
-    for (let level = [root]; level.length;) {
-      const read = await this.ownEntries(level);
-      if (!read) return undefined;
-      read.forEach((entries, i) => own.set(level[i]!, entries));
-      level = recursive ? [...new Set(read.flat().filter((e) => e.type === 'tree' && !own.has(e.sha)).map((e) => e.sha))] : [];
-    }
-    const out: TreeEntry[] = [];
-    const emit = (tree: string, prefix: string): void => {
-      for (const e of own.get(tree)!) {
-        out.push({ ...e, path: prefix + e.path });
-        if (recursive && e.type === 'tree') emit(e.sha, `${prefix}${e.path}/`);
-      }
-    };
-    emit(root, '');
-    return out;
-  }
-
-  /** The entries of trees (by SHA) with blob sizes, remembered; undefined when one is not a well-formed tree or a blob is missing. */
-  private async ownEntries(trees: string[]): Promise<TreeEntry[][] | undefined> {
-    const known = trees.map((t) => this.listings.get(t));
-    const need = trees.filter((_, i) => !known[i]);
-    if (need.length) {
-      const parsed = (await this.readObjects(need)).map((o) => (o?.type === 'tree' ? parseTree(o.content) : undefined));
-      if (!parsed.every(Boolean)) return undefined;
-      const blobs = [...new Set(parsed.flatMap((entries) => entries!.filter((e) => e.type === 'blob').map((e) => e.sha)))];
-      const infos = await this.info(blobs);
-      if (!infos.every(Boolean)) return undefined;
-      const sizes = new Map(blobs.map((b, i) => [b, infos[i]!.size]));
-      const listed = new Map(need.map((t, i) => [t, parsed[i]!.map((e) => ({ ...e, size: e.type === 'blob' ? sizes.get(e.sha) : undefined }))]));
-      for (const [t, entries] of listed) this.listings.set(t, entries);
-      return trees.map((t, i) => known[i] ?? listed.get(t)!);
-    }
-    return known as TreeEntry[][];
   }
 
   /** Writes a blob and returns its SHA. */
