@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { GitRepo } from './git.ts';
 import { installGitShim, type GitShim } from './git-shim.ts';
@@ -136,6 +137,23 @@ test('an object larger than a pipe\'s chunk arrives whole, and the objects after
     assert.equal(b!.content.length, Buffer.byteLength(big));
     assert.equal(b!.content.toString('utf8'), big);
     assert.equal(a!.content.toString('utf8'), c!.content.toString('utf8'));
+  } finally {
+    await git.close();
+  }
+});
+
+test('blobs the fake writes are read back from memory, with the bytes git stored', async () => {
+  const git = new GitRepo(path.join(repo.dir, '.git'));
+  try {
+    const contents = ['one\n', Buffer.from([0, 1, 2, 255]), 'ünïcödé\r\n', ''];
+    const shas = await git.hashBlobs(contents);
+    const single = await git.hashBlob('single\n');
+    shim.reset();
+    const read = await git.readBatch([...shas, single]);
+    assert.deepEqual(shim.starts(), [], 'no git started to read them');
+    const stored = [...shas, single].map((sha) => execFileSync('git', ['-C', repo.dir, 'cat-file', 'blob', sha]));
+    assert.deepEqual(read.map((o) => [o!.type, o!.content]), stored.map((bytes) => ['blob', bytes]));
+    assert.deepEqual(await git.info(shas), shas.map((sha, i) => ({ sha, type: 'blob', size: stored[i]!.length })));
   } finally {
     await git.close();
   }

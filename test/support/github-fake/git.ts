@@ -9,6 +9,7 @@
  * `git` for anything else (symbolic refs, reftable, linked worktrees).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { LRUCache } from 'lru-cache';
@@ -388,7 +389,19 @@ export class GitRepo {
 
   /** Writes a blob and returns its SHA. */
   async hashBlob(content: Buffer | string): Promise<string> {
-    return (await this.text(['hash-object', '-w', '-t', 'blob', '--stdin'], { input: content })).trim();
+    const sha = (await this.text(['hash-object', '-w', '-t', 'blob', '--stdin'], { input: content })).trim();
+    this.rememberBlob(sha, content);
+    return sha;
+  }
+
+  /**
+   * Remembers a blob this fake wrote by its SHA, when its bytes hash to that SHA (what git stored is exactly them):
+   * the files of a new commit are then read from memory, as its tree's sizes are.
+   */
+  private rememberBlob(sha: string, content: Buffer | string): void {
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    const hashed = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+    if (hashed === sha) this.objects.set(sha, { sha, type: 'blob', content: bytes });
   }
 
   /**
@@ -414,6 +427,7 @@ export class GitRepo {
       return contents.map((_, i) => {
         const sha = shas.get(i + 1);
         if (!sha) throw new Error(`failed to write blob ${i + 1} of ${contents.length}: git fast-import did not mark it`);
+        this.rememberBlob(sha, contents[i]!);
         return sha;
       });
     } finally {
