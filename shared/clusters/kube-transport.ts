@@ -53,7 +53,7 @@ export function kubeConfigTransport(kc: KubeConfig, options: TransportOptions = 
   const timeoutMs = options.timeoutMs ?? 30_000;
   let pool: { material: TlsMaterial; dispatcher: Dispatcher } | undefined;
   return async (request: KubeRequest): Promise<KubeResponse> => {
-    const opts: https.RequestOptions = { headers: { Accept: 'application/json' } };
+    const opts: https.RequestOptions = { headers: { Accept: request.accept ?? 'application/json' } };
     await kc.applyToHTTPSOptions(opts);
     // New TLS material (a rotated client certificate, a new CA): new connections; the old pool ends with its requests.
     if (!pool || !sameMaterial(pool.material, opts)) {
@@ -63,7 +63,7 @@ export function kubeConfigTransport(kc: KubeConfig, options: TransportOptions = 
     }
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string>), 'User-Agent': 'serverless-gitops' };
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const body = request.bodyText ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
     if (body !== undefined) headers['Content-Type'] = request.contentType ?? 'application/json';
     let res: Dispatcher.ResponseData;
     let text: string;
