@@ -22,9 +22,10 @@
  * recorded before them). The tree read is: the sync renders the environment at HEAD, whose file list it needs
  * before it can read the texts.
  *
- * The fakes run in a child process (test/reliability/cluster-fakes-process.ts): the GitHub fake forks git for
- * most requests and the Kubernetes fakes run server-side apply, CPU that GitHub and the API servers spend,
- * not the pipeline. The pipeline's own CPU stays in: the 10 jobs share this process's one thread, as jobs of
+ * The fakes run in child processes (test/reliability/cluster-fakes-process.ts): the GitHub fake in one (it forks git
+ * for most requests), the Kubernetes fakes (server-side apply) spread over as many as the machine has cores, as
+ * each API server is a machine of its own: CPU that GitHub and the API servers spend, not the pipeline, though on
+ * the same cores here. The pipeline's own CPU stays in: the 10 jobs share this process's one thread, as jobs of
  * one queue batch share a Functions instance (host.json batchSize 8); render_spread_ms shows how their
  * renders queue.
  *
@@ -211,7 +212,8 @@ export async function onePush(rig: ClusterRig, files: Record<string, string>, pa
 export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
   const what = `${o.clusters} clusters, ${o.changed} of ${o.manifests} manifests changed`;
   const files = benchFiles(o.manifests);
-  const rig = await startClusterRig({ clusters: o.clusters, files, githubLatencyMs: o.githubLatencyMs, kubeLatencyMs: o.kubeLatencyMs, queue: { maxAttempts: 1, concurrency: o.clusters } });
+  const kubeProcesses = Math.min(o.clusters, availableParallelism());
+  const rig = await startClusterRig({ clusters: o.clusters, files, githubLatencyMs: o.githubLatencyMs, kubeLatencyMs: o.kubeLatencyMs, queue: { maxAttempts: 1, concurrency: o.clusters }, kubeProcesses });
   try {
     await bootstrapFleet(rig);
     const paths = workloadPaths(files, o.changed);
@@ -244,6 +246,7 @@ export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
         jobs_returned_ms: runs.map((r) => round(r.returned_ms)),
         floor_formula: formula, github_latency_ms: G, kube_latency_ms: K, webhook_github_calls: last.webhook_github_calls, ranks: last.ranks,
         queue: 'in-process MemoryJobQueue, one worker per cluster (jobs in parallel), one warm instance',
+        fakes_processes: `GitHub fake in 1, the ${o.clusters} Kubernetes fakes spread over ${kubeProcesses}`,
         push: `${o.changed} workload manifests (HelmReleases, Deployments) get a new image tag; ${o.manifests} manifests + platform.yaml in the environment`,
         renders_per_push: last.renders,
         cpu_ms_median: cpu,

@@ -16,6 +16,24 @@ export const FIELD_MANAGER = 'serverless-gitops';
 export const APPLY_PATCH = 'application/apply-patch+yaml';
 /** How often a CRD is checked while waiting for it to be Established. */
 const CRD_POLL_MS = 100;
+/**
+ * What an apply asks back: the object's metadata only (`PartialObjectMetadata`, as client-go's metadata client
+ * asks), or the whole object from a server that cannot give that. Either carries `metadata.resourceVersion`, all
+ * a sync reads from the answer, and the metadata is about a quarter of a Deployment's answer to parse.
+ */
+export const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
+/** Apply bodies as JSON text, made once per item: a render's items are shared by every cluster it is applied to. */
+const bodyTexts = new WeakMap<ApplyItem, string>();
+
+function bodyText(item: ApplyItem): string {
+  let text = bodyTexts.get(item);
+  if (text === undefined) {
+    text = JSON.stringify(item.body);
+    bodyTexts.set(item, text);
+  }
+  return text;
+}
 
 /**
  * What happened to one object, in every step and report (apply, prune, inventory, counts, logs), as fluxcd/pkg
@@ -94,6 +112,8 @@ export async function applyOne(api: ClusterApi, item: ApplyItem, options: ApplyO
       query: { fieldManager: FIELD_MANAGER, force: 'true', ...(options.dryRun ? { dryRun: 'All' } : {}) },
       contentType: APPLY_PATCH,
       body: item.body,
+      bodyText: bodyText(item),
+      accept: METADATA_ACCEPT,
     });
     const rv = res.body?.metadata?.resourceVersion;
     return { id: item.id, action: 'applied', ...(res.status === 201 ? { created: true } : {}), ...(typeof rv === 'string' && rv ? { resourceVersion: rv } : {}) };

@@ -13,7 +13,14 @@ export interface KubeRequest {
   query?: Readonly<Record<string, string | undefined>>;
   /** Sent as JSON text (JSON is valid YAML, so it also serves `application/apply-patch+yaml`). */
   body?: unknown;
+  /**
+   * `body` already as JSON text, sent as is by the HTTP transport (an apply body is serialized once, however many
+   * clusters it goes to). Always the serialization of `body`, which in-memory transports read instead.
+   */
+  bodyText?: string;
   contentType?: string;
+  /** The Accept header (default `application/json`): e.g. a metadata-only answer when the caller needs no more. */
+  accept?: string;
 }
 
 export interface KubeResponse {

@@ -32,15 +32,22 @@ function sameMaterial(a: TlsMaterial, b: TlsMaterial): boolean {
   });
 }
 
+/**
+ * Idle connections are kept 90 s, as client-go's transport keeps them (IdleConnTimeout) and the API server
+ * serves them (IdleTimeout): the API server sends no Keep-Alive hint, and undici's own default (4 s) would open
+ * new connections, each with a TLS handshake, for every push that comes more than 4 s after the last.
+ */
+const IDLE = { keepAliveTimeout: 90_000, keepAliveMaxTimeout: 90_000 };
+
 /** The kubeconfig's TLS material and proxy as an undici dispatcher (kept alive: 30 s keep-alive probes, as client-go). */
 function dispatcherFor(kc: KubeConfig, material: TlsMaterial): Dispatcher {
   const agentOptions: https.AgentOptions = {};
   for (const f of TLS_FIELDS) if (material[f] !== undefined) Object.assign(agentOptions, { [f]: material[f] });
   const options = kc.createDispatcherOptions(kc.getCurrentCluster(), agentOptions);
   switch (options.type) {
-    case 'agent': return new Agent({ connect: options.connect });
-    case 'proxy': return new ProxyAgent({ uri: options.uri, requestTls: options.requestTls, connect: options.connect });
-    case 'none': return new Agent({ connect: { keepAlive: true, keepAliveInitialDelay: 30_000 } });
+    case 'agent': return new Agent({ connect: options.connect, ...IDLE });
+    case 'proxy': return new ProxyAgent({ uri: options.uri, requestTls: options.requestTls, connect: options.connect, ...IDLE });
+    case 'none': return new Agent({ connect: { keepAlive: true, keepAliveInitialDelay: 30_000 }, ...IDLE });
     case 'socks': throw new Error(`kubeconfig cluster ${kc.getCurrentCluster()?.name ?? ''}: a SOCKS proxy-url is not supported (use an HTTP(S) proxy, or none)`);
   }
 }
@@ -53,7 +60,7 @@ export function kubeConfigTransport(kc: KubeConfig, options: TransportOptions = 
   const timeoutMs = options.timeoutMs ?? 30_000;
   let pool: { material: TlsMaterial; dispatcher: Dispatcher } | undefined;
   return async (request: KubeRequest): Promise<KubeResponse> => {
-    const opts: https.RequestOptions = { headers: { Accept: 'application/json' } };
+    const opts: https.RequestOptions = { headers: { Accept: request.accept ?? 'application/json' } };
     await kc.applyToHTTPSOptions(opts);
     // New TLS material (a rotated client certificate, a new CA): new connections; the old pool ends with its requests.
     if (!pool || !sameMaterial(pool.material, opts)) {
@@ -63,7 +70,7 @@ export function kubeConfigTransport(kc: KubeConfig, options: TransportOptions = 
     }
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string>), 'User-Agent': 'serverless-gitops' };
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const body = request.bodyText ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
     if (body !== undefined) headers['Content-Type'] = request.contentType ?? 'application/json';
     let res: Dispatcher.ResponseData;
     let text: string;

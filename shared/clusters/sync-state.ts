@@ -6,7 +6,7 @@
  */
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { APPLY_PATCH, FIELD_MANAGER } from './apply.ts';
+import { APPLY_PATCH, FIELD_MANAGER, METADATA_ACCEPT } from './apply.ts';
 import { KubeApiError, type KubeClient } from './kube-client.ts';
 import { suspensionFromData, type Suspension } from './suspension.ts';
 import { stateObjectName } from './state-object.ts';
@@ -141,6 +141,8 @@ export async function writeSyncState(client: KubeClient, namespace: string, stat
       metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'serverless-gitops' } },
       data: encodeSyncState(state),
     },
+    // Nothing is read from the answer: its metadata, not the inventory sent back.
+    accept: METADATA_ACCEPT,
   });
 }
 

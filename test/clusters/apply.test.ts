@@ -83,6 +83,29 @@ describe('server-side apply against the Kubernetes API fake', () => {
     assert.equal(stored.metadata.managedFields[0].manager, 'serverless-gitops');
   });
 
+  it('asks back the metadata only and records the resourceVersion from it, or from the whole object a server sends that cannot give that', async () => {
+    const api = recordingApi(fake);
+    const items = await itemsOf(fake, api, { 'development-configs/cm.yaml': yamlDocs(configMap('metadata-only', 'default', { a: '1' })) });
+    const [outcome] = await applyObjects(api, items, { clock });
+    const patch = api.sent.find((r) => r.method === 'PATCH')!;
+    assert.equal(patch.accept, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json');
+    assert.equal(patch.bodyText, JSON.stringify(patch.body));
+    assert.equal(outcome?.resourceVersion, fake.get('v1', 'ConfigMap', 'default', 'metadata-only')!.metadata.resourceVersion);
+
+    // A server without the transform answers the object itself: the same resourceVersion is read from it.
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [{ name: 'c', server: fake.url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'c', cluster: 'c', user: 'u' }], currentContext: 'c' });
+    const inner = kubeConfigTransport(kc);
+    const answers: unknown[] = [];
+    const plain: KubeTransport = async ({ accept: _accept, ...r }) => { const res = await inner(r); answers.push(res.body); return res; };
+    const client = kubeClient(fake.name, plain, { sleep: async () => undefined });
+    const changed = await itemsOf(fake, api, { 'development-configs/cm.yaml': yamlDocs(configMap('metadata-only', 'default', { a: '2' })) });
+    const [again] = await applyObjects({ client, discovery: new ApiDiscovery(client) }, changed, { clock });
+    assert.equal((answers.at(-1) as { data: { a: string } }).data.a, '2');
+    assert.equal(again?.resourceVersion, fake.get('v1', 'ConfigMap', 'default', 'metadata-only')!.metadata.resourceVersion);
+    assert.notEqual(again?.resourceVersion, outcome?.resourceVersion);
+  });
+
   it('sets the effective namespace on namespaced objects, the gc mark label and a checksum that key order does not change', async () => {
     const api = recordingApi(fake);
     const a = await itemsOf(fake, api, { 'development-configs/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  x: "1"\n  y: "2"\n' });

@@ -97,6 +97,29 @@ describe('the Kubernetes transport', () => {
     await assert.rejects(send({ method: 'GET', path: '/api' }), (e: unknown) => e instanceof KubeApiError && e.status === 0 && /127\.0\.0\.1:\d+: ECONNREFUSED/.test(e.message));
   });
 
+  it('sends a body given as JSON text as is, and the caller\'s Accept header (application/json when none)', async () => {
+    const seen: Array<{ accept: string | undefined; body: string }> = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => { seen.push({ accept: req.headers.accept, body: Buffer.concat(chunks).toString('utf8') }); res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const send = kubeConfigTransport(kubeConfig({ server: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}` }));
+      const text = '{"kind":"ConfigMap", "apiVersion":"v1"}';
+      await send({ method: 'PATCH', path: '/x', body: { kind: 'ConfigMap', apiVersion: 'v1' }, bodyText: text, accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json' });
+      await send({ method: 'PATCH', path: '/x', body: { b: 1 } });
+      assert.deepEqual(seen, [
+        { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json', body: text },
+        { accept: 'application/json', body: '{"b":1}' },
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('sends a kubeconfig user\'s basic credentials as an Authorization header', async () => {
     const seen: (string | undefined)[] = [];
     const server = http.createServer((req, res) => { seen.push(req.headers.authorization); res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); });

@@ -37,6 +37,14 @@ describe('sync state in a ConfigMap', () => {
     assert.equal(fake.get('v1', 'ConfigMap', 'gitops-system', 'gitops-development')?.data.revision, s.revision);
   });
 
+  it('asks back only the metadata of the state it writes (the inventory is not sent back)', async () => {
+    const answers: unknown[] = [];
+    const client = { cluster: conn.client.cluster, request: async (r: Parameters<typeof conn.client.request>[0]) => { const res = await conn.client.request(r); answers.push(res.body); return res; } };
+    await writeSyncState(client, 'gitops-system', state(3));
+    assert.deepEqual(Object.keys(answers[0] as object).sort(), ['apiVersion', 'kind', 'metadata']);
+    assert.equal((answers[0] as { kind: string }).kind, 'PartialObjectMetadata');
+  });
+
   it('keeps an inventory of hundreds of objects as plain JSON (no compression on every sync)', () => {
     const data = encodeSyncState(state(500));
     assert.equal(data['inventory.json.gz'], undefined);

@@ -1,5 +1,5 @@
 /**
- * The GitHub fake and a fleet of Kubernetes fakes in two child processes (one each), driven over IPC: GitHub and the API
+ * The GitHub fake and a fleet of Kubernetes fakes in child processes (GitHub in one, the fleet in one or more), driven over IPC: GitHub and the API
  * servers do not share the pipeline's CPU (the GitHub fake forks git for most requests, the Kubernetes fakes
  * run server-side apply), so a measurement of the pipeline is not one of the fakes. Both still answer on
  * loopback with their injected latency. The parent side is {@link startFakesProcess}.
@@ -99,26 +99,38 @@ function spawnFakes(): Caller {
 }
 
 /**
- * Starts the fakes in two child processes, the GitHub fake in one and the Kubernetes fleet in the other: the
- * GitHub fake forks git, and a fork blocks its process's event loop for milliseconds, which would hold up every
- * API server's answers behind it. `github.repos` and every option must be plain data.
+ * Starts the fakes in child processes: the GitHub fake in one, the Kubernetes fleet spread over `kubeProcesses`
+ * others (default 1; clusters dealt round-robin). The GitHub fake forks git, and a fork blocks its process's event
+ * loop for milliseconds, which would hold up every API server's answers behind it; and each cluster's API server
+ * is a machine of its own, so spreading the fleet lets it use the cores the pipeline leaves idle. `github.repos`
+ * and every option must be plain data.
  */
-export async function startFakesProcess(options: { github: GitHubFakeOptions; kube: KubeFakeOptions[] }): Promise<FakesProcess> {
+export async function startFakesProcess(options: { github: GitHubFakeOptions; kube: KubeFakeOptions[]; kubeProcesses?: number }): Promise<FakesProcess> {
   const gh = spawnFakes();
-  const kube = spawnFakes();
-  const [ghStarted, kubeStarted] = (await Promise.all([gh.call('start', 'start', { github: options.github, kube: [] }), kube.call('start', 'start', { kube: options.kube })])) as [{ github: string }, { kube: { url: string; name: string }[] }];
+  const count = Math.max(1, Math.min(options.kube.length, options.kubeProcesses ?? 1));
+  const kubes = Array.from({ length: count }, () => spawnFakes());
+  // Cluster i lives in process i % count, as its (i / count)-th fake.
+  const started = (await Promise.all([
+    gh.call('start', 'start', { github: options.github, kube: [] }),
+    ...kubes.map((k, p) => k.call('start', 'start', { kube: options.kube.filter((_, i) => i % count === p) })),
+  ])) as [{ github: string }, ...Array<{ kube: { url: string; name: string }[] }>];
+  const [ghStarted, ...kubeStarted] = started;
   const github = Object.fromEntries(GITHUB_METHODS.map((m) => [m, (...args: unknown[]) => gh.call('github', m, ...args)])) as unknown as RemoteGitHub;
   Object.assign(github, { url: ghStarted.github });
-  const fleet = kubeStarted.kube.map((k, i) => Object.assign(Object.fromEntries(KUBE_METHODS.map((m) => [m, (...args: unknown[]) => kube.call(i, m, ...args)])), k) as unknown as RemoteKube);
+  const fleet = options.kube.map((_, i) => {
+    const p = i % count;
+    const index = Math.floor(i / count);
+    const k = kubeStarted[p]!.kube[index]!;
+    return Object.assign(Object.fromEntries(KUBE_METHODS.map((m) => [m, (...args: unknown[]) => kubes[p]!.call(index, m, ...args)])), k) as unknown as RemoteKube;
+  });
   return {
     github, fleet,
     cpuMs() {
-      const a = processCpuMs(gh.pid);
-      const b = processCpuMs(kube.pid);
-      return a === undefined || b === undefined ? undefined : a + b;
+      const all = [gh, ...kubes].map((c) => processCpuMs(c.pid));
+      return all.some((ms) => ms === undefined) ? undefined : all.reduce((n, ms) => n! + ms!, 0);
     },
     async close() {
-      await Promise.all([gh.close(), kube.close()]);
+      await Promise.all([gh, ...kubes].map((c) => c.close()));
     },
   };
 }

@@ -48,6 +48,8 @@ export interface ClusterRigOptions {
   githubMaxRetries?: number;
   queue?: { maxAttempts?: number; retryDelayMs?: number; concurrency?: number };
   configTtlMs?: number;
+  /** Child processes the Kubernetes fleet is spread over (default 1): each API server is a machine of its own. */
+  kubeProcesses?: number;
 }
 
 /** One handled delivery of a job (the queue may deliver a job several times). */
@@ -104,6 +106,7 @@ export async function startClusterRig(o: ClusterRigOptions): Promise<ClusterRig>
       ...(o.kubeLatencyMs ? { latencyMs: o.kubeLatencyMs } : {}),
       ...(o.kubeFaults ? { faults: { ...o.kubeFaults, ...(o.kubeLatencyMs ? { latencyMs: o.kubeLatencyMs } : {}), seed: (o.kubeFaults.seed ?? 1) + i } } : {}),
     })),
+    ...(o.kubeProcesses !== undefined ? { kubeProcesses: o.kubeProcesses } : {}),
   });
   const { github, fleet } = fakes;
   const targets: ClusterTarget[] = fleet.map((f) => ({ name: f.name, origin: 'static', server: f.url, auth: 'none' }));

@@ -42,7 +42,9 @@ export async function listen(state: FakeState, routes: Route[], port: number, ho
   const server = http.createServer((req, res) => {
     void handle(state, table, req, res);
   });
-  server.keepAliveTimeout = 1000;
+  // Connections stay open between requests, as GitHub's do. Under undici's 2 s margin (keepAliveTimeoutThreshold)
+  // a 1 s timeout made every request of a client open a new connection; close() ends them all.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -68,11 +68,6 @@ function age(created: string | undefined, now: number): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
-/** Whether an Accept header asks for a meta.k8s.io Table (kubectl get). */
-export function wantsTable(accept: string | undefined): boolean {
-  return Boolean(accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept));
-}
-
 /** A Table with Name and Age columns; rows carry PartialObjectMetadata (kubectl uses it for the namespace column). */
 export function toTable(items: Array<Record<string, any>>, resourceVersion: string, continueToken?: string): Record<string, unknown> {
   const now = Date.now();

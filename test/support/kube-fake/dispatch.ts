@@ -3,7 +3,8 @@
  * the writes. Pure over the cluster state; HTTP, auth and faults are the server's business.
  */
 import type { Cluster } from './cluster.ts';
-import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, toTable, versionInfo, wantsTable } from './discovery.ts';
+import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, toTable, versionInfo } from './discovery.ts';
+import { goType, negotiate, presentList, presentObject } from './media.ts';
 import { groupVersion } from './registry.ts';
 import type { Route } from './routing.ts';
 import { KubeError, methodNotAllowed, success } from './status.ts';
@@ -62,21 +63,25 @@ export function dispatch(cluster: Cluster, req: Request, settings: DispatchSetti
   if (t.namespaced && r.namespace === undefined && (req.method !== 'GET' || r.name !== undefined)) throw NOT_FOUND();
   const contentType = header(req, 'content-type');
   const write: WriteRequest = { type: t, namespace, name: r.name, body: req.body, contentType, query: req.query, userAgent: header(req, 'user-agent') };
+  // Every answer that carries objects takes the form Accept negotiates (JSON, Table, PartialObjectMetadata).
+  const form = negotiate(header(req, 'accept'));
+  const apiVersion = groupVersion(t.group, t.version);
+  const one = (body: unknown): unknown => {
+    const obj = body as Record<string, any>;
+    if (obj?.kind === 'Status') return body;
+    return presentObject(obj, form, goType(t.kind, apiVersion, !t.crd, false), (items) => toTable(items, obj.metadata?.resourceVersion ?? ''));
+  };
   const withWarnings = (w: { code: number; body: unknown; warnings: string[] }): Response => ({
-    code: w.code, body: w.body,
+    code: w.code, body: one(w.body),
     headers: w.warnings.length ? { Warning: w.warnings.map((m) => `299 - ${JSON.stringify(m)}`) } : {},
   });
   switch (req.method) {
     case 'GET': {
       if (req.query.get('watch') === 'true' || req.query.get('watch') === '1') throw methodNotAllowed('watch is not supported by kube-fake');
-      if (r.name !== undefined) {
-        const obj = cluster.read(t, namespace, r.name);
-        return { code: 200, body: wantsTable(header(req, 'accept')) ? toTable([obj], obj.metadata.resourceVersion) : obj };
-      }
+      if (r.name !== undefined) return { code: 200, body: one(cluster.read(t, namespace, r.name)) };
       const limit = Number(req.query.get('limit') ?? 0) || undefined;
       const list = cluster.list(t, r.namespace, { labelSelector: req.query.get('labelSelector'), fieldSelector: req.query.get('fieldSelector'), limit, continue: req.query.get('continue') });
-      if (wantsTable(header(req, 'accept'))) return { code: 200, body: toTable(list.items, list.metadata.resourceVersion, list.metadata.continue) };
-      return { code: 200, body: list };
+      return { code: 200, body: presentList(list, form, goType(t.kind, apiVersion, !t.crd, true), (items) => toTable(items, list.metadata.resourceVersion, list.metadata.continue)) };
     }
     case 'POST':
       if (r.name !== undefined) throw methodNotAllowed();
@@ -95,7 +100,10 @@ export function dispatch(cluster: Cluster, req: Request, settings: DispatchSetti
       let body: Record<string, any> | undefined;
       if (req.body.trim()) { try { body = JSON.parse(req.body); } catch { body = undefined; } }
       const dryRun = checkDryRun(req.query, 'DeleteOptions') || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
-      if (r.name !== undefined) return cluster.delete(t, namespace, r.name, body, dryRun);
+      if (r.name !== undefined) {
+        const deleted = cluster.delete(t, namespace, r.name, body, dryRun);
+        return { ...deleted, body: one(deleted.body) };
+      }
       const list = cluster.list(t, r.namespace, { labelSelector: req.query.get('labelSelector'), fieldSelector: req.query.get('fieldSelector') });
       for (const o of list.items) cluster.delete(t, o.metadata.namespace ?? '', o.metadata.name, body, dryRun);
       return { code: 200, body: success({ group: t.group || undefined, kind: t.plural }) };

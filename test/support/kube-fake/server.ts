@@ -163,7 +163,8 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
     });
   };
   const server: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : http.createServer(onRequest);
-  server.keepAliveTimeout = 5000;
+  // The API server keeps idle connections 90 s (its http.Server IdleTimeout); stop() ends them all.
+  server.keepAliveTimeout = 90_000;
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
 
   const listen = (port: number) => new Promise<number>((resolve, reject) => {
