@@ -2,11 +2,11 @@
  * Git plumbing over one git directory, through `git` child processes (no shell).
  * Every object and ref the fake serves comes from here, so SHAs, trees and ancestry are git's own.
  *
- * Three things spare most child processes, which cost the test process a fork each: answers about objects named
- * by full SHA only (a commit's tree, a tree's listing, a diff of two trees, ancestry) never change, so they are
- * remembered; objects named by full SHA (or `<sha>:<path>`) are read by one long-lived `git cat-file --batch-command`
- * per repository (git-batch.ts); and a ref is read from its file (loose, then packed-refs) as git itself does, falling back to
- * `git` for anything else (symbolic refs, reftable, linked worktrees).
+ * Most reads start no process (a fork costs the fake's process milliseconds): objects named immutably (a full SHA,
+ * `<sha>:<path>`, `<sha>^{tree}`) are read by one long-lived `git cat-file --batch-command` per repository
+ * (git-batch.ts) and remembered; trees are listed from their objects (git-tree.ts); refs are read from their files
+ * at each ask (git-refs.ts); answers of other commands about full SHAs only (ancestry, a diff of two trees) are
+ * remembered, and concurrent asks for one share one git. Whatever these cannot answer for sure goes to `git`.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
