@@ -3,9 +3,19 @@
  * line of `packed-refs`. Read at each ask (never remembered), so a read sees every ref update that completed
  * before it, whoever made it (the fake's `git update-ref`, or a test running git in a repository served in
  * place). Anything these readers cannot answer for sure (a symbolic ref, a name git might refuse or treat
- * specially, a lock file, an unreadable file) is `ask-git`: the caller asks git instead.
+ * specially, a lock file, an unreadable file) is `ask-git`: the caller asks git instead. Ref files are a few bytes:
+ * they are read synchronously (one system call each, not four trips through the thread pool).
  */
-import { readdir, readFile } from 'node:fs/promises';
+
+/** A file's text; `missing` when it (or a directory on its path) does not exist, undefined when it cannot be read. */
+function readText(file: string, missing: string[] = ['ENOENT']): string | null | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    return missing.includes((error as NodeJS.ErrnoException).code ?? '') ? null : undefined;
+  }
+}
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 
 /** A ref and the SHA its file holds. */
@@ -27,12 +37,13 @@ function isPlainRef(ref: string): boolean {
 const LOOSE = /^([0-9a-f]{40})\n?$/;
 
 /** The value of one ref from its loose file, else its line of packed-refs; undefined when it does not exist. */
-export async function readRef(gitDir: string, ref: string): Promise<string | undefined | AskGit> {
-  const loose = await readFile(path.join(gitDir, ref), 'utf8').catch((err: NodeJS.ErrnoException) => (['ENOENT', 'ENOTDIR', 'EISDIR'].includes(err.code ?? '') ? undefined : 'ask-git'));
-  if (loose !== undefined) return loose === 'ask-git' ? loose : LOOSE.exec(loose)?.[1] ?? 'ask-git';
-  const packed = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : undefined));
+export function readRef(gitDir: string, ref: string): string | undefined | AskGit {
+  const loose = readText(path.join(gitDir, ref), ['ENOENT', 'ENOTDIR', 'EISDIR']);
+  if (loose === undefined) return 'ask-git';
+  if (loose !== null) return LOOSE.exec(loose)?.[1] ?? 'ask-git';
+  const packed = readText(path.join(gitDir, 'packed-refs'));
   if (packed === undefined) return 'ask-git';
-  for (const line of packed.split('\n')) {
+  for (const line of (packed ?? '').split('\n')) {
     if (line.length === 41 + ref.length && line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40);
   }
   return undefined;
@@ -43,19 +54,24 @@ export async function readRef(gitDir: string, ref: string): Promise<string | und
  * for names without a loose file (git packs refs by writing packed-refs before removing the loose files, and
  * deletes a ref from packed-refs before its loose file, so this order misses no ref that exists throughout).
  */
-export async function readAllRefs(gitDir: string): Promise<RefFile[] | AskGit> {
+export function readAllRefs(gitDir: string): RefFile[] | AskGit {
   const loose: RefFile[] = [];
-  const walk = async (dir: string): Promise<boolean> => {
-    const entries = await readdir(path.join(gitDir, dir), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : undefined));
-    if (!entries) return false;
+  const walk = (dir: string): boolean => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(path.join(gitDir, dir), { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+      entries = [];
+    }
     for (const e of entries) {
       const ref = `${dir}/${e.name}`;
       if (e.isDirectory()) {
-        if (!/^[A-Za-z0-9_][A-Za-z0-9._+-]*$/.test(e.name) || e.name.endsWith('.lock') || !(await walk(ref))) return false;
+        if (!/^[A-Za-z0-9_][A-Za-z0-9._+-]*$/.test(e.name) || e.name.endsWith('.lock') || !walk(ref)) return false;
         continue;
       }
       if (!e.isFile() || !isPlainRef(ref)) return false;
-      const text = await readFile(path.join(gitDir, ref), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : undefined));
+      const text = readText(path.join(gitDir, ref));
       if (text === null) continue; // deleted since the listing: packed-refs (read after) says whether it still exists
       const sha = text === undefined ? undefined : LOOSE.exec(text)?.[1];
       if (!sha) return false;
@@ -63,19 +79,19 @@ export async function readAllRefs(gitDir: string): Promise<RefFile[] | AskGit> {
     }
     return true;
   };
-  if (!(await walk('refs'))) return 'ask-git';
-  const packed = await readPacked(gitDir);
+  if (!walk('refs')) return 'ask-git';
+  const packed = readPacked(gitDir);
   if (packed === 'ask-git') return 'ask-git';
   const names = new Set(loose.map((r) => r.ref));
   return [...loose, ...packed.filter((r) => !names.has(r.ref))].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }
 
 /** The refs of packed-refs (none when it does not exist). */
-async function readPacked(gitDir: string): Promise<RefFile[] | AskGit> {
-  const text = await readFile(path.join(gitDir, 'packed-refs'), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : undefined));
+function readPacked(gitDir: string): RefFile[] | AskGit {
+  const text = readText(path.join(gitDir, 'packed-refs'));
   if (text === undefined) return 'ask-git';
   const refs: RefFile[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of (text ?? '').split('\n')) {
     if (line === '' || line.startsWith('# pack-refs with:') || /^\^[0-9a-f]{40}$/.test(line)) continue;
     const m = /^([0-9a-f]{40}) (\S+)$/.exec(line);
     if (!m || !isPlainRef(m[2]!)) return 'ask-git';

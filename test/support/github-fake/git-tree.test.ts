@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GitRepo, type TreeEntry } from './git.ts';
+import { parseTree } from './git-tree.ts';
 import { installGitShim, type GitShim } from './git-shim.ts';
 import { makeRepo, type TestRepo } from '../git-repo.ts';
 
@@ -153,4 +154,17 @@ test('paths in a listed tree are read by the SHAs its listing names, answering a
   const [a, b] = await git.readBatch([`${unsorted}:a`, `${unsorted}:b`]);
   assert.deepEqual([a?.sha, b?.sha], catFile([`${unsorted}:a`, `${unsorted}:b`]).map((o) => o?.sha), 'git stops at the first entry after the name');
   assert.equal(a, undefined, 'so an entry out of order is not found');
+});
+
+test('every tree git writes is in git\'s order, and one a writer got wrong is not', () => {
+  const trees = [repo.git('rev-parse', `${head}^{tree}`), ...lsTreeByGit(head, true).filter((e) => e.type === 'tree').map((e) => e.sha)];
+  for (const t of trees) assert.equal(parseTree(execFileSync('git', ['-C', repo.dir, 'cat-file', 'tree', t]))!.sorted, true, t);
+  const blob = repo.git('rev-parse', `${head}:a.yaml`);
+  const sub = repo.git('rev-parse', `${head}:a`);
+  const sortedBy = (entries: Array<{ mode: string; name: string; sha: string }>) => parseTree(execFileSync('git', ['-C', repo.dir, 'cat-file', 'tree', literalTree(entries)]))!.sorted;
+  assert.equal(sortedBy([{ mode: '100644', name: 'a', sha: blob }, { mode: '100644', name: 'a-b', sha: blob }, { mode: '40000', name: 'a', sha: sub }, { mode: '100644', name: 'a0', sha: blob }]), true, 'a file before the directory of its name, which sorts as "a/"');
+  assert.equal(sortedBy([{ mode: '40000', name: 'a', sha: sub }, { mode: '100644', name: 'a-b', sha: blob }]), false, 'a directory sorts after "a-b"');
+  assert.equal(sortedBy([{ mode: '100644', name: 'a', sha: blob }, { mode: '100644', name: 'a', sha: blob }]), false, 'a name twice');
+  const mktree = execFileSync('git', ['-C', repo.dir, 'mktree'], { input: `040000 tree ${sub}\ta\n100644 blob ${blob}\ta-b\n100644 blob ${blob}\ta.b\n`, encoding: 'utf8' }).trim();
+  assert.equal(parseTree(execFileSync('git', ['-C', repo.dir, 'cat-file', 'tree', mktree]))!.sorted, true, 'git mktree sorts as git does');
 });

@@ -42,23 +42,41 @@ export interface ParsedTree {
 export function parseTree(content: Buffer): ParsedTree | undefined {
   const entries: TreeObjectEntry[] = [];
   let sorted = true;
-  let previous: Buffer | undefined;
+  let previous: { start: number; end: number; after: number } | undefined;
   for (let pos = 0; pos < content.length;) {
-    const space = content.indexOf(0x20, pos);
-    const nul = space < 0 ? -1 : content.indexOf(0, space + 1);
-    if (space <= pos || nul < 0 || nul === space + 1 || nul + 21 > content.length) return undefined;
-    const modeText = content.toString('latin1', pos, space);
-    if (!/^[0-7]{1,7}$/.test(modeText)) return undefined;
-    const mode = canonMode(parseInt(modeText, 8));
+    let raw = 0;
+    let space = pos;
+    for (; space < content.length && content[space] !== 0x20; space++) {
+      const digit = content[space]! - 0x30;
+      if (digit < 0 || digit > 7 || space - pos >= 7) return undefined;
+      raw = raw * 8 + digit;
+    }
+    const nul = space < content.length ? content.indexOf(0, space + 1) : -1;
+    if (space === pos || nul < 0 || nul === space + 1 || nul + 21 > content.length) return undefined;
+    const mode = canonMode(raw);
     const type = mode === S_IFDIR ? 'tree' : mode === S_IFGITLINK ? 'commit' : 'blob';
-    entries.push({ mode: mode.toString(8).padStart(6, '0'), type, sha: content.toString('hex', nul + 1, nul + 21), path: content.toString('utf8', space + 1, nul) });
+    entries.push({ mode: MODE_TEXT.get(mode)!, type, sha: content.toString('hex', nul + 1, nul + 21), path: content.toString('utf8', space + 1, nul) });
     // The name and what git compares after it: `/` for a directory, NUL (the end) for anything else.
-    const key = Buffer.concat([content.subarray(space + 1, nul), Buffer.from(type === 'tree' ? '/' : '\0')]);
-    if (previous && Buffer.compare(previous, key) >= 0) sorted = false;
-    previous = key;
+    const name = { start: space + 1, end: nul, after: type === 'tree' ? 0x2f : 0 };
+    if (previous && compareNames(content, previous, name) >= 0) sorted = false;
+    previous = name;
     pos = nul + 21;
   }
   return { entries, sorted };
+}
+
+const MODE_TEXT = new Map([S_IFREG | 0o644, S_IFREG | 0o755, S_IFLNK, S_IFDIR, S_IFGITLINK].map((m) => [m, m.toString(8).padStart(6, '0')]));
+
+/** Compares two names of one tree's bytes, each followed by the byte git compares after it (git's `base_name_compare`). */
+function compareNames(bytes: Buffer, a: { start: number; end: number; after: number }, b: { start: number; end: number; after: number }): number {
+  const lengthA = a.end - a.start + 1;
+  const lengthB = b.end - b.start + 1;
+  for (let i = 0; i < Math.min(lengthA, lengthB); i++) {
+    const x = a.start + i < a.end ? bytes[a.start + i]! : a.after;
+    const y = b.start + i < b.end ? bytes[b.start + i]! : b.after;
+    if (x !== y) return x - y;
+  }
+  return lengthA - lengthB;
 }
 
 /** The tree a commit object names. */

@@ -226,7 +226,7 @@ export class GitRepo {
    * a missing object (git's own answer to that is an error).
    */
   async listRefs(): Promise<Array<{ ref: string; sha: string; type: string }>> {
-    const files = this.fileRefs ? await readAllRefs(this.gitDir) : 'ask-git';
+    const files = this.fileRefs ? readAllRefs(this.gitDir) : 'ask-git';
     if (files !== 'ask-git') {
       const infos = await this.info(files.map((f) => f.sha));
       if (infos.every(Boolean)) return files.map((f, i) => ({ ref: f.ref, sha: f.sha, type: infos[i]!.type }));
@@ -241,7 +241,7 @@ export class GitRepo {
   /** The SHA a full ref name points at, or undefined. */
   async refValue(ref: string): Promise<string | undefined> {
     if (!ref.startsWith('refs/') || !isSafeRefName(ref)) return undefined;
-    const read = this.fileRefs ? await readRef(this.gitDir, ref) : 'ask-git';
+    const read = this.fileRefs ? readRef(this.gitDir, ref) : 'ask-git';
     if (read !== 'ask-git') return read;
     const r = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', ref], { okCodes: [1, 128] });
     return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
