@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { GitRepo } from './git.ts';
@@ -111,6 +111,13 @@ test('one long-lived git reads every object by SHA: objects written after it sta
     repo.git('add', 'b.yaml');
     repo.git('commit', '-qm', 'b');
     const after = repo.git('rev-parse', 'HEAD');
+    mkdirSync(path.join(repo.dir, 'sp ace'), { recursive: true });
+    writeFileSync(path.join(repo.dir, 'sp ace', 'f x.yaml'), 'spaced: 1\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'spaced');
+    const spaced = repo.git('rev-parse', 'HEAD');
+    assert.equal((await git.readBatch([`${spaced}:sp ace/f x.yaml`]))[0]!.content.toString('utf8'), 'spaced: 1\n', 'a path with spaces (the rest of the command line is the name)');
+    assert.equal((await git.info([`${spaced}:sp ace/f x.yaml`]))[0]!.size, 10);
     const [b, missing, commit] = await git.readBatch([`${after}:b.yaml`, 'e'.repeat(40), after]);
     assert.equal(b!.content.toString('utf8'), 'b: 1\n', 'an object written after the reader started');
     assert.equal(missing, undefined);
