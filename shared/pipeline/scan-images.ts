@@ -17,7 +17,7 @@ import type { Clock } from '../clusters/clock.ts';
 import { releaseImages, type ImagePushedResult, type OnImagePushedDeps } from './on-image-pushed.ts';
 import { renderEnvironment } from './render-environment.ts';
 import { followedRepositories, type Followed, type FollowedRepository } from './followed-repositories.ts';
-import { limitConcurrency } from './limit-concurrency.ts';
+import { limitConcurrency } from '../concurrency/limit-concurrency.ts';
 
 export interface RegistryAccess {
   tags: TagLister;

@@ -9,6 +9,7 @@ import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { createAppAuth } from '@octokit/auth-app';
 import { finalClientStatuses } from '../../retry/transient.ts';
 import { graphqlUrlFor, isAppAuth, parseGitHubSettings, type GitHubSettings } from './github-settings.ts';
+import { RetryLimiter, concurrencyGroup } from './octokit-limiters.ts';
 
 const GitOpsOctokit = Octokit.plugin(retry, throttling);
 export type GitOpsOctokit = InstanceType<typeof GitOpsOctokit>;
@@ -67,6 +68,8 @@ export function createGitHubClient(input: unknown, options: GitHubClientOptions 
     // The plugin spaces GraphQL queries like writes and cannot tell them apart (its limiter sees no request):
     // its group is a pass-through and `spaceWrites` below spaces the content-creating requests only.
     write: passThroughGroup(),
+    // Its global group and retry limiter, the same rules without Bottleneck's timer hops (octokit-limiters.ts).
+    ...({ global: concurrencyGroup(10), retryLimiter: new RetryLimiter((options.clock ?? timerClock).sleep) } as object),
   };
   const octokit = new GitOpsOctokit({
     baseUrl: settings.baseUrl,
