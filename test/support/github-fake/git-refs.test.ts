@@ -63,6 +63,24 @@ test('loose refs, packed refs, a loose ref over its packed value, annotated tags
   await listedLikeGit('an empty directory under refs/heads');
 });
 
+test('one ref is read from its file when its name is plain, and asked of git when git might refuse the name', async () => {
+  const head = repo.git('rev-parse', 'HEAD');
+  repo.git('update-ref', 'refs/heads/plain', head);
+  shim.reset();
+  assert.equal(await git.refValue('refs/heads/plain'), head);
+  assert.equal(shim.forks().length, 0, 'read from the file');
+  // A component ending in a dot is a name git refuses to create: what it says of such a file is git's answer.
+  writeFileSync(path.join(repo.dir, '.git', 'refs', 'heads', 'odd.'), `${head}\n`);
+  shim.reset();
+  let gitSays: string | undefined;
+  try { gitSays = repo.git('rev-parse', '--verify', '--quiet', 'refs/heads/odd.') || undefined; } catch { gitSays = undefined; }
+  shim.reset();
+  assert.equal(await git.refValue('refs/heads/odd.'), gitSays);
+  assert.equal(shim.forks().length, 1, 'git asked');
+  rmSync(path.join(repo.dir, '.git', 'refs', 'heads', 'odd.'));
+  repo.git('update-ref', '-d', 'refs/heads/plain');
+});
+
 test('a ref the files cannot answer for sure is listed by git, and a repository whose refs are all deleted lists none', async () => {
   const head = repo.git('rev-parse', 'HEAD');
   repo.git('symbolic-ref', 'refs/heads/alias', 'refs/heads/main');

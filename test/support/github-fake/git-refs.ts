@@ -6,6 +6,8 @@
  * specially, a lock file, an unreadable file) is `ask-git`: the caller asks git instead. Ref files are a few bytes:
  * they are read synchronously (one system call each, not four trips through the thread pool).
  */
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import path from 'node:path';
 
 /** A file's text; `missing` when it (or a directory on its path) does not exist, undefined when it cannot be read. */
 function readText(file: string, missing: string[] = ['ENOENT']): string | null | undefined {
@@ -15,8 +17,6 @@ function readText(file: string, missing: string[] = ['ENOENT']): string | null |
     return missing.includes((error as NodeJS.ErrnoException).code ?? '') ? null : undefined;
   }
 }
-import { readdirSync, readFileSync, type Dirent } from 'node:fs';
-import path from 'node:path';
 
 /** A ref and the SHA its file holds. */
 export interface RefFile { ref: string; sha: string }
@@ -38,6 +38,7 @@ const LOOSE = /^([0-9a-f]{40})\n?$/;
 
 /** The value of one ref from its loose file, else its line of packed-refs; undefined when it does not exist. */
 export function readRef(gitDir: string, ref: string): string | undefined | AskGit {
+  if (!isPlainRef(ref)) return 'ask-git';
   const loose = readText(path.join(gitDir, ref), ['ENOENT', 'ENOTDIR', 'EISDIR']);
   if (loose === undefined) return 'ask-git';
   if (loose !== null) return LOOSE.exec(loose)?.[1] ?? 'ask-git';
