@@ -9,7 +9,7 @@ import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { createAppAuth } from '@octokit/auth-app';
 import { finalClientStatuses } from '../../retry/transient.ts';
 import { graphqlUrlFor, isAppAuth, parseGitHubSettings, type GitHubSettings } from './github-settings.ts';
-import { RetryLimiter, concurrencyGroup } from './octokit-limiters.ts';
+import { RetryLimiter, concurrencyGroup, passThroughGroup } from './octokit-limiters.ts';
 
 const GitOpsOctokit = Octokit.plugin(retry, throttling);
 export type GitOpsOctokit = InstanceType<typeof GitOpsOctokit>;
@@ -66,10 +66,9 @@ export function createGitHubClient(input: unknown, options: GitHubClientOptions 
     onSecondaryRateLimit: limitHandler('secondary rate limit'),
     retryAfterBaseValue: options.retryAfterBaseMs ?? 1000,
     // The plugin spaces GraphQL queries like writes and cannot tell them apart (its limiter sees no request):
-    // its group is a pass-through and `spaceWrites` below spaces the content-creating requests only.
-    write: passThroughGroup(),
-    // Its global group and retry limiter, the same rules without Bottleneck's timer hops (octokit-limiters.ts).
-    ...({ global: concurrencyGroup(10), retryLimiter: new RetryLimiter((options.clock ?? timerClock).sleep) } as object),
+    // its write group is a pass-through and `spaceWrites` below spaces the content-creating requests only. Its
+    // global group and retry limiter keep their rules without Bottleneck's timer hops (octokit-limiters.ts).
+    ...({ write: passThroughGroup(), global: concurrencyGroup(10), retryLimiter: new RetryLimiter((options.clock ?? timerClock).sleep) } as object),
   };
   const octokit = new GitOpsOctokit({
     baseUrl: settings.baseUrl,
@@ -91,17 +90,6 @@ const timerClock: NonNullable<GitHubClientOptions['clock']> = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-
-/** The throttling plugin's write group, doing no spacing (see {@link spaceWrites}). Owned by one client. */
-function passThroughGroup(): NonNullable<ThrottlingOptions['write']> {
-  const limiter = {
-    schedule: async (...args: unknown[]): Promise<unknown> => {
-      const fn = args.find((a) => typeof a === 'function') as (...a: unknown[]) => unknown;
-      return fn(...args.slice(args.indexOf(fn) + 1));
-    },
-  };
-  return { key: () => limiter } as unknown as NonNullable<ThrottlingOptions['write']>;
-}
 
 /**
  * Starts at most one content-creating request every `intervalMs` (GitHub asks for a second between POST, PATCH,

@@ -16,6 +16,17 @@ function task(input: unknown[]): { fn: Task; args: unknown[] } {
   return { fn: input[at] as Task, args: input.slice(at + 1) };
 }
 
+/** A group (`key(id).schedule(...)`) whose jobs run at once, with no limit. */
+export function passThroughGroup(): unknown {
+  const limiter = {
+    schedule: async (...input: unknown[]): Promise<unknown> => {
+      const { fn, args } = task(input);
+      return fn(...args);
+    },
+  };
+  return { key: () => limiter };
+}
+
 /** A group (`key(id).schedule(...)`) whose jobs run at once, at most `max` at a time. */
 export function concurrencyGroup(max: number): unknown {
   const limit = limitConcurrency(max);
