@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeSyncState, ensureNamespace, readSyncState, writeSyncState, STATE_BYTES_LIMIT, type ClusterConnection, type SyncState } from '../../shared/clusters/index.ts';
@@ -74,5 +75,56 @@ describe('sync state in a ConfigMap', () => {
   it('treats an unreadable state as no state, so the next sync is a full one', async () => {
     fake.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gitops-broken', namespace: 'gitops-system' }, data: { revision: 'abc', syncedAt: 'x', 'inventory.json': '{not json' } });
     assert.equal(await readSyncState(conn.client, 'gitops-system', 'broken'), undefined);
+  });
+
+  describe('an inventory read again', () => {
+    const stateOf = () => readSyncState(conn.client, 'gitops-system', 'again');
+    const write = (n: number) => writeSyncState(conn.client, 'gitops-system', { ...state(n), environment: 'again' });
+
+    it('is the one this instance wrote while the stored text is unchanged (not parsed again), frozen', async () => {
+      await write(20);
+      const first = await stateOf();
+      const second = await stateOf();
+      assert.equal(first?.inventory.length, 20);
+      assert.equal(second?.inventory, first?.inventory);
+      assert.ok(Object.isFrozen(first?.inventory) && Object.isFrozen(first?.inventory[0]));
+      assert.throws(() => { (first!.inventory[0] as { checksum: string }).checksum = 'changed'; }, TypeError);
+    });
+
+    it('is parsed again when another writer changed the stored text', async () => {
+      await write(20);
+      const before = await stateOf();
+      const cm = fake.get('v1', 'ConfigMap', 'gitops-system', 'gitops-again')!;
+      const other = state(3).inventory.map((e) => ({ ...e, checksum: 'f'.repeat(40) }));
+      fake.put({ ...cm, data: { ...cm.data, 'inventory.json': JSON.stringify(other) } });
+      const after = await stateOf();
+      assert.notEqual(after?.inventory, before?.inventory);
+      assert.deepEqual(after?.inventory, other);
+    });
+
+    it('is parsed again when the stored text no longer checks, and then read as no state', async () => {
+      await write(5);
+      await stateOf();
+      const cm = fake.get('v1', 'ConfigMap', 'gitops-system', 'gitops-again')!;
+      fake.put({ ...cm, data: { ...cm.data, 'inventory.json': JSON.stringify([{ id: 'x' }]) } });
+      assert.equal(await stateOf(), undefined);
+    });
+
+    it('is parsed by another instance (another client) to the same inventory', async () => {
+      await write(12);
+      const connector = testConnector();
+      const other = await connector.connect((await connector.discover(fakeEnvironment([fake])))[0]!);
+      assert.notEqual(other.client, conn.client);
+      assert.deepEqual(await readSyncState(other.client, 'gitops-system', 'again'), { ...state(12), environment: 'again', inventoryDropped: false });
+    });
+
+    it('is not kept when the inventory was dropped to fit (what is stored is not what was written)', async () => {
+      const inventory = Array.from({ length: 40_000 }, (_, i) => ({ id: `n:deployment/a-${i}`, apiVersion: 'apps/v1', mark: `sha256.${randomBytes(32).toString('base64url')}`, checksum: randomBytes(20).toString('hex') }));
+      const big = { ...state(0), environment: 'again', inventory };
+      assert.equal(encodeSyncState(big).inventoryDropped, 'true', 'the inventory is too large for a ConfigMap');
+      await writeSyncState(conn.client, 'gitops-system', big);
+      const back = await stateOf();
+      assert.deepEqual([back?.inventory, back?.inventoryDropped], [[], true]);
+    });
   });
 });
