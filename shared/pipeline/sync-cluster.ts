@@ -64,9 +64,10 @@ const retryableError = (err: unknown): boolean => !(err instanceof SyncRefusedEr
 export async function syncCluster(env: Environment, cluster: ClusterTarget | string, deps: SyncClusterDeps, options: SyncOptions = {}, steps: readonly SyncStep[] = SYNC_STEPS): Promise<SyncClusterResult> {
   const name = typeof cluster === 'string' ? cluster : cluster.name;
   const dryRun = options.dryRun ?? false;
+  const settings = resolveSyncSettings(deps.settings);
   const run: SyncRun = {
-    env, cluster: name, deps, options, dryRun, settings: resolveSyncSettings(deps.settings),
-    statuses: new StatusReports(env.name, name, deps, dryRun),
+    env, cluster: name, deps, options, dryRun, settings,
+    statuses: new StatusReports(env.name, name, deps, dryRun, settings.pendingStatusAfterMs),
     ...(typeof cluster === 'string' ? {} : { target: cluster }),
     full: false, items: [], applied: [], pruned: [],
   };

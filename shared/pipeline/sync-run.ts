@@ -37,6 +37,11 @@ export interface SyncSettings {
   takeOverObjects?: boolean;
   /** Size limits of the render (default 2 MiB per file, 32 MiB per environment). */
   renderLimits?: RenderLimits;
+  /**
+   * How long a sync runs before it tells the commit it is syncing (default 3000 ms; 0: at once). A sync that ends
+   * sooner sends only its result: half the statuses, and GitHub's writes are spaced a second apart per instance.
+   */
+  pendingStatusAfterMs?: number;
 }
 
 export interface SyncClusterDeps {
@@ -91,7 +96,10 @@ export interface ResolvedSyncSettings {
   crdWaitMs: number | undefined;
   takeOverObjects: boolean;
   renderLimits: RenderLimits | undefined;
+  pendingStatusAfterMs: number;
 }
+
+export const DEFAULT_PENDING_STATUS_AFTER_MS = 3000;
 
 export function resolveSyncSettings(s: SyncSettings): ResolvedSyncSettings {
   return {
@@ -108,6 +116,7 @@ export function resolveSyncSettings(s: SyncSettings): ResolvedSyncSettings {
     crdWaitMs: s.crdWaitMs,
     takeOverObjects: s.takeOverObjects ?? false,
     renderLimits: s.renderLimits,
+    pendingStatusAfterMs: s.pendingStatusAfterMs ?? DEFAULT_PENDING_STATUS_AFTER_MS,
   };
 }
 
@@ -147,7 +156,8 @@ export const clip = (text: string): string => clipWords(text);
 
 /**
  * The cluster's commit statuses (`gitops/<env>/<cluster>`), sent in order and off the apply path: only the end
- * of a sync waits for them. A failed status is logged, never a failed sync. None in a dry run.
+ * of a sync waits for them. A failed status is logged, never a failed sync. None in a dry run. The "syncing"
+ * status waits until the sync has run `pendingAfterMs`: a sync that ends sooner sends its result alone.
  */
 export class StatusReports {
   private chain: Promise<void> = Promise.resolve();
@@ -156,17 +166,46 @@ export class StatusReports {
   private readonly cluster: string;
   private readonly deps: Pick<SyncClusterDeps, 'status' | 'log'>;
   private readonly off: boolean;
+  private readonly pendingAfterMs: number;
+  private pendingTimer: NodeJS.Timeout | undefined;
 
-  constructor(env: string, cluster: string, deps: Pick<SyncClusterDeps, 'status' | 'log'>, off: boolean) {
+  constructor(env: string, cluster: string, deps: Pick<SyncClusterDeps, 'status' | 'log'>, off: boolean, pendingAfterMs = 0) {
     this.env = env;
     this.cluster = cluster;
     this.deps = deps;
     this.off = off;
+    this.pendingAfterMs = pendingAfterMs;
     // One status per cluster: a shared environment context would let the last cluster's success hide another's failure.
     this.context = `gitops/${env}/${cluster}`;
   }
 
+  /** The sync is under way: "pending" once it has run `pendingAfterMs`, unless a result was reported by then. */
+  started(revision: string | undefined, description: string): void {
+    if (this.pendingAfterMs <= 0) {
+      this.report(revision, 'pending', description);
+      return;
+    }
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = setTimeout(() => {
+      this.pendingTimer = undefined;
+      this.send(revision, 'pending', description);
+    }, this.pendingAfterMs);
+    // A sync in progress keeps the process busy; the timer alone must not.
+    this.pendingTimer.unref();
+  }
+
+  /** A status now, in order after those sent before (a "pending" not yet sent is dropped: it would come after). */
   report(revision: string | undefined, state: StatusState, description: string): void {
+    this.cancelPending();
+    this.send(revision, state, description);
+  }
+
+  private cancelPending(): void {
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+  }
+
+  private send(revision: string | undefined, state: StatusState, description: string): void {
     const status = this.deps.status;
     if (!status || !revision || this.off) return;
     this.chain = this.chain.then(async () => {
@@ -178,8 +217,9 @@ export class StatusReports {
     });
   }
 
-  /** Resolves when every status sent so far has been answered. */
+  /** Resolves when every status sent so far has been answered; a "pending" not yet sent never will be. */
   settled(): Promise<void> {
+    this.cancelPending();
     return this.chain;
   }
 }

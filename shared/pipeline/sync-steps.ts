@@ -77,11 +77,14 @@ export const readStateAndHead: SyncStep = {
   },
 };
 
-/** Tells the commit's readers this cluster is being synced (the status the last step's result replaces). */
+/**
+ * Tells the commit's readers this cluster is being synced (the status the last step's result replaces), once the
+ * sync has run a while (`pendingStatusAfterMs`).
+ */
 export const pendingStatus: SyncStep = {
   name: 'pending status',
   async run(run) {
-    run.statuses.report(run.revision, 'pending', `${run.cluster}: ${run.dryRun ? 'dry run' : 'syncing'} ${run.revision?.slice(0, 7)}${run.full ? ' (full)' : ''}`);
+    run.statuses.started(run.revision, `${run.cluster}: ${run.dryRun ? 'dry run' : 'syncing'} ${run.revision?.slice(0, 7)}${run.full ? ' (full)' : ''}`);
     return undefined;
   },
 };

@@ -33,7 +33,7 @@ describe('syncCluster against the Kubernetes API fake', () => {
   before(async () => { fake = await startKubeFake({ name: 'weekly-1' }); });
   after(() => fake.close());
 
-  it('applies HEAD on a first (full) sync, records the state, reports pending then success, then finds the next sync up to date', async () => {
+  it('applies HEAD on a first (full) sync, records the state, reports its result (no pending status for a sync this short), then finds the next sync up to date', async () => {
     const source = memorySource({ master: files('1.0') });
     const env = fakeEnvironment([fake], { name: 'development' });
     const { deps: d, status } = deps(source, testConnector());
@@ -46,14 +46,39 @@ describe('syncCluster against the Kubernetes API fake', () => {
     const state = await readSyncState((await d.connector.connect((await d.connector.discover(env))[0]!)).client, 'gitops-system', 'development');
     assert.equal(state?.revision, source.head('master'));
     assert.equal(state?.inventory.length, 4);
-    assert.deepEqual(status.statuses.map((s) => [s.context, s.state]), [['gitops/development/weekly-1', 'pending'], ['gitops/development/weekly-1', 'success']]);
-    assert.equal(status.statuses[1]!.description, 'weekly-1: 4 applied (4 new)');
+    assert.deepEqual(status.statuses.map((s) => [s.context, s.state]), [['gitops/development/weekly-1', 'success']]);
+    assert.equal(status.statuses[0]!.description, 'weekly-1: 4 applied (4 new)');
     assert.equal(fake.get('coordination.k8s.io/v1', 'Lease', 'gitops-system', 'gitops-development')?.spec.holderIdentity, undefined, 'the lease is released');
 
     fake.resetCounts();
     const again = await syncCluster(env, 'weekly-1', d);
     assert.equal(again.outcome, 'up-to-date');
     assert.equal(fake.requestCount().byVerb.apply ?? 0, 0, 'nothing is applied, not even the state namespace (it exists)');
+  });
+
+  it('tells the commit it is syncing once the sync has run pendingStatusAfterMs, and then its result', async () => {
+    const source = memorySource({ master: files('3.0') });
+    const env = fakeEnvironment([fake], { name: 'development' });
+    const seen = memoryStatus();
+    let pendingSent!: () => void;
+    const pending = new Promise<void>((resolve) => { pendingSent = resolve; });
+    const status = { statuses: seen.statuses, setStatus: async (...a: Parameters<typeof seen.setStatus>) => { await seen.setStatus(...a); if (a[1].state === 'pending') pendingSent(); } };
+    const { deps: d } = deps(source, testConnector(), { status, settings: testSettings({ pendingStatusAfterMs: 5 }) });
+    // The apply waits until the pending status is out: a sync that outlasts the delay.
+    const slow: SyncStep = { name: 'slow', run: async () => { await pending; return undefined; } };
+    const at = SYNC_STEPS.findIndex((s) => s.name === 'apply');
+    const r = await syncCluster(env, 'weekly-1', d, {}, [...SYNC_STEPS.slice(0, at), slow, ...SYNC_STEPS.slice(at)]);
+    assert.equal(r.outcome, 'synced', r.description);
+    assert.deepEqual(seen.statuses.map((s) => [s.state, s.description]), [['pending', `weekly-1: syncing ${r.revision!.slice(0, 7)}`], ['success', r.description]]);
+  });
+
+  it('with pendingStatusAfterMs 0 tells the commit it is syncing at once', async () => {
+    const source = memorySource({ master: files('3.1') });
+    const env = fakeEnvironment([fake], { name: 'development' });
+    const { deps: d, status } = deps(source, testConnector(), { settings: testSettings({ pendingStatusAfterMs: 0 }) });
+    const r = await syncCluster(env, 'weekly-1', d);
+    assert.equal(r.outcome, 'synced', r.description);
+    assert.deepEqual(status.statuses.map((s) => s.state), ['pending', 'success']);
   });
 
   it('runs its steps in order, and a step added to the list can end the sync before anything is applied', async () => {

@@ -28,9 +28,22 @@ function parseClause(text: string, index: number): Clause | undefined {
   return { type: type.toLowerCase(), params, q: Number.isFinite(q) ? q : 0, index };
 }
 
+/** Headers already negotiated: a client sends the same few on every request (bounded: any header may come). */
+const negotiated = new Map<string, MediaForm>();
+
 /** The form the `Accept` header negotiates to (plain JSON when it names none the fake serves). */
 export function negotiate(accept: string | undefined): MediaForm {
   if (!accept) return { as: 'object' };
+  let form = negotiated.get(accept);
+  if (!form) {
+    form = Object.freeze(negotiateClauses(accept));
+    if (negotiated.size >= 64) negotiated.clear();
+    negotiated.set(accept, form);
+  }
+  return form;
+}
+
+function negotiateClauses(accept: string): MediaForm {
   const clauses = accept.split(',').map(parseClause).filter((c): c is Clause => c !== undefined && c.q > 0);
   clauses.sort((a, b) => b.q - a.q || a.index - b.index);
   for (const c of clauses) {
