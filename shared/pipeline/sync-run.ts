@@ -38,8 +38,9 @@ export interface SyncSettings {
   /** Size limits of the render (default 2 MiB per file, 32 MiB per environment). */
   renderLimits?: RenderLimits;
   /**
-   * How long a sync runs before it tells the commit it is syncing (default 3000 ms; 0: at once). A sync that ends
-   * sooner sends only its result: half the statuses, and GitHub's writes are spaced a second apart per instance.
+   * How long a sync runs after reading HEAD before it tells the commit it is syncing (default 3000 ms; 0: at once).
+   * A sync that ends sooner sends only its result: half the statuses, and GitHub's writes are spaced a second
+   * apart per instance.
    */
   pendingStatusAfterMs?: number;
 }
