@@ -39,8 +39,13 @@ export const gitHubSettingsSchema = z
     maxRateLimitWaitSeconds: z.number().int().min(0).default(120),
     /** How many times one request may be retried after rate limits or server errors. */
     maxRetries: z.number().int().min(0).max(10).default(3),
-    /** Spacing of content-creating requests (GitHub asks for 1 s between writes); reads and GraphQL queries are not spaced. */
+    /**
+     * Pacing of content-creating requests (GitHub asks for 1 s between writes, and at most 80 a minute): once
+     * `writeBurst` have started together, one per `writeIntervalMs`; reads and GraphQL queries are not paced.
+     */
     writeIntervalMs: z.number().int().min(0).default(1000),
+    /** Content-creating requests that may start at once before `writeIntervalMs` paces them (20 + 60 a minute = 80). */
+    writeBurst: z.number().int().min(1).max(80).default(20),
     /** Size of the blob-text cache (bytes of text, UTF-16 code units × 2). */
     cacheMaxBytes: z.number().int().min(0).default(64 * 1024 * 1024),
     /** Largest commit tarball (uncompressed bytes) read in one call instead of a tree and file batches; 0: never. */

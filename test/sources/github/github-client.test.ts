@@ -4,7 +4,7 @@ import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { REPO, TOKEN, memoryLog, startFixture } from './fixture.ts';
 import { startGitHubFake } from '../../support/github-fake/index.ts';
 import { createGitHubSource, graphqlUrlFor, parseGitHubSettings } from '../../../shared/sources/github/index.ts';
-import { isContentWrite } from '../../../shared/sources/github/create-github-client.ts';
+import { isContentWrite, writeAllowance } from '../../../shared/sources/github/create-github-client.ts';
 
 test('settings that are wrong are refused with the name of each bad setting and without its value', () => {
   assert.throws(
@@ -24,11 +24,13 @@ test('settings that are wrong are refused with the name of each bad setting and 
   assert.throws(() => parseGitHubSettings({ repository: 'a/b', baseUrl: 'https://github.com', auth: { token: 't' } }), /use https:\/\/api\.github\.com/);
 });
 
-test('settings default to github.com, the serverless-gitops committer and a one-second write spacing', () => {
+test('settings default to github.com, the serverless-gitops committer and writes paced at 20 at once, then one a second', () => {
   const s = parseGitHubSettings({ repository: 'equinor/radix-flux', auth: { token: 't' } });
   assert.equal(s.baseUrl, 'https://api.github.com');
   assert.equal(s.committer.name, 'serverless-gitops');
   assert.equal(s.writeIntervalMs, 1000);
+  assert.equal(s.writeBurst, 20);
+  assert.throws(() => parseGitHubSettings({ repository: 'a/b', auth: { token: 't' }, writeBurst: 0 }), /writeBurst/);
 });
 
 test('the GraphQL endpoint is derived for github.com and for GitHub Enterprise Server', () => {
@@ -176,12 +178,12 @@ test('reads and GraphQL queries are not spaced by writeIntervalMs', { timeout: 6
   }
 });
 
-test('writes keep their writeIntervalMs spacing: each waits for the interval since the previous one started', async () => {
+test('with writeBurst 1, writes keep their writeIntervalMs spacing: each waits for the interval since the previous one started', async () => {
   // The client's own clock, stepped by the test: a write waits exactly what is left of the interval.
   let now = 1_000_000;
   const waits: number[] = [];
   const clock = { now: () => now, sleep: async (ms: number) => { waits.push(ms); now += ms; } };
-  const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { settings: { writeIntervalMs: 400 }, client: { clock } });
+  const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { settings: { writeIntervalMs: 400, writeBurst: 1 }, client: { clock } });
   try {
     const head = await f.source.resolveBranch('main');
     const result = await f.source.commit({ branch: 'main', expectedHead: head, files: new Map([['a.yaml', 'a: 2\n']]), message: 'm' });
@@ -195,6 +197,49 @@ test('writes keep their writeIntervalMs spacing: each waits for the interval sin
   } finally {
     await f.close();
   }
+});
+
+test('up to writeBurst writes start at once, then one per writeIntervalMs, the allowance refilling with time', async () => {
+  let now = 1_000_000;
+  const waits: number[] = [];
+  const clock = { now: () => now, sleep: async (ms: number) => { waits.push(ms); now += ms; } };
+  const f = await startFixture({ 'a.yaml': 'a: 1\n' }, { settings: { writeIntervalMs: 400, writeBurst: 4 }, client: { clock } });
+  try {
+    let head = await f.source.resolveBranch('main');
+    const commit = async (text: string) => {
+      const r = await f.source.commit({ branch: 'main', expectedHead: head, files: new Map([['a.yaml', text]]), message: text });
+      assert.equal(r.status, 'committed');
+      if (r.status === 'committed') head = r.revision;
+    };
+    await commit('a: 2\n');
+    assert.deepEqual(waits, [], 'tree, commit and ref: three of the four at once');
+    await commit('a: 3\n');
+    assert.deepEqual(waits, [400, 400], 'the fourth at once, then one per interval');
+    now += 1_200;
+    await commit('a: 4\n');
+    assert.deepEqual(waits, [400, 400], 'three intervals later, three more at once');
+    now += 100_000;
+    await commit('a: 5\n');
+    await commit('a: 6\n');
+    assert.deepEqual(waits, [400, 400, 400, 400], 'a long pause refills the allowance to four, not more');
+    assert.equal(f.fake.requests().filter((e) => e.method !== 'GET' && !e.route.endsWith('/graphql')).length, 15);
+  } finally {
+    await f.close();
+  }
+});
+
+test('concurrent writes beyond the allowance queue one interval apart', async () => {
+  let now = 0;
+  const waits: number[] = [];
+  const take = writeAllowance(1000, 2, { now: () => now, sleep: async (ms: number) => { waits.push(ms); } });
+  await Promise.all([take(), take(), take(), take(), take()]);
+  assert.deepEqual(waits, [1000, 2000, 3000], 'two at once, the third a second later, the fourth two, the fifth three');
+  now = 3_500;
+  await take();
+  assert.deepEqual(waits, [1000, 2000, 3000, 500], '3.5 s pay the debt of three and half a write: the next waits half a second');
+  now = 60_000;
+  await Promise.all([take(), take(), take()]);
+  assert.deepEqual(waits, [1000, 2000, 3000, 500, 1000], 'a minute refills two, not more: the third waits');
 });
 
 test('content-creating requests are told from reads, GraphQL queries and token exchanges', () => {
