@@ -52,6 +52,7 @@ export async function syncJob(runtime: Runtime, log: Logger, message: unknown, h
         gitUrl: runtime.gitUrl, holderIdentity, stateNamespace: runtime.settings.stateNamespace, pruneMaxShare: runtime.settings.pruneMaxShare,
         renderLimits: { maxFileBytes: runtime.settings.maxFileBytes, maxEnvironmentBytes: runtime.settings.maxEnvironmentBytes },
         takeOverObjects: runtime.settings.takeOverObjects,
+        ...(runtime.settings.applyConcurrency !== undefined ? { concurrency: runtime.settings.applyConcurrency } : {}),
       },
     },
     { job },

@@ -50,6 +50,7 @@ export const SETTINGS = {
   GITOPS_GIT_URL: { description: 'the config repository URL as Flux v1 was given it (its ownership marks depend on it, e.g. git@github.com:equinor/radix-flux); default https://github.com/GITHUB_REPOSITORY', infra: false },
   GITOPS_STATE_NAMESPACE: { description: 'namespace holding each environment\'s sync state and lease in every cluster; default gitops-system', infra: false },
   GITOPS_PRUNE_MAX_SHARE: { description: 'largest share of an inventory one prune may delete without force; default 0.5', infra: false },
+  GITOPS_APPLY_CONCURRENCY: { description: 'objects of one rank a sync applies at once on one cluster (more: fewer round trips, more load on the API server); default 16', infra: false },
   GITOPS_DRIFT_MINUTES: { description: 're-apply everything when the last full sync is older than this; default 60', infra: false },
   GITOPS_FULL_SYNC_INTERVAL_SECONDS: { description: 'at most one full sync per environment that push deliveries trigger in this many seconds (more are left to the reconcile timer); 0 = no limit; default 60', infra: false },
   GITOPS_COMMIT_AUTHOR: { description: 'author of image-update commits, "Name <email>"; default serverless-gitops <serverless-gitops@users.noreply.github.com>', infra: false },
@@ -101,6 +102,7 @@ const settingsSchema = z
     GITOPS_GIT_URL: optional,
     GITOPS_STATE_NAMESPACE: optional.refine((s) => s === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s), 'expected a namespace name'),
     GITOPS_PRUNE_MAX_SHARE: optional.refine((s) => s === undefined || (Number(s) > 0 && Number(s) <= 1), 'expected a number in (0, 1]'),
+    GITOPS_APPLY_CONCURRENCY: optional.refine(wholeIn(1, 128), 'expected a whole number from 1 to 128'),
     GITOPS_DRIFT_MINUTES: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) > 0), 'expected whole minutes'),
     GITOPS_FULL_SYNC_INTERVAL_SECONDS: optional.refine((s) => s === undefined || (Number.isInteger(Number(s)) && Number(s) >= 0), 'expected whole seconds (0 = no limit)'),
     GITOPS_COMMIT_AUTHOR: optional.refine((s) => s === undefined || /^[^<>]+ <[^<>\s]+@[^<>\s]+>$/.test(s), 'expected "Name <email>"'),
@@ -190,6 +192,8 @@ export interface Settings {
   gitUrl: string | undefined;
   stateNamespace: string;
   pruneMaxShare: number;
+  /** Objects of one rank applied at once per cluster (GITOPS_APPLY_CONCURRENCY); unset: the sync's default (16). */
+  applyConcurrency: number | undefined;
   /** At most one delivery-triggered full sync per environment per this many seconds (0 = no limit). */
   fullSyncIntervalSeconds: number;
   driftMinutes: number;
@@ -265,6 +269,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     gitUrl: s.GITOPS_GIT_URL,
     stateNamespace: s.GITOPS_STATE_NAMESPACE ?? 'gitops-system',
     pruneMaxShare: s.GITOPS_PRUNE_MAX_SHARE ? Number(s.GITOPS_PRUNE_MAX_SHARE) : 0.5,
+    applyConcurrency: s.GITOPS_APPLY_CONCURRENCY ? Number(s.GITOPS_APPLY_CONCURRENCY) : undefined,
     driftMinutes: s.GITOPS_DRIFT_MINUTES ? Number(s.GITOPS_DRIFT_MINUTES) : 60,
     fullSyncIntervalSeconds: s.GITOPS_FULL_SYNC_INTERVAL_SECONDS !== undefined ? Number(s.GITOPS_FULL_SYNC_INTERVAL_SECONDS) : 60,
     commitAuthor: { name: author[1]!, email: author[2]! },

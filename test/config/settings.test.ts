@@ -14,6 +14,7 @@ test('with nothing set the defaults apply and webhooks are refused (no secrets)'
   assert.equal(s.stateNamespace, 'gitops-system');
   assert.equal(s.pruneMaxShare, 0.5);
   assert.equal(s.driftMinutes, 60);
+  assert.equal(s.applyConcurrency, undefined, 'the sync keeps its own default');
   assert.deepEqual(s.commitAuthor, { name: 'serverless-gitops', email: 'serverless-gitops@users.noreply.github.com' });
 });
 
@@ -94,4 +95,11 @@ test('a registry topic whose login server the operator\'s GITOPS_REGISTRIES does
   const topics = JSON.stringify({ [REGISTRY_ID]: 'radixdev.azurecr.io' });
   assert.throws(() => loadSettings({ GITOPS_REGISTRY_TOPICS: topics, GITOPS_REGISTRIES: 'radixprod.azurecr.io' }), /setting GITOPS_REGISTRY_TOPICS: .*registries\/radixdev maps to radixdev\.azurecr\.io, which GITOPS_REGISTRIES does not list/);
   assert.equal(loadSettings({ GITOPS_REGISTRY_TOPICS: topics, GITOPS_REGISTRIES: 'radixprod.azurecr.io,radixdev.azurecr.io' }).registryTopics.size, 1);
+});
+
+test('the apply concurrency is a whole number from 1 to 128, and a bad one is named', () => {
+  assert.equal(loadSettings({ GITOPS_APPLY_CONCURRENCY: '32' }).applyConcurrency, 32);
+  for (const bad of ['0', '129', '8.5', 'many']) {
+    assert.throws(() => loadSettings({ GITOPS_APPLY_CONCURRENCY: bad }), (e: Error) => e instanceof ConfigError && /GITOPS_APPLY_CONCURRENCY/.test(e.message) && /1 to 128/.test(e.message), bad);
+  }
 });
