@@ -120,6 +120,31 @@ describe('the Kubernetes transport', () => {
     }
   });
 
+  it('reads an answer sent in pieces (a character split between them), after an informational answer, under the server URL\'s path', async () => {
+    const paths: string[] = [];
+    const server = http.createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeProcessing();
+      const bytes = Buffer.from(JSON.stringify({ kind: 'ConfigMap', data: { note: 'Grüße – ✓'.repeat(2000) } }), 'utf8');
+      const cut = bytes.indexOf(Buffer.from('ü')) + 1; // inside the two bytes of ü
+      res.writeHead(200, { 'content-type': 'application/json', 'x-answer': 'pieces' });
+      res.write(bytes.subarray(0, cut));
+      setImmediate(() => res.end(bytes.subarray(cut)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const send = kubeConfigTransport(kubeConfig({ server: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/k8s/clusters/c-1/` }));
+      const res = await send({ method: 'GET', path: '/api/v1/namespaces/a/configmaps/b', query: { limit: '1' } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['x-answer'], 'pieces');
+      assert.equal((res.body as { data: { note: string } }).data.note, 'Grüße – ✓'.repeat(2000));
+      assert.deepEqual(paths, ['/k8s/clusters/c-1/api/v1/namespaces/a/configmaps/b?limit=1']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('sends a kubeconfig user\'s basic credentials as an Authorization header', async () => {
     const seen: (string | undefined)[] = [];
     const server = http.createServer((req, res) => { seen.push(req.headers.authorization); res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); });
