@@ -28,6 +28,11 @@ const MAX_ERROR_CHARS = 1000;
 /** `rv`: the resourceVersion the server answered our last apply with (tells "unchanged" from "configured" next time). */
 const inventoryEntry = z.object({ id: z.string(), apiVersion: z.string(), mark: z.string(), checksum: z.string(), rv: z.string().optional() });
 const errorEntry = z.object({ id: z.string(), message: z.string() });
+// Built once (building a schema costs more than checking a small value with it), not at every read.
+const inventorySchema = z.array(inventoryEntry);
+const errorsSchema = z.array(errorEntry);
+const revisionSchema = z.string().min(1);
+const textSchema = z.string();
 
 export type InventoryEntry = z.infer<typeof inventoryEntry>;
 export type StateError = z.infer<typeof errorEntry>;
@@ -106,7 +111,7 @@ function parseInventory(data: Record<string, string>, cache: ReturnType<typeof i
   const hit = cache.get();
   if (hit && hit.text === stored) return hit.inventory;
   const text = data['inventory.json.gz'] !== undefined ? gunzipSync(Buffer.from(stored, 'base64')).toString('utf8') : stored;
-  const inventory = frozen(z.array(inventoryEntry).parse(JSON.parse(text)));
+  const inventory = frozen(inventorySchema.parse(JSON.parse(text)));
   cache.set({ text: stored, inventory });
   return inventory;
 }
@@ -115,11 +120,11 @@ function parseState(environment: string, data: Record<string, string>, inventori
   try {
     return {
       environment,
-      revision: z.string().min(1).parse(data.revision),
-      syncedAt: z.string().parse(data.syncedAt),
+      revision: revisionSchema.parse(data.revision),
+      syncedAt: textSchema.parse(data.syncedAt),
       fullSyncAt: data.fullSyncAt || undefined,
       inventory: parseInventory(data, inventories),
-      errors: z.array(errorEntry).parse(JSON.parse(data['errors.json'] ?? '[]')),
+      errors: errorsSchema.parse(JSON.parse(data['errors.json'] ?? '[]')),
       trimmed: data.trimmed || undefined,
       inventoryDropped: data.inventoryDropped === 'true',
       ...healthOf(data['health.json']),
