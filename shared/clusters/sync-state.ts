@@ -5,6 +5,7 @@
  * and the state says so (a trimmed inventory makes the next sync a full one).
  */
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { APPLY_PATCH, FIELD_MANAGER, METADATA_ACCEPT } from './apply.ts';
 import { KubeApiError, type KubeClient } from './kube-client.ts';
@@ -82,22 +83,16 @@ export async function readStateObject(client: KubeClient, namespace: string, env
  * The inventory each cluster's state held when this instance last read or wrote it, with its text as stored (the
  * compressed text when it is compressed). A state is read at the start of every sync and mostly holds what the
  * last one wrote: the same text is the same inventory, so it is not parsed and checked again (686 objects: 146 KB
- * of JSON, entry by entry, about 2 ms of CPU per cluster before any job of a push can render). Kept per client, so
- * as long as the connector keeps the cluster's connection; the inventories are frozen.
+ * of JSON, entry by entry, about 2 ms of CPU per cluster before any job of a push can render). A hit needs the very
+ * text, so the key (cluster name and state) only decides what is kept, never what is read. Bounded by the texts'
+ * size (16 MiB: a hundred states of 700 objects); the inventories are frozen.
  */
 interface KnownInventory { text: string; inventory: readonly InventoryEntry[] }
-const known = new WeakMap<KubeClient, Map<string, KnownInventory>>();
+const known = new LRUCache<string, KnownInventory>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (k) => Math.max(1, k.text.length) });
 
 function inventoriesOf(client: KubeClient, namespace: string, environment: string): { get(): KnownInventory | undefined; set(k: KnownInventory): void } {
-  const key = `${namespace}/${environment}`;
-  return {
-    get: () => known.get(client)?.get(key),
-    set: (k) => {
-      let byState = known.get(client);
-      if (!byState) known.set(client, (byState = new Map()));
-      byState.set(key, k);
-    },
-  };
+  const key = `${client.cluster}\n${namespace}/${environment}`;
+  return { get: () => known.get(key), set: (k) => void known.set(key, k) };
 }
 
 function frozen(inventory: readonly InventoryEntry[]): readonly InventoryEntry[] {

@@ -39,8 +39,7 @@ export interface SyncSettings {
   renderLimits?: RenderLimits;
   /**
    * How long a sync runs after reading HEAD before it tells the commit it is syncing (default 3000 ms; 0: at once).
-   * A sync that ends sooner sends only its result: half the statuses, and GitHub's writes are spaced a second
-   * apart per instance.
+   * A sync that ends sooner sends only its result: half the statuses, each a content-creating write to GitHub.
    */
   pendingStatusAfterMs?: number;
 }

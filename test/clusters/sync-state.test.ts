@@ -110,12 +110,12 @@ describe('sync state in a ConfigMap', () => {
       assert.equal(await stateOf(), undefined);
     });
 
-    it('is parsed by another instance (another client) to the same inventory', async () => {
-      await write(12);
-      const connector = testConnector();
-      const other = await connector.connect((await connector.discover(fakeEnvironment([fake])))[0]!);
-      assert.notEqual(other.client, conn.client);
-      assert.deepEqual(await readSyncState(other.client, 'gitops-system', 'again'), { ...state(12), environment: 'again', inventoryDropped: false });
+    it('is kept per state: two environments on one cluster each read back their own', async () => {
+      await write(7);
+      await writeSyncState(conn.client, 'gitops-system', { ...state(3), environment: 'again-too' });
+      assert.equal((await stateOf())?.inventory.length, 7);
+      assert.equal((await readSyncState(conn.client, 'gitops-system', 'again-too'))?.inventory.length, 3);
+      assert.equal((await stateOf())?.inventory.length, 7);
     });
 
     it('is not kept when the inventory was dropped to fit (what is stored is not what was written)', async () => {
