@@ -99,7 +99,7 @@ export interface ResolvedSyncSettings {
   pendingStatusAfterMs: number;
 }
 
-export const DEFAULT_PENDING_STATUS_AFTER_MS = 3000;
+const DEFAULT_PENDING_STATUS_AFTER_MS = 3000;
 
 export function resolveSyncSettings(s: SyncSettings): ResolvedSyncSettings {
   return {
