@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark figure, its goal and whether it is met, against the fakes on loopback.
  *
  *   node bench/run.ts [--json] [--github-latency-ms 50] [--kube-latency-ms 20] [--sizes 50,500,2000]
- *                     [--runs 3] [--only clusters,parse,import,calls,kustomize] [--check]
+ *                     [--runs 3] [--warmup 6] [--only clusters,parse,import,calls,kustomize] [--check]
  *                     [--scale [--cluster-points 1,10,50] [--object-points 500,2000,10000]]
  *
  * By default: the four ratios of issue 16 (clusters: push to applied and bootstrap; parse; import) and the GitHub
@@ -13,7 +13,7 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { clusterFigures } from './cluster-figures.ts';
+import { DEFAULT_WARMUP_PUSHES, clusterFigures } from './cluster-figures.ts';
 import { coldImportFigures } from './cold-import.ts';
 import { githubCallFigures } from './github-calls.ts';
 import { kustomizeFigures } from './kustomize-build.ts';
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     'kube-latency-ms': { type: 'string', default: '20' },
     sizes: { type: 'string', default: '50,500,2000' },
     runs: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: String(DEFAULT_WARMUP_PUSHES) },
     only: { type: 'string', default: 'clusters,parse,import,calls' },
     scale: { type: 'boolean', default: false },
     'cluster-points': { type: 'string', default: '1,10,50' },
@@ -38,7 +39,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: node bench/run.ts [--json] [--github-latency-ms N] [--kube-latency-ms N] [--sizes 50,500,2000] [--runs N] [--only clusters,parse,import,calls,kustomize] [--scale [--cluster-points 1,10,50] [--object-points 500,2000,10000]] [--check]');
+  console.log('usage: node bench/run.ts [--json] [--github-latency-ms N] [--kube-latency-ms N] [--sizes 50,500,2000] [--runs N] [--warmup N] [--only clusters,parse,import,calls,kustomize] [--scale [--cluster-points 1,10,50] [--object-points 500,2000,10000]] [--check]');
   process.exit(0);
 }
 
@@ -56,6 +57,7 @@ const options = {
   kubeLatencyMs: number('kube-latency-ms', values['kube-latency-ms']),
   sizes: values.sizes.split(',').map((s) => number('sizes', s)),
   runs: Math.max(1, number('runs', values.runs)),
+  warmupPushes: Math.floor(number('warmup', values.warmup)),
   only: new Set(values.only.split(',').map((s) => s.trim())),
   clusters: 10,
   manifests: 500,
