@@ -4,14 +4,13 @@
  * and refreshed by `@octokit/auth-app`), and a base URL for GitHub Enterprise Server.
  */
 import { Octokit } from '@octokit/rest';
-import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { createAppAuth } from '@octokit/auth-app';
 import { finalClientStatuses } from '../../retry/transient.ts';
 import { graphqlUrlFor, isAppAuth, parseGitHubSettings, type GitHubSettings } from './github-settings.ts';
-import { RetryLimiter, concurrencyGroup, passThroughGroup } from './octokit-limiters.ts';
+import { RetryLimiter, concurrencyGroup, passThroughGroup, timerFreeRetry, type RetryOptions } from './octokit-limiters.ts';
 
-const GitOpsOctokit = Octokit.plugin(retry, throttling);
+const GitOpsOctokit = Octokit.plugin(timerFreeRetry, throttling);
 export type GitOpsOctokit = InstanceType<typeof GitOpsOctokit>;
 
 /** Where log lines go. Never given secrets: the adapter logs methods, paths and waits only. */
@@ -70,6 +69,7 @@ export function createGitHubClient(input: unknown, options: GitHubClientOptions 
     // global group and retry limiter keep their rules without Bottleneck's timer hops (octokit-limiters.ts).
     ...({ write: passThroughGroup(), global: concurrencyGroup(10), retryLimiter: new RetryLimiter((options.clock ?? timerClock).sleep) } as object),
   };
+  const retry: RetryOptions = { retries: settings.maxRetries, doNotRetry: finalClientStatuses(), retryAfterBaseValue: options.retryAfterBaseMs ?? 1000, sleep: (options.clock ?? timerClock).sleep };
   const octokit = new GitOpsOctokit({
     baseUrl: settings.baseUrl,
     userAgent: settings.userAgent,
@@ -80,7 +80,7 @@ export function createGitHubClient(input: unknown, options: GitHubClientOptions 
     log,
     throttle,
     // The one retry rule (shared/retry): final 4xx answers are not retried, 429 is the throttling plugin's.
-    retry: { retries: settings.maxRetries, doNotRetry: finalClientStatuses(), retryAfterBaseValue: options.retryAfterBaseMs ?? 1000 },
+    retry,
   });
   paceWrites(octokit, settings.writeIntervalMs, settings.writeBurst, options.clock ?? timerClock);
   return { octokit, owner, repo, graphqlUrl: settings.graphqlUrl ?? graphqlUrlFor(settings.baseUrl), settings: visible, log };
