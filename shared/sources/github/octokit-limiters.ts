@@ -106,11 +106,11 @@ type Hook = {
  * attempt n after n² × `retryAfterBaseValue` ms; `request.retries` on a request overrides `retries`. The wait is
  * the option `sleep` (the client's clock) instead of a Bottleneck per request. A plugin: `Octokit.plugin(timerFreeRetry)`.
  */
-export function timerFreeRetry(octokit: { hook: unknown }, octokitOptions: { retry?: RetryOptions }) {
+export function timerFreeRetry(octokit: { hook: unknown }, octokitOptions: { [option: string]: unknown }) {
   const state: RetryState = {
     enabled: true, retryAfterBaseValue: 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 451], retries: 3,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    ...octokitOptions.retry,
+    ...(octokitOptions['retry'] as RetryOptions | undefined),
   } as RetryState;
   const api = {
     retry: {
