@@ -1,5 +1,7 @@
 /**
- * The cluster half of the benchmarks, against the fakes on loopback with injected latency per request.
+ * The cluster half of the benchmarks, against the fakes on loopback with injected latency per request: each request
+ * is answered G (GitHub) or K (Kubernetes) after it arrives, the fake's own work inside that time, as the floor counts
+ * a call (a fake that is short of CPU answers later).
  *
  * push_to_applied_ms: the pipeline as deployed (test/reliability/cluster-harness.ts): the GitHub fake records
  * the push's signed webhook; the real webhook handler (githubWebhook → onPush) enqueues one job per cluster

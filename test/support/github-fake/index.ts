@@ -46,7 +46,7 @@ export interface GitHubFakeOptions {
   port?: number;
   /** Host to bind (default 127.0.0.1). */
   host?: string;
-  /** Delay added to every request. */
+  /** Response time of every request, from its arrival to its answer (the fake's own work inside it). */
   latencyMs?: number;
   /** Require `Authorization: token|Bearer <token>` (401 otherwise). */
   token?: string;

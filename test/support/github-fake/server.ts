@@ -53,6 +53,16 @@ export async function listen(state: FakeState, routes: Route[], port: number, ho
   return { server, url: `http://${host}:${address.port}` };
 }
 
+/**
+ * Waits until `latencyMs` have passed since the request arrived: the injected latency is the request's response
+ * time, the fake's own work (git, JSON) inside it, as a real server's response time includes its work. Work that
+ * takes longer answers when it is done.
+ */
+async function answerAfterLatency(state: FakeState, started: number): Promise<void> {
+  const left = state.limits.latencyMs - (Date.now() - started);
+  if (left > 0) await sleep(left);
+}
+
 async function handle(state: FakeState, table: ReturnType<typeof compileRoutes>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const started = Date.now();
   const method = req.method ?? 'GET';
@@ -65,9 +75,9 @@ async function handle(state: FakeState, table: ReturnType<typeof compileRoutes>,
   const entry = { method, path: url.pathname + url.search, route: `${method} ${template}`, status: 0, durationMs: 0, at: new Date(started).toISOString() } as
     { method: string; path: string; route: string; status: number; durationMs: number; at: string; response?: unknown };
   state.log.push(entry);
-  if (state.limits.latencyMs > 0) await sleep(state.limits.latencyMs);
   const fault = state.limits.fault();
   if (fault.kind === 'reset') {
+    await answerAfterLatency(state, started);
     entry.status = -1;
     entry.durationMs = Date.now() - started;
     req.socket.resetAndDestroy();
@@ -109,6 +119,7 @@ async function handle(state: FakeState, table: ReturnType<typeof compileRoutes>,
     if (state.captureBodies) entry.response = reply.body;
   }
   if (payload) headers['content-length'] = String(payload.length);
+  await answerAfterLatency(state, started);
   entry.status = reply.status;
   entry.durationMs = Date.now() - started;
   if (res.destroyed) return;

@@ -119,6 +119,7 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
   const sockets = new Set<Socket>();
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const r = route(url.pathname, cluster.registry);
     const contentType = String(req.headers['content-type'] ?? '');
@@ -133,10 +134,18 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
     req.on('data', (c: Buffer) => chunks.push(c));
     await finished(req);
     const delay = faults.latency();
-    if (delay > 0) await sleep(delay);
+    // The latency is the request's response time, from its arrival: the server's work is inside it, as a real API
+    // server's response time includes its work (work that takes longer answers when it is done).
+    const answerAfterLatency = async () => {
+      const left = delay - (performance.now() - arrived);
+      if (left > 0) await sleep(left);
+    };
     const fault = faults.decide(req.method ?? 'GET');
+    const authorized = token === undefined || req.headers.authorization === `Bearer ${token}`;
+    // A fault or a refusal is answered after the latency too; a request served is answered after its work and the rest of the latency.
+    if (fault !== undefined || !authorized) await answerAfterLatency();
     if (fault === 'reset') { req.socket.destroy(); return; }
-    if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
+    if (!authorized) {
       sendError(res, new KubeError(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
@@ -152,7 +161,13 @@ export async function startKubeFake(options: KubeFakeOptions = {}): Promise<Kube
       return;
     }
     const host = req.headers.host ?? '127.0.0.1';
-    send(res, dispatch(cluster, { method: req.method ?? 'GET', route: r, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), host }, settings));
+    let answer: Response;
+    try {
+      answer = dispatch(cluster, { method: req.method ?? 'GET', route: r, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), host }, settings);
+    } finally {
+      await answerAfterLatency();
+    }
+    send(res, answer);
   }
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
