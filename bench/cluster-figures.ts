@@ -63,6 +63,8 @@ export interface ClusterBenchOptions {
    * steady state, and both the instance and the fakes take several pushes to get there (JIT).
    */
   warmupPushes?: number;
+  /** The push's `GITOPS_APPLY_CONCURRENCY` (default: unset, the product's default of {@link DEFAULT_CONCURRENCY}). */
+  applyConcurrency?: number;
 }
 
 /**
@@ -227,7 +229,8 @@ export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
   const what = `${o.clusters} clusters, ${o.changed} of ${o.manifests} manifests changed`;
   const files = benchFiles(o.manifests);
   const kubeProcesses = Math.min(o.clusters, availableParallelism());
-  const rig = await startClusterRig({ clusters: o.clusters, files, githubLatencyMs: o.githubLatencyMs, kubeLatencyMs: o.kubeLatencyMs, queue: { maxAttempts: 1, concurrency: o.clusters }, kubeProcesses });
+  const settings: Record<string, string> = o.applyConcurrency !== undefined ? { GITOPS_APPLY_CONCURRENCY: String(o.applyConcurrency) } : {};
+  const rig = await startClusterRig({ clusters: o.clusters, files, githubLatencyMs: o.githubLatencyMs, kubeLatencyMs: o.kubeLatencyMs, queue: { maxAttempts: 1, concurrency: o.clusters }, kubeProcesses, settings });
   try {
     await bootstrapFleet(rig);
     const paths = workloadPaths(files, o.changed);
@@ -252,6 +255,7 @@ export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
       name: 'push_to_applied_ms', value: round(ms), floor: round(floor), ratio, unit: 'ms', goal: `≤ 2 × floor (${what})`, met: ratio <= 2,
       rows: [
         ...runs.map((r, i) => ({ label: `run ${i + 1}`, value: `${round(r.ms)} ms to the last sync.done, jobs returned at ${round(r.returned_ms)} ms (webhook ${round(r.webhook_ms)} ms, slowest job ${round(r.slowest_job_ms)} ms, ${r.applied_per_cluster} objects applied per cluster in ${r.ranks} ranks, ${r.renders} render(s))` })),
+        { label: 'apply concurrency', value: o.applyConcurrency === undefined ? `${DEFAULT_CONCURRENCY} per cluster (the default)` : `${o.applyConcurrency} per cluster (GITOPS_APPLY_CONCURRENCY; the default is ${DEFAULT_CONCURRENCY})` },
         { label: 'warm-up', value: warmup.length ? `${warmup.length} pushes before the measured ones, not counted: ${warmup.join(', ')} ms` : 'none' },
         { label: 'floor', value: `${formula}; ${values}` },
         { label: 'CPU per push (median)', value: `pipeline ${cpu.pipeline} ms, fakes ${cpu.fakes ?? 'n/a'} ms, on ${cores} cores shared with the rest of the machine` },
@@ -260,6 +264,7 @@ export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
       detail: {
         runs: runs.map((r) => round(r.ms)),
         warmup_pushes_ms: warmup,
+        apply_concurrency: o.applyConcurrency ?? DEFAULT_CONCURRENCY,
         jobs_returned_ms: runs.map((r) => round(r.returned_ms)),
         floor_formula: formula, github_latency_ms: G, kube_latency_ms: K, webhook_github_calls: last.webhook_github_calls, ranks: last.ranks,
         queue: 'in-process MemoryJobQueue, one worker per cluster (jobs in parallel), one warm instance',

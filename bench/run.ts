@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark figure, its goal and whether it is met, against the fakes on loopback.
  *
  *   node bench/run.ts [--json] [--github-latency-ms 50] [--kube-latency-ms 20] [--sizes 50,500,2000]
- *                     [--runs 3] [--warmup 6] [--only clusters,parse,import,calls,kustomize] [--check]
+ *                     [--runs 3] [--warmup 6] [--apply-concurrency N] [--only clusters,parse,import,calls,kustomize] [--check]
  *                     [--scale [--cluster-points 1,10,50] [--object-points 500,2000,10000]]
  *
  * By default: the four ratios of issue 16 (clusters: push to applied and bootstrap; parse; import) and the GitHub
@@ -10,6 +10,8 @@
  * when named in --only. --scale prints the scale curves instead (scale.ts). Every figure is printed with its
  * floor and ratio; --json prints one object (figures by name: value, floor, ratio, goal, met; machine, date,
  * load, options); --check exits 1 when a goal is missed.
+ * --warmup N: pushes made before the measured ones (default 6). --apply-concurrency N: the push figures' GITOPS_APPLY_CONCURRENCY
+ * (default unset: the product's 16), to see what the operator's setting buys.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '50,500,2000' },
     runs: { type: 'string', default: '3' },
     warmup: { type: 'string', default: String(DEFAULT_WARMUP_PUSHES) },
+    'apply-concurrency': { type: 'string' },
     only: { type: 'string', default: 'clusters,parse,import,calls' },
     scale: { type: 'boolean', default: false },
     'cluster-points': { type: 'string', default: '1,10,50' },
@@ -39,7 +42,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: node bench/run.ts [--json] [--github-latency-ms N] [--kube-latency-ms N] [--sizes 50,500,2000] [--runs N] [--warmup N] [--only clusters,parse,import,calls,kustomize] [--scale [--cluster-points 1,10,50] [--object-points 500,2000,10000]] [--check]');
+  console.log('usage: node bench/run.ts [--json] [--github-latency-ms N] [--kube-latency-ms N] [--sizes 50,500,2000] [--runs N] [--warmup N] [--apply-concurrency N] [--only clusters,parse,import,calls,kustomize] [--scale [--cluster-points 1,10,50] [--object-points 500,2000,10000]] [--check]');
   process.exit(0);
 }
 
@@ -58,6 +61,7 @@ const options = {
   sizes: values.sizes.split(',').map((s) => number('sizes', s)),
   runs: Math.max(1, number('runs', values.runs)),
   warmupPushes: Math.floor(number('warmup', values.warmup)),
+  ...(values['apply-concurrency'] !== undefined ? { applyConcurrency: Math.floor(number('apply-concurrency', values['apply-concurrency'])) } : {}),
   only: new Set(values.only.split(',').map((s) => s.trim())),
   clusters: 10,
   manifests: 500,

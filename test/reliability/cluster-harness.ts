@@ -50,6 +50,8 @@ export interface ClusterRigOptions {
   configTtlMs?: number;
   /** Child processes the Kubernetes fleet is spread over (default 1): each API server is a machine of its own. */
   kubeProcesses?: number;
+  /** More app settings of the runtime (e.g. `GITOPS_APPLY_CONCURRENCY`). */
+  settings?: Record<string, string>;
 }
 
 /** One handled delivery of a job (the queue may deliver a job several times). */
@@ -119,7 +121,7 @@ export async function startClusterRig(o: ClusterRigOptions): Promise<ClusterRig>
   const jobs: SyncJob[] = [];
   const runtime = testRuntime({
     source, clock, jobs, queue, clusters: o.clusters, fleet: { targets, connector }, configTtlMs: o.configTtlMs ?? 600_000,
-    settings: { GITHUB_REPOSITORY: RIG_REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET, GITOPS_ENVIRONMENTS: 'development=main' },
+    settings: { GITHUB_REPOSITORY: RIG_REPO, GITHUB_TOKEN: TOKEN, GITHUB_WEBHOOK_SECRET: SECRET, GITOPS_ENVIRONMENTS: 'development=main', ...o.settings },
   });
   const log = timedLogger();
   const attempts: JobAttempt[] = [];
