@@ -74,6 +74,12 @@ export interface ClusterBenchOptions {
  */
 export const DEFAULT_WARMUP_PUSHES = 6;
 
+/**
+ * Fewest measured pushes (more with --runs): pushes vary by 50-100 ms from one to the next on this machine, so the
+ * figure is the median of at least seven, not three.
+ */
+export const MIN_PUSH_RUNS = 7;
+
 const ENV_PATH = 'development-configs';
 const PLATFORM = `${ENV_PATH}/platform.yaml`;
 
@@ -238,7 +244,7 @@ export async function pushToApplied(o: ClusterBenchOptions): Promise<Figure[]> {
     const warmup: number[] = [];
     for (let w = 0; w < (o.warmupPushes ?? DEFAULT_WARMUP_PUSHES); w++) warmup.push(round((await onePush(rig, files, paths, 2 + w)).ms));
     const runs: PushRun[] = [];
-    for (let r = 0; r < o.runs; r++) runs.push(await onePush(rig, files, paths, 2 + warmup.length + r));
+    for (let r = 0; r < Math.max(o.runs, MIN_PUSH_RUNS); r++) runs.push(await onePush(rig, files, paths, 2 + warmup.length + r));
     const ms = median(runs.map((r) => r.ms));
     const G = o.githubLatencyMs;
     const K = o.kubeLatencyMs;
@@ -377,7 +383,7 @@ export async function bootstrapPoint(o: ClusterBenchOptions, objects: number): P
 }
 
 export async function clusterFigures(o: ClusterBenchOptions, progress: (m: string) => void = () => {}): Promise<Figure[]> {
-  progress(`push to applied: ${o.clusters} clusters, ${o.changed} of ${o.manifests} manifests, ${o.runs} runs (GitHub ${o.githubLatencyMs} ms, Kubernetes ${o.kubeLatencyMs} ms)…`);
+  progress(`push to applied: ${o.clusters} clusters, ${o.changed} of ${o.manifests} manifests, ${o.warmupPushes ?? DEFAULT_WARMUP_PUSHES} warm-up pushes, then ${Math.max(o.runs, MIN_PUSH_RUNS)} measured (GitHub ${o.githubLatencyMs} ms, Kubernetes ${o.kubeLatencyMs} ms)…`);
   const push = await pushToApplied(o);
   progress(`bootstrap of ${o.bootstrapObjects ?? 2000} objects (${Math.max(1, Math.min(o.runs, 3))} runs) and the sequential baseline…`);
   return [...push, ...(await bootstrap(o))];

@@ -15,7 +15,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { runChild } from './child.ts';
-import type { ClusterBenchOptions } from './cluster-figures.ts';
+import { DEFAULT_WARMUP_PUSHES, MIN_PUSH_RUNS, type ClusterBenchOptions } from './cluster-figures.ts';
 import { round, type Figure } from './report.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,7 +31,7 @@ export async function scaleFigures(o: ScaleOptions, progress: (m: string) => voi
   const figures: Figure[] = [];
   let previous: number | undefined;
   for (const clusters of o.clusterPoints) {
-    progress(`scale: push to applied at ${clusters} clusters (${o.changed} of ${o.manifests} changed, ${o.runs} runs)…`);
+    progress(`scale: push to applied at ${clusters} clusters (${o.changed} of ${o.manifests} changed, ${Math.max(o.runs, MIN_PUSH_RUNS)} pushes after ${o.warmupPushes ?? DEFAULT_WARMUP_PUSHES} warm-up)…`);
     const push = await point<Figure>('push', clusters, o);
     const d = push!.detail as { memory: { peak_rss_mb: number; peak_heap_mb: number }; cpu_ms_median: { pipeline: number; fakes: number | null } };
     const perUnit = round(push!.value! / (clusters * o.changed), 2);
