@@ -8,8 +8,9 @@
  * on the in-process MemoryJobQueue; one worker per cluster runs the real queue handler (syncJob →
  * syncCluster) in parallel, as Azure runs each job in its own invocation; all on one warm instance (config,
  * discovery, connections and blob texts cached, its code compiled: after the warm-up pushes). Every cluster is
- * bootstrapped once (reconcile), then each push (warm-up, then measured) commits a bump of the image tag of `changed`
- * workload manifests (of `manifests`); a run times from the delivery handed to the webhook handler to the last cluster's `sync.done`:
+ * bootstrapped once (reconcile), then each push (warm-up, then measured) commits a bump of the image tag of
+ * `changed` workload manifests (of `manifests`); a run times from the delivery handed to the webhook handler to the
+ * last cluster's `sync.done`:
  * its objects applied and its sync state recorded. The jobs then release their leases and wait for their final
  * commit statuses, which the figure's rows report as "jobs returned" (on Azure the GitHub client spaces
  * content-creating requests a second apart, so with many clusters the last status is answered seconds after
@@ -68,9 +69,10 @@ export interface ClusterBenchOptions {
 }
 
 /**
- * On this machine a push's CPU (the instance's and the fakes') falls for about the first six pushes after a
- * bootstrap and then holds: measured 2026-11-30 at 10 clusters, 16 pushes in a row, twice: 947, 822, 829, 824,
- * 776, 683 ms, then 680-756; the instance's CPU 516 → 350-400 ms and the fakes' 680 → 330-420 ms.
+ * On this machine a push's CPU (the instance's and the fakes') falls for about the first four to six pushes after
+ * a bootstrap and then holds. Measured 2026-11-30 at 10 clusters, 20 pushes in a row, twice: 744, 679, 664, 685,
+ * then 502-651 ms; and 827, 662, 726, 714, then 511-623 ms. Earlier code, 16 pushes: the instance's CPU went from
+ * 516 to 350-400 ms and the fakes' from 680 to 330-420 ms.
  */
 export const DEFAULT_WARMUP_PUSHES = 6;
 

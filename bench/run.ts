@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark figure, its goal and whether it is met, against the fakes on loopback.
  *
  *   node bench/run.ts [--json] [--github-latency-ms 50] [--kube-latency-ms 20] [--sizes 50,500,2000]
- *                     [--runs 3] [--warmup 6] [--apply-concurrency N] [--only clusters,parse,import,calls,kustomize] [--check]
+ *                     [--runs 3] [--warmup 6] [--apply-concurrency N]
+ *                     [--only clusters,parse,import,calls,kustomize] [--check]
  *                     [--scale [--cluster-points 1,10,50] [--object-points 500,2000,10000]]
  *
  * By default: the four ratios of issue 16 (clusters: push to applied and bootstrap; parse; import) and the GitHub
@@ -10,8 +11,8 @@
  * when named in --only. --scale prints the scale curves instead (scale.ts). Every figure is printed with its
  * floor and ratio; --json prints one object (figures by name: value, floor, ratio, goal, met; machine, date,
  * load, options); --check exits 1 when a goal is missed.
- * --warmup N: pushes made before the measured ones (default 6). --apply-concurrency N: the push figures' GITOPS_APPLY_CONCURRENCY
- * (default unset: the product's 16), to see what the operator's setting buys.
+ * --warmup N: pushes made before the measured ones (default 6). --apply-concurrency N: the push figures'
+ * GITOPS_APPLY_CONCURRENCY (default unset: the product's 16), to see what the operator's setting buys.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
